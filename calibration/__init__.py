@@ -1,0 +1,1 @@
+"""Calibration targets, fitting and validation (see issue: calibration)."""

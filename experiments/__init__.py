@@ -1,0 +1,1 @@
+"""Running scenarios, comparisons, sweeps, charts and briefs."""

@@ -1,0 +1,41 @@
+"""Ageing, retirement and entry: a stationary working-age population.
+
+Each month everyone ages one month. A worker who reaches the exit age leaves;
+a young person of the same group enters in the same row (see
+:func:`population.draw_people`) and gets fresh ties, so the number of workers,
+the group shares and the network's homophily stay constant.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .network import draw_ties
+from .population import MONTHS_PER_YEAR, draw_people
+from .scenario import Scenario
+from .workers import NO_ONE, State, Workers
+
+
+def retirees(workers: Workers, exit_age_years: float) -> np.ndarray:
+    """Indices of workers who have reached the exit age (after this month's ageing)."""
+    workers.age += 1
+    return np.flatnonzero(workers.age >= round(exit_age_years * MONTHS_PER_YEAR))
+
+
+def replace(workers: Workers, idx: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> None:
+    """Replace retirees ``idx`` by new entrants, unemployed and searching."""
+    if idx.size == 0:
+        return
+    employed = idx[workers.state[idx] == State.EMPLOYED]
+    workers.leave_jobs(employed, State.UNEMPLOYED)
+    workers.state[idx] = State.UNEMPLOYED
+    workers.program[idx] = NO_ONE
+    workers.program_month[idx] = 0
+    workers.navigator[idx] = NO_ONE
+    workers.support_left[idx] = 0
+    workers.months_unemployed[idx] = 0
+    workers.last_wage[idx] = 0.0
+    workers.ui_months_left[idx] = 0
+    draw_people(workers, idx, scenario, rng, entrants=True)
+    net = scenario.network
+    workers.ties[idx] = draw_ties(workers.group, net.ties, net.homophily, rng, rows=idx)

@@ -1,0 +1,123 @@
+"""Employers: Mesa agents with a three-rung job ladder in one sector.
+
+Each employer keeps its numbers in one row of an :class:`EmployerTable`
+(arrays of shape (n_employers,) or (n_employers, 3)), so the monthly worker
+rules can read every employer's wages, screens and openings by fancy
+indexing, while each employer still decides for itself in :meth:`Employer.step`.
+
+A posting is one employer's opening on one rung; posting ``p`` is employer
+``p // 3``, rung ``p % 3``, with capacity ``openings[p // 3, p % 3]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from .scenario import RUNGS, Scenario
+
+N_RUNGS = len(RUNGS)
+
+
+@dataclass
+class EmployerTable:
+    sector: np.ndarray  # int16 (E,)
+    premium: np.ndarray  # float64 (E,), firm wage premium (multiplier, mean about 1)
+    bias: np.ndarray  # float64 (E,), multiplier on the scenario's hiring penalties
+    base_jobs: np.ndarray  # float64 (E, 3), jobs wanted per rung at normal demand
+    demand: np.ndarray  # float64 (E,), log demand deviation, AR(1)
+    target: np.ndarray  # int64 (E, 3), jobs wanted this month
+    headcount: np.ndarray  # int64 (E, 3), filled this month before hiring
+    openings: np.ndarray  # int64 (E, 3)
+    wage: np.ndarray  # float64 (E, 3), posted wage, dollars per year
+    degree_required: np.ndarray  # bool (E, 3)
+    experience_required: np.ndarray  # int64 (E, 3), months in the sector
+    credential_required: np.ndarray  # uint16 (E, 3), bit mask (0: none)
+
+    @property
+    def n(self) -> int:
+        return self.sector.shape[0]
+
+
+def build_employer_table(
+    scenario: Scenario, n_workers: int, n_employers: int, rng: np.random.Generator
+) -> EmployerTable:
+    """Draw employers: how many per sector, their sizes, premia, screens and bias."""
+    sectors = list(scenario.sectors.values())
+    shares = np.array([s.job_share for s in sectors])
+    # Every sector gets at least one employer; the rest follow job shares.
+    per_sector = np.maximum(1, np.floor(shares * n_employers).astype(int))
+    while per_sector.sum() < n_employers:
+        per_sector[np.argmax(shares * n_employers - per_sector)] += 1
+    sector = np.repeat(np.arange(len(sectors)), per_sector).astype(np.int16)
+    e = sector.shape[0]
+
+    # Firm sizes are heavy-tailed; jobs in each sector are split by size.
+    size = rng.lognormal(0.0, 1.0, e)
+    total_jobs = scenario.economy.jobs_per_worker * n_workers * shares
+    sector_size = np.bincount(sector, weights=size, minlength=len(sectors))
+    jobs = total_jobs[sector] * size / sector_size[sector]
+    rung_share = np.array([[r.job_share for r in s.ladder] for s in sectors])
+    base_jobs = jobs[:, None] * rung_share[sector]
+
+    sd = scenario.economy.firm_premium_sd
+    premium = np.exp(sd * rng.standard_normal(e) - sd**2 / 2)
+    bsd = scenario.hiring.employer_bias_sd
+    bias = np.exp(bsd * rng.standard_normal(e) - bsd**2 / 2)
+
+    base_wage = np.array([[r.wage for r in s.ladder] for s in sectors])
+    floor = scenario.economy.minimum_wage_hourly * scenario.economy.hours_per_year
+    wage = np.maximum(base_wage[sector] * premium[:, None], floor)
+
+    cred_bit = {c: 1 << k for k, c in enumerate(scenario.credentials)}
+    p_degree = np.array([[r.degree_screen for r in s.ladder] for s in sectors])[sector]
+    p_exp = np.array([[r.experience_screen for r in s.ladder] for s in sectors])[sector]
+    months = np.array([[r.experience_months for r in s.ladder] for s in sectors])[sector]
+    p_cred = np.array([[r.credential_screen for r in s.ladder] for s in sectors])[sector]
+    bits = np.array([[cred_bit.get(r.credential, 0) for r in s.ladder] for s in sectors])[sector]
+    shape = (e, N_RUNGS)
+
+    target = np.rint(base_jobs).astype(np.int64)
+    return EmployerTable(
+        sector=sector,
+        premium=premium,
+        bias=bias,
+        base_jobs=base_jobs,
+        demand=np.zeros(e),
+        target=target,
+        headcount=np.zeros(shape, np.int64),
+        openings=np.zeros(shape, np.int64),
+        wage=wage,
+        degree_required=rng.random(shape) < p_degree,
+        experience_required=np.where(rng.random(shape) < p_exp, months, 0).astype(np.int64),
+        credential_required=np.where(rng.random(shape) < p_cred, bits, 0).astype(np.uint16),
+    )
+
+
+class Employer(mesa.Agent):
+    """One employer. Its state is row ``row`` of the model's employer table.
+
+    Each month it updates the jobs it wants (sector growth and its own demand
+    shock) and opens postings for the gap between wanted and filled jobs.
+    """
+
+    def __init__(self, model: mesa.Model, row: int) -> None:
+        super().__init__(model)
+        self.row = row
+
+    @property
+    def sector(self) -> int:
+        return int(self.model.employers.sector[self.row])
+
+    def step(self) -> None:
+        t = self.model.employers
+        r = self.row
+        persistence = self.model.demand_persistence
+        t.demand[r] = persistence * t.demand[r] + self.model.demand_shock[r]
+        scale = self.model.sector_scale[t.sector[r]] * np.exp(t.demand[r])
+        for k in range(N_RUNGS):
+            wanted = round(t.base_jobs[r, k] * scale)
+            t.target[r, k] = wanted
+            t.openings[r, k] = max(0, wanted - t.headcount[r, k])

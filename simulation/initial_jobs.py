@@ -1,0 +1,53 @@
+"""Who holds which job on the first day of the burn-in.
+
+A simple, group-blind start: each worker in the labour force lines up for
+the sector it is most drawn to; within a sector the most experienced and
+skilled take the senior jobs, then mid, then entry; employers are random.
+Workers left over start unemployed, jobs left over start open. No screen,
+referral or bias acts here: those act from the first month of the burn-in,
+which is long enough for them to shape who holds which job by the time
+recording starts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .employers import N_RUNGS, EmployerTable
+from .scenario import Scenario
+from .workers import Channel, State, Workers
+
+
+def assign_initial_jobs(
+    workers: Workers, table: EmployerTable, scenario: Scenario, rng: np.random.Generator
+) -> None:
+    n = workers.n
+    lf = scenario.labour_force
+    out = rng.random(n) < lf.initial_out_share
+    workers.state[:] = np.where(out, State.OUT, State.UNEMPLOYED)
+
+    years = workers.experience / 12.0
+    pull = workers.taste + scenario.sorting.experience_pull * np.log1p(years)
+    favourite = np.argmax(pull, axis=1)
+    # Seniority: experience first, then education and skill.
+    seniority = (
+        np.log1p(years[np.arange(n), favourite]) + 0.5 * workers.education + 0.3 * rng.standard_normal(n)
+    )
+
+    for s in range(workers.taste.shape[1]):
+        queue = np.flatnonzero((favourite == s) & ~out)
+        queue = queue[np.argsort(-seniority[queue], kind="stable")]
+        employers = np.flatnonzero(table.sector == s)
+        taken = 0
+        for rung in range(N_RUNGS - 1, -1, -1):
+            slots = np.repeat(employers, table.target[employers, rung])
+            slots = rng.permutation(slots)
+            hired = queue[taken : taken + slots.size]
+            taken += hired.size
+            e = slots[: hired.size]
+            wage = table.wage[e, rung]
+            workers.start_jobs(
+                hired, e, np.full(hired.size, s * N_RUNGS + rung), wage, np.full(hired.size, Channel.INITIAL)
+            )
+            max_tenure = np.minimum(workers.experience[hired, s], 120)
+            workers.tenure[hired] = (rng.random(hired.size) * max_tenure).astype(np.int16)

@@ -1,0 +1,353 @@
+"""The labour market: a Mesa model that runs the monthly cycle.
+
+Employers, trainers and intermediaries are Mesa agents with their own
+``step``. Workers are rows of :class:`~.workers.Workers` arrays; each worker
+rule is one vectorised pass in the module named for it. This class only
+orchestrates, in the order of the design:
+
+1. ageing, retirement and entry          (demography.py)
+2. separations and labour-force exits    (separations.py)
+3. employers update demand and openings  (employers.py, agents)
+4. trainers run their programs           (programs.py, agents)
+5. enrolment decisions and admissions    (enrolment.py)
+6. navigators take on clients            (intermediaries.py, agents)
+7. job search, screening, matching       (search.py, screening.py, matching.py)
+8. pay, experience and skills            (wages.py)
+9. savings, benefits and debt            (finances.py)
+10. metrics                              (metrics.py)
+
+Month numbering: the burn-in runs months ``-burn_in .. -1``; recorded
+months are ``0 .. months - 1``.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from . import demography, finances, matching, screening, search, separations, wages
+from .employers import N_RUNGS, Employer, build_employer_table
+from .enrolment import wants_to_enrol
+from .initial_jobs import assign_initial_jobs
+from .intermediaries import Navigator
+from .metrics import MetricsRecorder
+from .network import draw_ties
+from .population import draw_people, group_arrays
+from .programs import ProgramRun, Trainer
+from .randomness import Streams, pair_uniform
+from .scenario import Scenario
+from .workers import NO_ONE, State, Workers
+
+
+class LabourMarket(mesa.Model):
+    """A metro labour market simulated month by month.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Validated scenario (see :func:`~.scenario.load_scenario`).
+    seed : int, optional
+        Overrides ``scenario.run.seed``. Same scenario and seed give
+        identical results.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        seed = scenario.run.seed if seed is None else int(seed)
+        super().__init__(seed=seed)
+        self.scenario = scenario
+        self.seed = seed
+        self.streams = Streams(seed)
+        self._draws: dict[str, np.ndarray] = {}
+        self.month = -scenario.run.burn_in_months
+
+        sc = scenario
+        self.sector_names = list(sc.sectors)
+        self.group_names = list(sc.groups)
+        sectors = list(sc.sectors.values())
+        n = sc.run.workers
+
+        # Parameters as arrays, indexed by sector / (sector, rung) / group.
+        self.separation_rate = np.array([s.separation_rate for s in sectors])
+        self.tenure_return = np.array([s.tenure_return for s in sectors])
+        self.rung_months = np.array([[r.experience_months for r in s.ladder] for s in sectors])
+        self.hire_threshold = np.array([[r.hire_threshold for r in s.ladder] for s in sectors])
+        self.sector_growth = np.array([s.growth_per_year for s in sectors])
+        self.sector_share0 = np.array([s.job_share for s in sectors])
+        self.sector_scale = np.ones(len(sectors))
+        ga = group_arrays(sc)
+        race_pen = np.array([sc.hiring.race_penalty.get(g.race, 0.0) for g in sc.groups.values()])
+        women_pen = np.array([sc.hiring.women_penalty.get(s, 0.0) for s in self.sector_names])
+        self.group_penalty = race_pen[:, None] + ga["is_woman"][:, None] * women_pen[None, :]
+        self.wage_floor = sc.economy.minimum_wage_hourly * sc.economy.hours_per_year
+        self.demand_persistence = sc.economy.demand_persistence
+        self.demand_shock = np.zeros(0)
+
+        # Workers.
+        self.workers = Workers.empty(n, len(sectors), sc.network.ties)
+        draw_people(self.workers, np.arange(n), sc, self.streams["population"], entrants=False)
+        self.workers.ties[:] = draw_ties(
+            self.workers.group, sc.network.ties, sc.network.homophily, self.streams["network"]
+        )
+
+        # Employers.
+        n_employers = max(len(sectors), round(n / sc.run.workers_per_employer))
+        self.employers = build_employer_table(sc, n, n_employers, self.streams["employers"])
+        self.employer_agents = [Employer(self, e) for e in range(self.employers.n)]
+        assign_initial_jobs(self.workers, self.employers, sc, self.streams["initial_jobs"])
+
+        # Trainers and their programs; intermediaries.
+        credential_bit = {c: 1 << k for k, c in enumerate(sc.credentials)}
+        self.programs: list[ProgramRun] = []
+        for spec in sc.trainers:
+            runs = []
+            for p in spec.programs:
+                run = ProgramRun(
+                    len(self.programs),
+                    p,
+                    self.sector_names.index(p.sector),
+                    credential_bit.get(p.credential, 0),
+                    n,
+                    len(self.group_names),
+                )
+                self.programs.append(run)
+                runs.append(run)
+            Trainer(self, spec.name, runs)
+        self.navigators = [Navigator(self, i, spec, n) for i, spec in enumerate(sc.intermediaries)]
+
+        self.metrics = MetricsRecorder(self.group_names, sc.meta.reference_group, sc.economy.good_job_wage)
+        self.metrics.snapshot(self.workers)
+        self.hires_this_month = np.zeros(0, dtype=np.int8)
+
+    # ------------------------------------------------------------------ helpers
+
+    def draws(self, name: str) -> np.ndarray:
+        """This month's uniform draw per worker from stream ``name`` (shape (n,), float32)."""
+        u = self._draws.get(name)
+        if u is None:
+            u = self._draws[name] = self.streams[name].random(self.workers.n, dtype=np.float32)
+        return u
+
+    def headcount(self) -> np.ndarray:
+        """Filled jobs per employer and rung, int (E, 3)."""
+        w = self.workers
+        emp = w.state == State.EMPLOYED
+        slot = w.employer[emp].astype(np.int64) * N_RUNGS + w.occupation[emp] % N_RUNGS
+        return np.bincount(slot, minlength=self.employers.n * N_RUNGS).reshape(-1, N_RUNGS)
+
+    # ------------------------------------------------------------------ the month
+
+    def step(self) -> None:
+        self._draws.clear()
+        self._demography()
+        self._separations()
+        self._employers()
+        if Trainer in self.agents_by_type:
+            self.agents_by_type[Trainer].do("step")
+        self._enrolment()
+        for nav in self.navigators:
+            nav.step()
+        self._search_and_match()
+        self._pay_and_skills()
+        self._money()
+        w = self.workers
+        w.months_unemployed[w.state == State.UNEMPLOYED] += 1
+        if self.month >= 0:
+            self.metrics.record(self.month, w, self.hires_this_month, int(self.employers.openings.sum()))
+        self.metrics.snapshot(w)
+        self.month += 1
+
+    def run(self, months: int | None = None) -> None:
+        """Run the burn-in (if not yet run) and ``months`` recorded months."""
+        months = self.scenario.run.months if months is None else months
+        while self.month < months:
+            self.step()
+
+    def _demography(self) -> None:
+        idx = demography.retirees(self.workers, self.scenario.labour_force.exit_age)
+        demography.replace(self.workers, idx, self.scenario, self.streams["entrants"])
+
+    def _separations(self) -> None:
+        w, t, lf = self.workers, self.employers, self.scenario.labour_force
+        emp = np.flatnonzero(w.state == State.EMPLOYED)
+        e = w.employer[emp]
+        rung = w.occupation[emp] % N_RUNGS
+        sector = t.sector[e]
+        surplus = separations.surplus_rate(self.headcount(), t.target)
+        p = separations.separation_probability(
+            self.separation_rate[sector],
+            w.tenure[emp],
+            surplus[e, rung],
+            lf.new_job_multiplier,
+            lf.new_job_months,
+        )
+        leave_force = emp[self.draws("leave_force")[emp] < lf.leave_from_employment]
+        lose_job = emp[self.draws("separation")[emp] < p]
+        lose_job = np.setdiff1d(lose_job, leave_force, assume_unique=True)
+        w.leave_jobs(leave_force, State.OUT)
+        w.leave_jobs(lose_job, State.UNEMPLOYED)
+        w.ui_months_left[lose_job] = self.scenario.finances.ui_months
+
+        # Movements between unemployment and out of the labour force.
+        u = self.draws("participation")
+        unemployed = np.flatnonzero(w.state == State.UNEMPLOYED)
+        out = np.flatnonzero(w.state == State.OUT)
+        w.set_state(unemployed[u[unemployed] < lf.leave_from_unemployment], State.OUT)
+        back = out[u[out] < lf.return_rate]
+        w.set_state(back, State.UNEMPLOYED)
+        w.months_unemployed[back] = 0
+
+    def _employers(self) -> None:
+        t, eco = self.employers, self.scenario.economy
+        if self.month >= 0:
+            grown = self.sector_share0 * (1.0 + self.sector_growth) ** (self.month / 12.0)
+            self.sector_scale = grown / grown.sum() / self.sector_share0
+        self.demand_shock = eco.demand_shock_sd * self.streams["demand"].standard_normal(t.n)
+        t.headcount[:] = self.headcount()
+        for agent in self.employer_agents:
+            agent.step()
+
+    def _enrolment(self) -> None:
+        starting = [p for p in self.programs if p.starts_cohort(self.month)]
+        if not starting:
+            return
+        w, en = self.workers, self.scenario.enrolment
+        looks = self.draws("enrolment_interest")
+        order_draw = self.draws("enrolment_order")
+        boost = np.zeros(w.n, dtype=np.float64)
+        for nav in self.navigators:
+            boost[w.navigator == nav.index] = nav.spec.information_boost
+        free = (w.state == State.UNEMPLOYED) | (w.state == State.EMPLOYED)
+        for program in starting:
+            target_wage = float(np.mean(self.employers.wage[self.employers.sector == program.sector, 0]))
+            candidates = np.flatnonzero(
+                free
+                & (looks < en.consider_rate * (1.0 + boost))
+                & ((w.credentials & np.uint16(program.credential_bit)) == 0)
+                & ((w.state != State.EMPLOYED) | (w.wage < target_wage))
+            )
+            reference = np.where(
+                w.state[candidates] == State.EMPLOYED, w.wage[candidates], w.last_wage[candidates]
+            )
+            spec = program.spec
+            keen = wants_to_enrol(
+                reference,
+                w.state[candidates] == State.EMPLOYED,
+                w.savings[candidates],
+                target_wage=target_wage,
+                price=spec.price,
+                duration_months=spec.duration_months,
+                perceived_success=en.perceived_success,
+                horizon_years=en.horizon_years,
+                discount_per_year=en.discount_per_year,
+                debt_aversion=en.debt_aversion,
+                borrowing_limit=en.borrowing_limit,
+            )
+            applicants = candidates[keen]
+            # First come, first served: arrival order is a per-worker draw.
+            applicants = applicants[np.argsort(order_draw[applicants], kind="stable")]
+            program.admit(w, applicants)
+            free[applicants] = False
+
+    def _search_and_match(self) -> None:
+        w, t, sc = self.workers, self.employers, self.scenario
+        unemployed = w.state == State.UNEMPLOYED
+        on_job = (w.state == State.EMPLOYED) & (self.draws("on_the_job_search") < sc.search.on_the_job_search)
+        searchers = np.flatnonzero(unemployed | on_job)
+        extra = np.zeros(searchers.shape[0], dtype=np.int64)
+        client = w.navigator[searchers]
+        for nav in self.navigators:
+            extra[client == nav.index] = nav.spec.extra_applications
+
+        apps = search.build_applications(
+            searchers,
+            w,
+            t,
+            self.rung_months,
+            extra,
+            public_applications=sc.search.public_applications,
+            referral_contacts=sc.search.referral_contacts,
+            sectors_considered=sc.search.sectors_considered,
+            experience_pull=sc.sorting.experience_pull,
+            reach_up=sc.search.reach_up,
+            aim_high=sc.search.aim_high,
+            rng=self.streams["search"],
+            rng_extra=self.streams["search_extra"],
+        )
+        apps = apps.select(screening.passes_screens(apps, w, t))
+        month = self.month + sc.run.burn_in_months
+        h = sc.hiring
+        score = screening.score_applicants(
+            apps,
+            w,
+            t,
+            self.group_penalty,
+            pair_uniform(self.streams.key("hiring_noise"), month, apps.searcher, apps.posting),
+            skill_weight=h.skill_weight,
+            soft_skill_weight=h.soft_skill_weight,
+            experience_weight=h.experience_weight,
+            referral_bonus=h.referral_bonus,
+            internal_bonus=h.internal_bonus,
+            noise_sd=h.noise_sd,
+        )
+        e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
+        offered = t.wage[e, r]
+        current = w.wage[apps.searcher]
+        worth_it = np.where(current > 0, offered >= current * (1.0 + sc.search.job_change_premium), True)
+        keep = (score >= self.hire_threshold[t.sector[e], r]) & worth_it
+        apps, score, offered = apps.select(keep), score[keep], offered[keep]
+
+        utility = np.log(offered) + sc.search.preference_noise * (
+            pair_uniform(self.streams.key("preference_noise"), month, apps.searcher, apps.posting) - 0.5
+        )
+        position = np.searchsorted(searchers, apps.searcher)
+        ptr, post, post_score = matching.ranked_lists(
+            position, apps.posting, utility, score, searchers.shape[0]
+        )
+        match = matching.deferred_acceptance(ptr, post, post_score, t.openings.ravel())
+
+        hired_pos = np.flatnonzero(match >= 0)
+        chosen = match[hired_pos]
+        # The channel of each hire is the channel of the matched application.
+        order = np.lexsort((apps.posting, position))
+        pos_sorted, post_sorted = position[order], apps.posting[order]
+        is_match = post_sorted == match[pos_sorted]
+        channel = apps.channel[order][is_match]
+        he, hr = chosen // N_RUNGS, chosen % N_RUNGS
+        wage = np.maximum(t.wage[he, hr], self.wage_floor)
+        w.start_jobs(
+            searchers[hired_pos],
+            he.astype(np.int32),
+            (t.sector[he] * N_RUNGS + hr).astype(np.int16),
+            wage,
+            channel,
+        )
+        self.hires_this_month = channel
+
+    def _pay_and_skills(self) -> None:
+        sk = self.scenario.skills
+        wages.age_jobs(self.workers, self.tenure_return, self.wage_floor)
+        wages.learn(self.workers, sk.learning_per_year, sk.learning_scale_years, sk.depreciation_per_year)
+
+    def _money(self) -> None:
+        f = self.scenario.finances
+        finances.month_of_money(
+            self.workers,
+            monthly_expenses=f.monthly_expenses,
+            savings_rate=f.savings_rate,
+            ui_replacement=f.ui_replacement,
+            debt_interest_per_year=f.debt_interest_per_year,
+            repayment_share=f.repayment_share,
+        )
+
+    # ------------------------------------------------------------------ checks
+
+    def check_invariants(self) -> None:
+        """Raise AssertionError if the state is inconsistent (used by tests)."""
+        w, t = self.workers, self.employers
+        w.check(t.n, len(self.sector_names) * N_RUNGS)
+        emp = w.state == State.EMPLOYED
+        assert (t.sector[w.employer[emp]] == w.occupation[emp] // N_RUNGS).all(), (
+            "job outside employer's sector"
+        )
+        assert (w.wage[emp] >= self.wage_floor - 1e-3).all(), "wage below the floor"
+        assert not np.isin(w.navigator, [NO_ONE, *range(len(self.navigators))], invert=True).any()

@@ -1,0 +1,431 @@
+"""Scenario files: schema, loading, ``extends`` and validation.
+
+A scenario is a TOML file. Every key is checked against the schema below
+(unknown keys are errors), so a typo never silently falls back to a default.
+A scenario may name another with ``extends = "baseline.toml"`` and override
+any key; tables merge key by key, arrays and values replace.
+
+Units used throughout: money in US dollars (wages in dollars per year unless
+a key says hourly), time in months, rates per month unless a key says per
+year, skills in standard deviations of the working-age population.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SHARE_TOLERANCE = 1e-6
+EDUCATION_LEVELS = ("no_degree", "some_college", "ba_plus")
+RUNGS = ("entry", "mid", "senior")
+
+
+class ScenarioError(ValueError):
+    """A scenario file is malformed; the message names the file and key path."""
+
+
+class _Block(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _check_shares(shares: dict[str, float], what: str) -> None:
+    total = math.fsum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(f"{what} must sum to 1 (they sum to {total:.6g})")
+
+
+class Meta(_Block):
+    name: str
+    description: str = ""
+    dollar_year: int = Field(2019, description="Year of the dollar figures (nominal, see sources).")
+    reference_group: str = Field("white_men", description="Group that pay ratios are taken against.")
+
+
+class Run(_Block):
+    workers: int = Field(10_000, gt=0)
+    months: int = Field(120, gt=0, description="Months recorded after burn-in.")
+    burn_in_months: int = Field(120, ge=0, description="Months simulated before recording starts.")
+    seed: int = Field(1, ge=0)
+    workers_per_employer: float = Field(50.0, gt=0, description="Sets the number of employers.")
+
+
+class Education(_Block):
+    no_degree: float = Field(ge=0, le=1)
+    some_college: float = Field(ge=0, le=1)
+    ba_plus: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Education:
+        _check_shares(self.model_dump(), "education shares")
+        return self
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return (self.no_degree, self.some_college, self.ba_plus)
+
+
+class Group(_Block):
+    label: str
+    race: str
+    gender: Literal["men", "women"]
+    share: float = Field(ge=0, le=1, description="Share of the working-age population.")
+    education: Education
+    median_savings: float = Field(ge=0, description="Median liquid savings, dollars.")
+    source: str = ""
+
+
+class Sorting(_Block):
+    """Pre-market interest in each sector by gender (free, calibrated)."""
+
+    men: dict[str, float]
+    women: dict[str, float]
+    taste_sd: float = Field(1.0, ge=0, description="Individual taste noise, same units as the interests.")
+    experience_pull: float = Field(
+        1.0, ge=0, description="Added interest in a sector per log(1 + years of experience) in it."
+    )
+    source: str = ""
+
+
+class Rung(_Block):
+    title: str
+    wage: float = Field(gt=0, description="Posted base wage, dollars per year.")
+    job_share: float = Field(ge=0, le=1, description="Share of the sector's jobs on this rung.")
+    degree_screen: float = Field(0.0, ge=0, le=1, description="Share of employers requiring a BA.")
+    experience_months: int = Field(0, ge=0, description="Sector experience required by screening employers.")
+    experience_screen: float = Field(
+        0.0, ge=0, le=1, description="Share of employers screening on experience."
+    )
+    credential: str = Field("", description="Credential some employers require ('' for none).")
+    credential_screen: float = Field(0.0, ge=0, le=1)
+    hire_threshold: float = Field(0.0, description="Minimum applicant score to be hired, score units.")
+    source: str = ""
+
+
+class Sector(_Block):
+    label: str
+    job_share: float = Field(ge=0, le=1, description="Share of all jobs at the start.")
+    growth_per_year: float = Field(0.0, gt=-1, description="Relative employment growth per year.")
+    separation_rate: float = Field(ge=0, le=1, description="Monthly job-to-unemployment separations.")
+    tenure_return: float = Field(0.01, ge=0, description="Raise per completed year with an employer.")
+    ladder: list[Rung] = Field(min_length=len(RUNGS), max_length=len(RUNGS))
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _ladder(self) -> Sector:
+        _check_shares({r.title: r.job_share for r in self.ladder}, "ladder job_share values")
+        return self
+
+
+class Network(_Block):
+    ties: int = Field(10, ge=0, le=200, description="Ties per worker.")
+    homophily: float = Field(0.7, ge=0, le=1, description="Share of ties drawn within one's own group.")
+    source: str = ""
+
+
+class Search(_Block):
+    public_applications: int = Field(4, ge=0, le=32, description="Applications to public postings a month.")
+    referral_contacts: int = Field(2, ge=0, le=32, description="Ties asked about openings a month.")
+    sectors_considered: int = Field(2, ge=1)
+    reach_up: float = Field(
+        0.25, ge=0, le=1, description="Share of public applications that may aim one rung up."
+    )
+    aim_high: float = Field(
+        1.0, ge=0, description="Lean of applications towards higher rungs (log weight per rung)."
+    )
+    on_the_job_search: float = Field(0.05, ge=0, le=1, description="Monthly share of employed who search.")
+    job_change_premium: float = Field(0.05, ge=0, description="Wage gain an employed searcher requires.")
+    preference_noise: float = Field(0.05, ge=0, description="Noise in ranking offers, log-wage units.")
+
+
+class Hiring(_Block):
+    skill_weight: float = Field(1.0, ge=0)
+    soft_skill_weight: float = Field(0.5, ge=0)
+    experience_weight: float = Field(0.5, ge=0, description="Per log(1 + years in the sector).")
+    referral_bonus: float = Field(0.5, ge=0)
+    internal_bonus: float = Field(0.5, ge=0)
+    noise_sd: float = Field(0.5, ge=0)
+    race_penalty: dict[str, float] = Field(
+        default_factory=dict, description="Score penalty by race (free parameter, score units)."
+    )
+    women_penalty: dict[str, float] = Field(
+        default_factory=dict, description="Score penalty for women, by sector (negative favours women)."
+    )
+    employer_bias_sd: float = Field(0.5, ge=0, description="Spread of employer bias multipliers (log sd).")
+    source: str = ""
+
+
+class Economy(_Block):
+    jobs_per_worker: float = Field(0.93, gt=0, description="Job slots (filled + open) per worker.")
+    demand_shock_sd: float = Field(0.01, ge=0, description="Monthly sd of each employer's log demand.")
+    demand_persistence: float = Field(0.9, ge=0, lt=1, description="Monthly AR(1) coefficient of demand.")
+    firm_premium_sd: float = Field(0.1, ge=0, description="Sd of log firm wage premia.")
+    minimum_wage_hourly: float = Field(7.25, ge=0)
+    hours_per_year: float = Field(2080.0, gt=0)
+    good_job_wage: float = Field(gt=0, description="Annual wage at or above which a job is 'good'.")
+    source: str = ""
+
+
+class LabourForce(_Block):
+    leave_from_unemployment: float = Field(0.05, ge=0, le=1, description="Monthly U to out-of-force rate.")
+    leave_from_employment: float = Field(0.003, ge=0, le=1, description="Monthly E to out-of-force rate.")
+    return_rate: float = Field(0.08, ge=0, le=1, description="Monthly out-of-force to U rate.")
+    initial_out_share: float = Field(0.05, ge=0, le=1)
+    new_job_multiplier: float = Field(
+        2.0, ge=1, description="Separation hazard of a brand-new job vs a settled one."
+    )
+    new_job_months: float = Field(12.0, gt=0, description="Months over which that extra hazard fades.")
+    entry_age: float = Field(18.0, ge=14)
+    exit_age: float = Field(65.0, gt=18)
+    source: str = ""
+
+
+class Skills(_Block):
+    education_effect: list[float] = Field(
+        min_length=3, max_length=3, description="Mean initial skill by education level, sd units."
+    )
+    learning_per_year: float = Field(0.15, ge=0, description="Skill gain in a first year worked in a sector.")
+    learning_scale_years: float = Field(
+        10.0, gt=0, description="Years over which on-the-job learning levels off."
+    )
+    depreciation_per_year: float = Field(0.05, ge=0, description="Skill loss per year not working.")
+
+
+class Finances(_Block):
+    monthly_expenses: float = Field(ge=0, description="Living costs, dollars per month.")
+    savings_rate: float = Field(0.05, ge=0, le=1, description="Share of pay saved.")
+    ui_replacement: float = Field(0.45, ge=0, le=1)
+    ui_months: int = Field(6, ge=0)
+    debt_interest_per_year: float = Field(0.07, ge=0)
+    repayment_share: float = Field(0.10, ge=0, le=1, description="Share of pay put to debt while employed.")
+    savings_sd: float = Field(1.0, ge=0, description="Log sd of savings around each group's median.")
+    source: str = ""
+
+
+class Enrolment(_Block):
+    consider_rate: float = Field(
+        0.02, ge=0, le=1, description="Monthly share of eligible who look at programs."
+    )
+    horizon_years: float = Field(5.0, gt=0)
+    discount_per_year: float = Field(0.05, ge=0)
+    debt_aversion: float = Field(0.5, ge=0, description="Extra weight on each borrowed dollar.")
+    borrowing_limit: float = Field(15_000.0, ge=0, description="Largest loan a trainee can take, dollars.")
+    perceived_success: float = Field(
+        0.6, ge=0, le=1, description="Chance a worker believes training leads to the target job."
+    )
+
+
+class Program(_Block):
+    name: str
+    financing: Literal["tuition"] = "tuition"
+    sector: str
+    duration_months: int = Field(gt=0)
+    seats_per_10k_workers: float = Field(gt=0)
+    start_every_months: int = Field(3, gt=0)
+    price: float = Field(ge=0, description="Tuition, dollars per trainee.")
+    skill_gain: float = Field(ge=0)
+    soft_skill_gain: float = Field(0.0, ge=0)
+    credential: str = ""
+    dropout_monthly: float = Field(0.03, ge=0, le=1)
+    dropout_stress: float = Field(
+        0.05, ge=0, le=1, description="Extra monthly dropout for a trainee out of savings."
+    )
+    source: str = ""
+
+
+class Trainer(_Block):
+    name: str
+    programs: list[Program] = Field(min_length=1)
+
+
+class Intermediary(_Block):
+    name: str
+    kind: Literal["navigator"] = "navigator"
+    caseload_per_10k_workers: float = Field(gt=0)
+    extra_applications: int = Field(2, ge=0, le=16)
+    information_boost: float = Field(1.0, ge=0, description="Multiplier added to clients' program interest.")
+    months_of_support: int = Field(6, gt=0)
+    source: str = ""
+
+
+class Scenario(_Block):
+    meta: Meta
+    run: Run = Run()
+    groups: dict[str, Group]
+    sorting: Sorting
+    sectors: dict[str, Sector]
+    credentials: list[str] = Field(default_factory=list, max_length=16)
+    network: Network = Network()
+    search: Search = Search()
+    hiring: Hiring = Hiring()
+    economy: Economy
+    labour_force: LabourForce = LabourForce()
+    skills: Skills
+    finances: Finances
+    enrolment: Enrolment = Enrolment()
+    trainers: list[Trainer] = Field(default_factory=list)
+    intermediaries: list[Intermediary] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        _check_shares({k: g.share for k, g in self.groups.items()}, "groups.*.share")
+        _check_shares({k: s.job_share for k, s in self.sectors.items()}, "sectors.*.job_share")
+        if self.meta.reference_group not in self.groups:
+            raise ValueError(f"meta.reference_group '{self.meta.reference_group}' is not a group")
+        races = {g.race for g in self.groups.values()}
+        sectors = set(self.sectors)
+        for gender in ("men", "women"):
+            _require_keys(getattr(self.sorting, gender), sectors, f"sorting.{gender}")
+        _known_keys(self.hiring.race_penalty, races, "hiring.race_penalty")
+        _known_keys(self.hiring.women_penalty, sectors, "hiring.women_penalty")
+        creds = set(self.credentials)
+        for key, sector in self.sectors.items():
+            for i, rung in enumerate(sector.ladder):
+                if rung.credential and rung.credential not in creds:
+                    raise ValueError(
+                        f"sectors.{key}.ladder.{i}.credential '{rung.credential}' is not in credentials"
+                    )
+        for t, trainer in enumerate(self.trainers):
+            for p, prog in enumerate(trainer.programs):
+                where = f"trainers.{t}.programs.{p}"
+                if prog.sector not in sectors:
+                    raise ValueError(f"{where}.sector '{prog.sector}' is not a sector")
+                if prog.credential and prog.credential not in creds:
+                    raise ValueError(f"{where}.credential '{prog.credential}' is not in credentials")
+        if self.labour_force.exit_age <= self.labour_force.entry_age + 5:
+            raise ValueError("labour_force.exit_age must be well above labour_force.entry_age")
+        return self
+
+
+def _require_keys(mapping: dict[str, float], expected: set[str], where: str) -> None:
+    missing = sorted(expected - set(mapping))
+    if missing:
+        raise ValueError(f"{where} is missing sector(s) {', '.join(missing)}")
+    _known_keys(mapping, expected, where)
+
+
+def _known_keys(mapping: dict[str, float], expected: set[str], where: str) -> None:
+    unknown = sorted(set(mapping) - expected)
+    if unknown:
+        raise ValueError(
+            f"{where} has unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(expected))})"
+        )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def builtin_dir() -> Path:
+    """Folder of the scenario library shipped with the package."""
+    return Path(str(resources.files("pathways.scenarios")))
+
+
+def _resolve(name: str, relative_to: Path | None) -> Path:
+    candidates = []
+    if relative_to is not None:
+        candidates.append(relative_to / name)
+    candidates.append(Path(name))
+    candidates.append(builtin_dir() / name)
+    for c in candidates:
+        if c.is_file():
+            return c
+    raise ScenarioError(
+        f"{name}: scenario file not found (looked in {', '.join(str(c.parent) for c in candidates)})"
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _merge(base: dict, over: dict, origin: dict, path: tuple, source: Path) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        here = (*path, key)
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value, origin, here, source)
+        else:
+            out[key] = value
+            origin[here] = source
+    return out
+
+
+def _mark(data: Any, origin: dict, path: tuple, source: Path) -> None:
+    origin[path] = source
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _mark(v, origin, (*path, k), source)
+
+
+def _load_raw(path: Path, origin: dict, chain: tuple[Path, ...]) -> dict[str, Any]:
+    path = path.resolve()
+    if path in chain:
+        raise ScenarioError(f"{path}: extends: cycle ({' -> '.join(p.name for p in (*chain, path))})")
+    data = _read_toml(path)
+    parent_name = data.pop("extends", None)
+    if parent_name is None:
+        _mark(data, origin, (), path)
+        return data
+    if not isinstance(parent_name, str):
+        raise ScenarioError(f"{path}: extends: must be a file name string")
+    parent = _load_raw(_resolve(parent_name, path.parent), origin, (*chain, path))
+    return _merge(parent, data, origin, (), path)
+
+
+def _format_error(err: dict, origin: dict, fallback: Path) -> str:
+    loc = tuple(err["loc"])
+    source = fallback
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in origin:
+            source = origin[loc[:n]]
+            break
+    key = ".".join(str(p) for p in loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        return f"{source}: {key}: unknown key"
+    if err["type"] == "missing":
+        return f"{source}: {key}: required key is missing"
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "value_error":
+        return f"{source}: {msg}" if loc == () else f"{source}: {key}: {msg}"
+    return f"{source}: {key}: {msg} (got {err['input']!r})"
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load, merge (``extends``) and validate a scenario file.
+
+    ``overrides`` is a nested dict applied last, e.g. ``{"run": {"seed": 3}}``.
+    Raises :class:`ScenarioError` with one line per problem, each naming the
+    file and the key path.
+    """
+    path = _resolve(str(path), None)
+    origin: dict[tuple, Path] = {}
+    data = _load_raw(path, origin, ())
+    if overrides:
+        data = _merge(data, overrides, origin, (), Path("<command line>"))
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        lines = [_format_error(e, origin, path) for e in exc.errors()]
+        raise ScenarioError("\n".join(lines)) from None
+
+
+def scenario_dict(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as resolved, as plain JSON-able data."""
+    return scenario.model_dump(mode="json")
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario (canonical JSON); names what was run."""
+    blob = json.dumps(scenario_dict(scenario), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
