@@ -35,6 +35,16 @@ class EmployerTable:
     degree_required: np.ndarray  # bool (E, 3)
     experience_required: np.ndarray  # int64 (E, 3), months in the sector
     credential_required: np.ndarray  # uint16 (E, 3), bit mask (0: none)
+    months_open: np.ndarray  # int64 (E, 3), consecutive months the rung has had unfilled openings
+
+    def waived(self, waive_after: int) -> np.ndarray:
+        """Bool (E, 3): degree and experience screens set aside after a long vacancy.
+
+        Employers relax preferences when they cannot fill a job (requirements
+        fall as labour markets tighten: Modestino, Shoag and Ballance 2020,
+        REStat). Credentials are not waived: many are licences required by law.
+        """
+        return self.months_open >= waive_after
 
     @property
     def n(self) -> int:
@@ -93,6 +103,7 @@ def build_employer_table(
         degree_required=rng.random(shape) < p_degree,
         experience_required=np.where(rng.random(shape) < p_exp, months, 0).astype(np.int64),
         credential_required=np.where(rng.random(shape) < p_cred, bits, 0).astype(np.uint16),
+        months_open=np.zeros(shape, np.int64),
     )
 
 
@@ -100,7 +111,8 @@ class Employer(mesa.Agent):
     """One employer. Its state is row ``row`` of the model's employer table.
 
     Each month it updates the jobs it wants (sector growth and its own demand
-    shock) and opens postings for the gap between wanted and filled jobs.
+    shock), opens postings for the gap between wanted and filled jobs, and
+    counts how long each rung has gone unfilled.
     """
 
     def __init__(self, model: mesa.Model, row: int) -> None:
@@ -120,4 +132,8 @@ class Employer(mesa.Agent):
         for k in range(N_RUNGS):
             wanted = round(t.base_jobs[r, k] * scale)
             t.target[r, k] = wanted
+            # Openings still there from last month mean last month's search failed.
+            t.months_open[r, k] = t.months_open[r, k] + 1 if t.openings[r, k] > 0 else 0
             t.openings[r, k] = max(0, wanted - t.headcount[r, k])
+            if t.openings[r, k] == 0:
+                t.months_open[r, k] = 0

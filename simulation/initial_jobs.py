@@ -3,7 +3,8 @@
 A simple, group-blind start: each worker in the labour force lines up for
 the sector it is most drawn to; within a sector the most experienced and
 skilled take the senior jobs, then mid, then entry; employers are random.
-Workers left over start unemployed, jobs left over start open. No screen,
+Workers left over start unemployed, jobs left over start open. Incumbents
+hold the credentials that their rung and the rungs below it ask for. No screen,
 referral or bias acts here: those act from the first month of the burn-in,
 which is long enough for them to shape who holds which job by the time
 recording starts.
@@ -15,6 +16,7 @@ import numpy as np
 
 from .employers import N_RUNGS, EmployerTable
 from .scenario import Scenario
+from .search import sector_pull
 from .workers import Channel, State, Workers
 
 
@@ -27,13 +29,18 @@ def assign_initial_jobs(
     workers.state[:] = np.where(out, State.OUT, State.UNEMPLOYED)
 
     years = workers.experience / 12.0
-    pull = workers.taste + scenario.sorting.experience_pull * np.log1p(years)
-    favourite = np.argmax(pull, axis=1)
+    favourite = np.argmax(
+        sector_pull(workers.taste, workers.experience, scenario.sorting.experience_pull), axis=1
+    )
     # Seniority: experience first, then education and skill.
     seniority = (
         np.log1p(years[np.arange(n), favourite]) + 0.5 * workers.education + 0.3 * rng.standard_normal(n)
     )
 
+    bit = {c: 1 << k for k, c in enumerate(scenario.credentials)}
+    ladder_bits = np.array(
+        [[bit.get(r.credential, 0) for r in sec.ladder] for sec in scenario.sectors.values()]
+    )
     for s in range(workers.taste.shape[1]):
         queue = np.flatnonzero((favourite == s) & ~out)
         queue = queue[np.argsort(-seniority[queue], kind="stable")]
@@ -51,3 +58,5 @@ def assign_initial_jobs(
             )
             max_tenure = np.minimum(workers.experience[hired, s], 120)
             workers.tenure[hired] = (rng.random(hired.size) * max_tenure).astype(np.int16)
+            # Incumbents hold the credentials of their rung and the rungs below.
+            workers.credentials[hired] |= np.uint16(ladder_bits[s, : rung + 1].sum())

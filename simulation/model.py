@@ -101,14 +101,16 @@ class LabourMarket(mesa.Model):
         for spec in sc.trainers:
             runs = []
             for p in spec.programs:
-                run = ProgramRun(
-                    len(self.programs),
-                    p,
-                    self.sector_names.index(p.sector),
-                    credential_bit.get(p.credential, 0),
-                    n,
-                    len(self.group_names),
+                sector = sc.sectors[p.sector]
+                # A program prepares for the rung that asks for its credential (else entry).
+                rung = next(
+                    (k for k, r in enumerate(sector.ladder) if p.credential and r.credential == p.credential),
+                    0,
                 )
+                run = ProgramRun(
+                    len(self.programs), p, self.sector_names.index(p.sector), rung,
+                    credential_bit.get(p.credential, 0), n, len(self.group_names),
+                )  # fmt: skip
                 self.programs.append(run)
                 runs.append(run)
             Trainer(self, spec.name, runs)
@@ -210,43 +212,41 @@ class LabourMarket(mesa.Model):
         starting = [p for p in self.programs if p.starts_cohort(self.month)]
         if not starting:
             return
-        w, en = self.workers, self.scenario.enrolment
+        w, en, t = self.workers, self.scenario.enrolment, self.employers
         looks = self.draws("enrolment_interest")
         order_draw = self.draws("enrolment_order")
         boost = np.zeros(w.n, dtype=np.float64)
         for nav in self.navigators:
             boost[w.navigator == nav.index] = nav.spec.information_boost
         free = (w.state == State.UNEMPLOYED) | (w.state == State.EMPLOYED)
+        # People look only at programs in the sectors they are most drawn to.
+        pull = search.sector_pull(w.taste, w.experience, self.scenario.sorting.experience_pull)
+        k = min(self.scenario.search.sectors_considered, pull.shape[1])
+        drawn_to = np.argsort(-pull, axis=1, kind="stable")[:, :k]
         for program in starting:
-            target_wage = float(np.mean(self.employers.wage[self.employers.sector == program.sector, 0]))
+            target_wage = float(np.mean(t.wage[t.sector == program.sector, program.target_rung]))
             candidates = np.flatnonzero(
                 free
                 & (looks < en.consider_rate * (1.0 + boost))
+                & (drawn_to == program.sector).any(axis=1)
                 & ((w.credentials & np.uint16(program.credential_bit)) == 0)
                 & ((w.state != State.EMPLOYED) | (w.wage < target_wage))
             )
-            reference = np.where(
-                w.state[candidates] == State.EMPLOYED, w.wage[candidates], w.last_wage[candidates]
-            )
+            employed = w.state[candidates] == State.EMPLOYED
+            reference = np.where(employed, w.wage[candidates], w.last_wage[candidates])
             spec = program.spec
             keen = wants_to_enrol(
-                reference,
-                w.state[candidates] == State.EMPLOYED,
-                w.savings[candidates],
-                target_wage=target_wage,
-                price=spec.price,
-                duration_months=spec.duration_months,
-                perceived_success=en.perceived_success,
-                horizon_years=en.horizon_years,
-                discount_per_year=en.discount_per_year,
-                debt_aversion=en.debt_aversion,
+                reference, employed, w.savings[candidates],
+                target_wage=target_wage, price=spec.price, duration_months=spec.duration_months,
+                perceived_success=en.perceived_success, horizon_years=en.horizon_years,
+                discount_per_year=en.discount_per_year, debt_aversion=en.debt_aversion,
                 borrowing_limit=en.borrowing_limit,
-            )
+            )  # fmt: skip
             applicants = candidates[keen]
             # First come, first served: arrival order is a per-worker draw.
             applicants = applicants[np.argsort(order_draw[applicants], kind="stable")]
-            program.admit(w, applicants)
-            free[applicants] = False
+            admitted = program.admit(w, applicants)
+            free[admitted] = False
 
     def _search_and_match(self) -> None:
         w, t, sc = self.workers, self.employers, self.scenario
@@ -273,7 +273,8 @@ class LabourMarket(mesa.Model):
             rng=self.streams["search"],
             rng_extra=self.streams["search_extra"],
         )
-        apps = apps.select(screening.passes_screens(apps, w, t))
+        waived = t.waived(sc.hiring.screen_waiver_months)
+        apps = apps.select(screening.passes_screens(apps, w, t, waived))
         month = self.month + sc.run.burn_in_months
         h = sc.hiring
         score = screening.score_applicants(

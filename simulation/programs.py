@@ -24,11 +24,19 @@ class ProgramRun:
     """One program's rules and running counts. ``index`` is its global program id."""
 
     def __init__(
-        self, index: int, spec: Program, sector: int, credential_bit: int, n_workers: int, n_groups: int
+        self,
+        index: int,
+        spec: Program,
+        sector: int,
+        target_rung: int,
+        credential_bit: int,
+        n_workers: int,
+        n_groups: int,
     ) -> None:
         self.index = index
         self.spec = spec
         self.sector = sector
+        self.target_rung = target_rung  # the rung whose jobs the program prepares for
         self.credential_bit = credential_bit
         self.seats = max(1, round(spec.seats_per_10k_workers * n_workers / 10_000))
         zeros = lambda: np.zeros(n_groups, dtype=np.int64)  # noqa: E731

@@ -157,6 +157,11 @@ class Hiring(_Block):
         default_factory=dict, description="Score penalty for women, by sector (negative favours women)."
     )
     employer_bias_sd: float = Field(0.5, ge=0, description="Spread of employer bias multipliers (log sd).")
+    screen_waiver_months: int = Field(
+        6,
+        ge=1,
+        description="Months a rung stays unfilled before its degree and experience screens are waived.",
+    )
     source: str = ""
 
 

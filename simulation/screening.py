@@ -28,12 +28,19 @@ from .workers import Channel, Workers
 BA_PLUS = 2
 
 
-def passes_screens(apps: Applications, workers: Workers, table: EmployerTable) -> np.ndarray:
-    """Bool (n_apps,): the applicant meets every screen of the posting."""
+def passes_screens(
+    apps: Applications, workers: Workers, table: EmployerTable, waived: np.ndarray
+) -> np.ndarray:
+    """Bool (n_apps,): the applicant meets every screen of the posting.
+
+    waived: bool (E, 3), employer-rungs whose degree and experience screens
+    are set aside this month.
+    """
     e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
     sector = table.sector[e]
-    degree_ok = ~table.degree_required[e, r] | (workers.education[apps.searcher] >= BA_PLUS)
-    exp_ok = workers.experience[apps.searcher, sector] >= table.experience_required[e, r]
+    w = waived[e, r]
+    degree_ok = w | ~table.degree_required[e, r] | (workers.education[apps.searcher] >= BA_PLUS)
+    exp_ok = w | (workers.experience[apps.searcher, sector] >= table.experience_required[e, r])
     need = table.credential_required[e, r]
     cred_ok = (workers.credentials[apps.searcher] & need) == need
     return degree_ok & exp_ok & cred_ok

@@ -37,6 +37,14 @@ class Applications:
         return Applications(self.searcher[keep], self.posting[keep], self.channel[keep])
 
 
+def sector_pull(taste: np.ndarray, experience_months: np.ndarray, experience_pull: float) -> np.ndarray:
+    """How strongly each worker is drawn to each sector: interest plus experience built there.
+
+    taste, experience_months: (m, n_sectors). Returns float (m, n_sectors).
+    """
+    return taste + experience_pull * np.log1p(experience_months / 12.0)
+
+
 def fitting_rung(experience_months: np.ndarray, rung_months: np.ndarray) -> np.ndarray:
     """Highest rung whose usual experience requirement the worker meets.
 
@@ -138,7 +146,7 @@ def build_applications(
     u_post, u_up = u_public[:, :n_public], u_public[:, n_public:]
 
     exp_months = workers.experience[searchers].astype(np.float64)
-    pull = workers.taste[searchers] + experience_pull * np.log1p(exp_months / 12.0) + gumbel
+    pull = sector_pull(workers.taste[searchers], exp_months, experience_pull) + gumbel
     k = min(sectors_considered, n_sectors)
     top = np.argsort(-pull, axis=1, kind="stable")[:, :k]
 

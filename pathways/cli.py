@@ -1,0 +1,107 @@
+"""The ``pathways`` command line.
+
+    pathways run SCENARIO [--seed N] [--months N] [--workers N] [--out DIR]
+    pathways bench [--sizes 10000,100000,1000000] [--months N]
+
+User errors (a bad scenario file, a folder that cannot be written) print one
+line to stderr and exit with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_USER_ERROR = 2
+
+
+class UserError(Exception):
+    """A problem with the user's input, reported as one line."""
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    run = {k: v for k, v in (("seed", args.seed), ("months", args.months), ("workers", args.workers)) if v is not None}
+    return {"run": run} if run else {}
+
+
+def _writable_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot create output folder: {exc.strerror}") from None
+    if not os.access(path, os.W_OK):
+        raise UserError(f"{path}: output folder is not writable")
+    return path
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pathways.experiments.run import format_summary, horizon_summary, simulate, write_outputs
+    from pathways.simulation import ScenarioError, load_scenario
+
+    try:
+        scenario = load_scenario(args.scenario, _overrides(args))
+    except ScenarioError as exc:
+        raise UserError(str(exc)) from None
+    out = _writable_dir(Path(args.out) if args.out else Path("out") / scenario.meta.name)
+    r = scenario.run
+    print(
+        f"Running {scenario.meta.name}: {r.workers:,} workers, {r.burn_in_months} burn-in + {r.months} months, "
+        f"seed {r.seed}",
+        flush=True,
+    )
+    result = simulate(scenario)
+    paths = write_outputs(result, scenario, out, str(args.scenario))
+    worker_months = r.workers * (r.months + r.burn_in_months)
+    print(f"Done in {result.seconds:.1f} s ({worker_months / result.seconds:,.0f} worker-months/s).\n")
+    print(f"Last 12 months, by group (pay ratio: median pay relative to {scenario.meta.reference_group}):")
+    print(format_summary(horizon_summary(result.table)))
+    print("\nWrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pathways.benchmarks.bench import run_bench
+
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    return run_bench(sizes, args.months, plain_sizes=[int(s) for s in args.plain_sizes.split(",") if s],
+                     plain_months=args.plain_months, matching=not args.skip_matching)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import pathways
+
+    parser = argparse.ArgumentParser(prog="pathways", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"pathways {pathways.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run one scenario and write metrics, manifest and a chart")
+    run.add_argument("scenario", help="scenario TOML file (a path, or the name of a built-in scenario)")
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    run.add_argument("--months", type=int, help="months to record after the burn-in")
+    run.add_argument("--workers", type=int, help="number of workers")
+    run.add_argument("--out", help="output folder (default: out/<scenario name>)")
+    run.set_defaults(func=cmd_run)
+
+    bench = sub.add_parser("bench", help="measure speed and memory")
+    bench.add_argument("--sizes", default="10000,100000,1000000", help="worker counts, comma-separated")
+    bench.add_argument("--months", type=int, default=120, help="recorded months per run (default 120)")
+    bench.add_argument("--plain-sizes", default="10000,100000",
+                       help="worker counts for the one-object-per-worker Mesa model")
+    bench.add_argument("--plain-months", type=int, default=12, help="months for the plain Mesa model")
+    bench.add_argument("--skip-matching", action="store_true", help="skip the matching-kernel comparison")
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"pathways: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("pathways: interrupted", file=sys.stderr)
+        return 130
