@@ -22,7 +22,11 @@ class UserError(Exception):
 
 
 def _overrides(args: argparse.Namespace) -> dict:
-    run = {k: v for k, v in (("seed", args.seed), ("months", args.months), ("workers", args.workers)) if v is not None}
+    run = {
+        k: v
+        for k, v in (("seed", args.seed), ("months", args.months), ("workers", args.workers))
+        if v is not None
+    }
     return {"run": run} if run else {}
 
 
@@ -65,8 +69,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from pathways.benchmarks.bench import run_bench
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    return run_bench(sizes, args.months, plain_sizes=[int(s) for s in args.plain_sizes.split(",") if s],
-                     plain_months=args.plain_months, matching=not args.skip_matching)
+    return run_bench(
+        sizes,
+        args.months,
+        plain_sizes=[int(s) for s in args.plain_sizes.split(",") if s],
+        plain_months=args.plain_months,
+        matching=not args.skip_matching,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,8 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure speed and memory")
     bench.add_argument("--sizes", default="10000,100000,1000000", help="worker counts, comma-separated")
     bench.add_argument("--months", type=int, default=120, help="recorded months per run (default 120)")
-    bench.add_argument("--plain-sizes", default="10000,100000",
-                       help="worker counts for the one-object-per-worker Mesa model")
+    bench.add_argument(
+        "--plain-sizes", default="10000,100000", help="worker counts for the one-object-per-worker Mesa model"
+    )
     bench.add_argument("--plain-months", type=int, default=12, help="months for the plain Mesa model")
     bench.add_argument("--skip-matching", action="store_true", help="skip the matching-kernel comparison")
     bench.set_defaults(func=cmd_bench)

@@ -219,18 +219,61 @@ def blocking_pairs(
     return pairs
 
 
+@njit(cache=True)
+def _sort_segments(ptr, order, utility, posting):
+    # Insertion sort inside each searcher's segment: lists are short (< 20).
+    for i in range(ptr.shape[0] - 1):
+        for a in range(ptr[i] + 1, ptr[i + 1]):
+            k = order[a]
+            b = a - 1
+            while b >= ptr[i]:
+                j = order[b]
+                if utility[j] > utility[k] or (utility[j] == utility[k] and posting[j] < posting[k]):
+                    break
+                order[b + 1] = j
+                b -= 1
+            order[b + 1] = k
+
+
+def ranking_order(
+    searcher: np.ndarray, posting: np.ndarray, utility: np.ndarray, n_searchers: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR pointer and the permutation that lists each searcher's applications best first.
+
+    searcher: (n_apps,) position of each application's searcher in 0..n_searchers-1.
+    utility: (n_apps,) the searcher's value of the posting (higher first); ties
+    are broken by lower posting index so the order is reproducible.
+    Returns (ptr (n_searchers + 1,), order (n_apps,)). Linear time when the
+    applications already come grouped by searcher, as the model's do.
+    """
+    order = np.argsort(searcher, kind="stable")
+    counts = np.bincount(searcher, minlength=n_searchers)
+    ptr = np.zeros(n_searchers + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    _sort_segments(ptr, order, np.asarray(utility, np.float64), np.asarray(posting, np.int64))
+    return ptr, order
+
+
 def ranked_lists(
     searcher: np.ndarray, posting: np.ndarray, utility: np.ndarray, score: np.ndarray, n_searchers: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Arrange applications into the CSR lists :func:`deferred_acceptance` takes.
 
-    searcher: (n_apps,) position of each application's searcher in 0..n_searchers-1.
-    utility: (n_apps,) the searcher's value of the posting (higher first).
-    Returns (ptr, post, score) with each searcher's applications best first;
-    ties in utility are broken by posting index so the order is reproducible.
+    Same inputs as :func:`ranking_order` plus ``score`` (n_apps,). Returns
+    (ptr, post, score) with each searcher's applications best first.
     """
-    order = np.lexsort((posting, -utility, searcher))
-    counts = np.bincount(searcher, minlength=n_searchers)
-    ptr = np.zeros(n_searchers + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
+    ptr, order = ranking_order(searcher, posting, utility, n_searchers)
     return ptr, posting[order].astype(np.int64), score[order].astype(np.float64)
+
+
+@njit(cache=True)
+def matched_application(ptr, post, match):
+    """Index in ``post`` of each searcher's matched application, or -1 (shape (n_searchers,))."""
+    out = np.full(ptr.shape[0] - 1, -1, dtype=np.int64)
+    for i in range(ptr.shape[0] - 1):
+        if match[i] >= 0:
+            for k in range(ptr[i], ptr[i + 1]):
+                if post[k] == match[i]:
+                    out[i] = k
+                    break
+    return out

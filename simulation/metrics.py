@@ -46,50 +46,53 @@ class MetricsRecorder:
         self._prev_employer = workers.employer.copy()
 
     def record(self, month: int, workers: Workers, hires_channel: np.ndarray, openings: int) -> None:
-        """Add this month's rows. ``hires_channel``: (h,) Channel of each hire, by hired worker order."""
-        g, k = workers.group.astype(np.int64), self.n_groups
-        state = workers.state
+        """Add this month's rows. ``hires_channel``: (h,) Channel of each hire this month."""
+        k = self.n_groups
+        group, state = workers.group.astype(np.intp), workers.state
+        n_states = len(State)
 
-        def by_group(mask: np.ndarray) -> np.ndarray:
-            counts = np.bincount(g[mask], minlength=k)
-            return np.append(counts, counts.sum())
+        def with_total(counts: np.ndarray) -> np.ndarray:
+            return np.concatenate([counts, counts.sum(axis=0, keepdims=True)])
 
-        pop = by_group(np.ones_like(state, dtype=bool))
+        # Counts by (group, state) in one pass; row k is everyone.
+        by_state = with_total(
+            np.bincount(group * n_states + state, minlength=k * n_states).reshape(k, n_states)
+        )
+        emp, unemp = by_state[:, State.EMPLOYED], by_state[:, State.UNEMPLOYED]
+        train, out = by_state[:, State.TRAINING], by_state[:, State.OUT]
+        pop = by_state.sum(axis=1)
+
         emp_mask = state == State.EMPLOYED
-        emp, unemp = by_group(emp_mask), by_group(state == State.UNEMPLOYED)
-        train, out = by_group(state == State.TRAINING), by_group(state == State.OUT)
-
         wages = workers.wage[emp_mask].astype(np.float64)
-        wg = g[emp_mask]
-        order = np.argsort(wg, kind="stable")
-        bounds = np.searchsorted(wg[order], np.arange(k + 1))
+        wg = workers.group[emp_mask]
+        order = np.argsort(wg, kind="stable")  # a radix sort on int8
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(wg, minlength=k))))
         sorted_w = wages[order]
         median = np.full(k + 1, np.nan)
         for j in range(k):
-            seg = sorted_w[bounds[j] : bounds[j + 1]]
-            if seg.size:
-                median[j] = np.median(seg)
+            if bounds[j + 1] > bounds[j]:
+                median[j] = np.median(sorted_w[bounds[j] : bounds[j + 1]])
         if wages.size:
             median[k] = np.median(wages)
-        wage_sum = np.bincount(wg, weights=wages, minlength=k)
-        mean = _ratio(np.append(wage_sum, wage_sum.sum()), emp)
-        good = by_group(emp_mask & (workers.wage >= self.good_job_wage))
+        mean = _ratio(with_total(np.bincount(wg, weights=wages, minlength=k)), emp)
+        good = with_total(np.bincount(wg[wages >= self.good_job_wage], minlength=k))
 
         if self._prev_state is None:
             ue = eu = ee = np.full(k + 1, np.nan)
         else:
-            was_u = self._prev_state == State.UNEMPLOYED
-            was_e = self._prev_state == State.EMPLOYED
-            ue = _ratio(by_group(was_u & emp_mask), by_group(was_u))
-            eu = _ratio(by_group(was_e & (state == State.UNEMPLOYED)), by_group(was_e))
-            moved = was_e & emp_mask & (workers.employer != self._prev_employer)
-            ee = _ratio(by_group(moved), by_group(was_e))
+            key = (group * n_states + self._prev_state) * n_states + state
+            flows = with_total(np.bincount(key, minlength=k * n_states**2).reshape(k, n_states, n_states))
+            was_u = flows[:, State.UNEMPLOYED].sum(axis=1)
+            was_e = flows[:, State.EMPLOYED].sum(axis=1)
+            ue = _ratio(flows[:, State.UNEMPLOYED, State.EMPLOYED], was_u)
+            eu = _ratio(flows[:, State.EMPLOYED, State.UNEMPLOYED], was_e)
+            moved = (
+                emp_mask & (self._prev_state == State.EMPLOYED) & (workers.employer != self._prev_employer)
+            )
+            ee = _ratio(with_total(np.bincount(group[moved], minlength=k)), was_e)
 
         hires = hires_channel.shape[0]
         referral = np.count_nonzero(hires_channel == Channel.REFERRAL)
-        all_only = np.full(k + 1, np.nan)
-        all_only[k] = referral / hires if hires else np.nan
-
         values = {
             "population": pop, "employed": emp, "unemployed": unemp, "in_training": train,
             "out_of_force": out,
@@ -106,9 +109,10 @@ class MetricsRecorder:
             self.rows["group"].append(name)
             for col, arr in values.items():
                 self.rows[col].append(arr[j].item())
+            # Hires and openings are market-wide: on the "all" row only.
             is_all = j == k
             self.rows["hires"].append(hires if is_all else None)
-            self.rows["referral_hire_share"].append(all_only[j].item() if is_all else None)
+            self.rows["referral_hire_share"].append((referral / hires if hires else None) if is_all else None)
             self.rows["openings"].append(openings if is_all else None)
 
     def columns(self) -> dict[str, list]:

@@ -26,7 +26,7 @@ import mesa
 import numpy as np
 
 from . import demography, finances, matching, screening, search, separations, wages
-from .employers import N_RUNGS, Employer, build_employer_table
+from .employers import N_RUNGS, Employer, build_employer_table, update_openings
 from .enrolment import wants_to_enrol
 from .initial_jobs import assign_initial_jobs
 from .intermediaries import Navigator
@@ -50,6 +50,10 @@ class LabourMarket(mesa.Model):
         Overrides ``scenario.run.seed``. Same scenario and seed give
         identical results.
     """
+
+    # Employers' monthly rule runs over all of them in one vectorised call;
+    # set True to call each Employer agent's step in turn instead (same result).
+    step_agents_one_by_one = False
 
     def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
         seed = scenario.run.seed if seed is None else int(seed)
@@ -122,6 +126,11 @@ class LabourMarket(mesa.Model):
 
     # ------------------------------------------------------------------ helpers
 
+    @property
+    def elapsed(self) -> int:
+        """Months simulated so far, burn-in included (0 in the first month)."""
+        return self.month + self.scenario.run.burn_in_months
+
     def draws(self, name: str) -> np.ndarray:
         """This month's uniform draw per worker from stream ``name`` (shape (n,), float32)."""
         u = self._draws.get(name)
@@ -174,7 +183,8 @@ class LabourMarket(mesa.Model):
         e = w.employer[emp]
         rung = w.occupation[emp] % N_RUNGS
         sector = t.sector[e]
-        surplus = separations.surplus_rate(self.headcount(), t.target)
+        t.headcount[:] = self.headcount()
+        surplus = separations.surplus_rate(t.headcount, t.target)
         p = separations.separation_probability(
             self.separation_rate[sector],
             w.tenure[emp],
@@ -185,6 +195,9 @@ class LabourMarket(mesa.Model):
         leave_force = emp[self.draws("leave_force")[emp] < lf.leave_from_employment]
         lose_job = emp[self.draws("separation")[emp] < p]
         lose_job = np.setdiff1d(lose_job, leave_force, assume_unique=True)
+        for gone in (leave_force, lose_job):
+            slot = w.employer[gone].astype(np.int64) * N_RUNGS + w.occupation[gone] % N_RUNGS
+            t.headcount -= np.bincount(slot, minlength=t.headcount.size).reshape(t.headcount.shape)
         w.leave_jobs(leave_force, State.OUT)
         w.leave_jobs(lose_job, State.UNEMPLOYED)
         w.ui_months_left[lose_job] = self.scenario.finances.ui_months
@@ -204,9 +217,12 @@ class LabourMarket(mesa.Model):
             grown = self.sector_share0 * (1.0 + self.sector_growth) ** (self.month / 12.0)
             self.sector_scale = grown / grown.sum() / self.sector_share0
         self.demand_shock = eco.demand_shock_sd * self.streams["demand"].standard_normal(t.n)
-        t.headcount[:] = self.headcount()
-        for agent in self.employer_agents:
-            agent.step()
+        # t.headcount is up to date: set and reduced in _separations.
+        if self.step_agents_one_by_one:
+            for agent in self.employer_agents:
+                agent.step()
+        else:
+            update_openings(t, slice(None), self.sector_scale, self.demand_shock, self.demand_persistence)
 
     def _enrolment(self) -> None:
         starting = [p for p in self.programs if p.starts_cohort(self.month)]
@@ -219,19 +235,21 @@ class LabourMarket(mesa.Model):
         for nav in self.navigators:
             boost[w.navigator == nav.index] = nav.spec.information_boost
         free = (w.state == State.UNEMPLOYED) | (w.state == State.EMPLOYED)
+        looking = np.flatnonzero(free & (looks < en.consider_rate * (1.0 + boost)))
         # People look only at programs in the sectors they are most drawn to.
-        pull = search.sector_pull(w.taste, w.experience, self.scenario.sorting.experience_pull)
+        pull = search.sector_pull(
+            w.taste[looking], w.experience[looking], self.scenario.sorting.experience_pull
+        )
         k = min(self.scenario.search.sectors_considered, pull.shape[1])
         drawn_to = np.argsort(-pull, axis=1, kind="stable")[:, :k]
         for program in starting:
             target_wage = float(np.mean(t.wage[t.sector == program.sector, program.target_rung]))
-            candidates = np.flatnonzero(
-                free
-                & (looks < en.consider_rate * (1.0 + boost))
+            candidates = looking[
+                free[looking]
                 & (drawn_to == program.sector).any(axis=1)
-                & ((w.credentials & np.uint16(program.credential_bit)) == 0)
-                & ((w.state != State.EMPLOYED) | (w.wage < target_wage))
-            )
+                & ((w.credentials[looking] & np.uint16(program.credential_bit)) == 0)
+                & ((w.state[looking] != State.EMPLOYED) | (w.wage[looking] < target_wage))
+            ]
             employed = w.state[candidates] == State.EMPLOYED
             reference = np.where(employed, w.wage[candidates], w.last_wage[candidates])
             spec = program.spec
@@ -270,12 +288,13 @@ class LabourMarket(mesa.Model):
             experience_pull=sc.sorting.experience_pull,
             reach_up=sc.search.reach_up,
             aim_high=sc.search.aim_high,
-            rng=self.streams["search"],
-            rng_extra=self.streams["search_extra"],
+            month=self.elapsed,
+            key=self.streams.key("search"),
+            key_extra=self.streams.key("search_extra"),
         )
         waived = t.waived(sc.hiring.screen_waiver_months)
         apps = apps.select(screening.passes_screens(apps, w, t, waived))
-        month = self.month + sc.run.burn_in_months
+        month = self.elapsed
         h = sc.hiring
         score = screening.score_applicants(
             apps,
@@ -300,34 +319,26 @@ class LabourMarket(mesa.Model):
         utility = np.log(offered) + sc.search.preference_noise * (
             pair_uniform(self.streams.key("preference_noise"), month, apps.searcher, apps.posting) - 0.5
         )
-        position = np.searchsorted(searchers, apps.searcher)
-        ptr, post, post_score = matching.ranked_lists(
-            position, apps.posting, utility, score, searchers.shape[0]
-        )
-        match = matching.deferred_acceptance(ptr, post, post_score, t.openings.ravel())
+        ptr, order = matching.ranking_order(apps.row, apps.posting, utility, searchers.shape[0])
+        post = apps.posting[order]
+        match = matching.deferred_acceptance(ptr, post, score[order], t.openings.ravel())
+        app = matching.matched_application(ptr, post, match)
 
-        hired_pos = np.flatnonzero(match >= 0)
-        chosen = match[hired_pos]
-        # The channel of each hire is the channel of the matched application.
-        order = np.lexsort((apps.posting, position))
-        pos_sorted, post_sorted = position[order], apps.posting[order]
-        is_match = post_sorted == match[pos_sorted]
-        channel = apps.channel[order][is_match]
+        hired_row = np.flatnonzero(match >= 0)
+        chosen = match[hired_row]
+        channel = apps.channel[order[app[hired_row]]]
         he, hr = chosen // N_RUNGS, chosen % N_RUNGS
         wage = np.maximum(t.wage[he, hr], self.wage_floor)
-        w.start_jobs(
-            searchers[hired_pos],
-            he.astype(np.int32),
-            (t.sector[he] * N_RUNGS + hr).astype(np.int16),
-            wage,
-            channel,
-        )
+        occupation = (t.sector[he] * N_RUNGS + hr).astype(np.int16)
+        w.start_jobs(searchers[hired_row], he.astype(np.int32), occupation, wage, channel)
         self.hires_this_month = channel
 
     def _pay_and_skills(self) -> None:
         sk = self.scenario.skills
-        wages.age_jobs(self.workers, self.tenure_return, self.wage_floor)
-        wages.learn(self.workers, sk.learning_per_year, sk.learning_scale_years, sk.depreciation_per_year)
+        wages.month_of_work(
+            self.workers, self.tenure_return, self.wage_floor, sk.learning_per_year, sk.learning_scale_years,
+            sk.depreciation_per_year,
+        )  # fmt: skip
 
     def _money(self) -> None:
         f = self.scenario.finances

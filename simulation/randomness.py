@@ -30,6 +30,7 @@ class Streams:
     def __init__(self, seed: int) -> None:
         self.seed = int(seed)
         self._streams: dict[str, np.random.Generator] = {}
+        self._keys: dict[str, int] = {}
 
     def __getitem__(self, name: str) -> np.random.Generator:
         gen = self._streams.get(name)
@@ -40,8 +41,11 @@ class Streams:
 
     def key(self, name: str) -> int:
         """A 63-bit key for :func:`pair_uniform`, unique to this seed and stream."""
-        seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(_key(name), 1))
-        return int(seq.generate_state(1, np.uint64)[0] >> np.uint64(1))
+        k = self._keys.get(name)
+        if k is None:
+            seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(_key(name), 1))
+            k = self._keys[name] = int(seq.generate_state(1, np.uint64)[0] >> np.uint64(1))
+        return k
 
 
 @njit(cache=True, inline="always")
@@ -67,4 +71,24 @@ def pair_uniform(key: int, month: int, a: np.ndarray, b: np.ndarray) -> np.ndarr
         h = _mix(h0 ^ (np.uint64(a[i]) * golden))
         h = _mix(h ^ (np.uint64(b[i]) + golden))
         out[i] = ((h >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
+    return out
+
+
+@njit(cache=True)
+def worker_uniform(key: int, month: int, workers: np.ndarray, width: int) -> np.ndarray:
+    """Uniform(0, 1) numbers, ``width`` per worker, fixed by (key, month, worker, column).
+
+    Like a per-worker draw for everyone, but computed only for ``workers``
+    (shape (m,)): returns float64 (m, width). Worker ``i`` gets the same
+    numbers whichever other workers are in the list.
+    """
+    out = np.empty((workers.shape[0], width), dtype=np.float64)
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    h0 = _mix(np.uint64(key) + golden)
+    h0 = _mix(h0 ^ (np.uint64(month) * golden))
+    for i in range(workers.shape[0]):
+        hw = _mix(h0 ^ (np.uint64(workers[i]) * golden))
+        for j in range(width):
+            h = _mix(hw ^ (np.uint64(j) + golden))
+            out[i, j] = ((h >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
     return out

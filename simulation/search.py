@@ -20,8 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from .employers import N_RUNGS, EmployerTable
+from .randomness import worker_uniform
 from .workers import Channel, State, Workers
 
 
@@ -32,9 +34,10 @@ class Applications:
     searcher: np.ndarray  # int64, worker index
     posting: np.ndarray  # int64, employer * 3 + rung
     channel: np.ndarray  # int8, Channel
+    row: np.ndarray  # int64, position of the searcher in this month's searcher list
 
     def select(self, keep: np.ndarray) -> Applications:
-        return Applications(self.searcher[keep], self.posting[keep], self.channel[keep])
+        return Applications(self.searcher[keep], self.posting[keep], self.channel[keep], self.row[keep])
 
 
 def sector_pull(taste: np.ndarray, experience_months: np.ndarray, experience_pull: float) -> np.ndarray:
@@ -107,8 +110,9 @@ def build_applications(
     experience_pull: float,
     reach_up: float,
     aim_high: float,
-    rng: np.random.Generator,
-    rng_extra: np.random.Generator,
+    month: int,
+    key: int,
+    key_extra: int,
 ) -> Applications:
     """Applications of ``searchers`` (worker indices, shape (m,)).
 
@@ -116,43 +120,45 @@ def build_applications(
     extra_public: (m,) extra public applications (navigator clients).
     reach_up: share of public applications that may go one rung above the fitting one.
     aim_high: lean towards higher rungs (see :func:`posting_sampler`).
-    rng_extra: stream for the extra applications only, so that adding a
-    navigator leaves everyone's other draws unchanged.
-    Returns de-duplicated applications; when a searcher reaches the same
-    posting twice, the strongest channel is kept (internal > referral >
-    navigator > public).
+    month, key, key_extra: fix the random draws (see
+    :func:`~.randomness.worker_uniform`); ``key_extra`` is for the extra
+    applications only, so that adding a navigator leaves everyone's other
+    draws unchanged.
+    Returns de-duplicated applications grouped by searcher; when a searcher
+    reaches the same posting twice, the strongest channel is kept (internal >
+    referral > navigator > public).
     """
-    n = workers.n
     n_sectors = workers.taste.shape[1]
     m = searchers.shape[0]
     n_extra = int(extra_public.max(initial=0))
     n_public = public_applications + n_extra
     k_ties = workers.ties.shape[1]
-    # Per-worker draws, taken for everyone and indexed (common random numbers).
-    gumbel = -np.log(-np.log(rng.random((n, n_sectors), dtype=np.float32) + 1e-12) + 1e-12)[searchers]
-    u_public = rng.random((n, 2 * public_applications), dtype=np.float32)[searchers]
-    u_tie = rng.random((n, referral_contacts), dtype=np.float32)[searchers]
+    # Per-worker draws (common random numbers across scenarios).
+    u = worker_uniform(key, month, searchers, n_sectors + 2 * public_applications + referral_contacts)
+    u_sector = u[:, :n_sectors]
+    u_public = u[:, n_sectors : n_sectors + 2 * public_applications]
+    u_tie = u[:, n_sectors + 2 * public_applications :]
     if n_extra:
-        u_extra = rng_extra.random((n, 2 * n_extra), dtype=np.float32)[searchers]
+        u_extra = worker_uniform(key_extra, month, searchers, 2 * n_extra)
+        pa = public_applications
         u_public = np.concatenate(
-            [
-                u_public[:, :public_applications],
-                u_extra[:, :n_extra],
-                u_public[:, public_applications:],
-                u_extra[:, n_extra:],
-            ],
-            axis=1,
+            [u_public[:, :pa], u_extra[:, :n_extra], u_public[:, pa:], u_extra[:, n_extra:]], 1
         )
     u_post, u_up = u_public[:, :n_public], u_public[:, n_public:]
 
     exp_months = workers.experience[searchers].astype(np.float64)
+    gumbel = -np.log(-np.log(u_sector + 1e-12) + 1e-12)
     pull = sector_pull(workers.taste[searchers], exp_months, experience_pull) + gumbel
     k = min(sectors_considered, n_sectors)
     top = np.argsort(-pull, axis=1, kind="stable")[:, :k]
 
-    parts_s, parts_p, parts_c = [], [], []
+    # One row per searcher: public | referral | internal columns; -1 = none.
+    width = n_public + referral_contacts + 1
+    post = np.full((m, width), -1, dtype=np.int64)
+    channel = np.zeros((m, width), dtype=np.int8)
     posts, cum, bounds = posting_sampler(table, n_sectors, aim_high)
     rows = np.arange(m)
+    open_post = table.openings.ravel() > 0
 
     # Public postings: application j goes to the (j mod k)-th favourite sector.
     if n_public and posts.size:
@@ -165,46 +171,38 @@ def build_applications(
         own = workers.occupation[searchers].astype(np.int64)
         low_rung = np.where(own[:, None] // N_RUNGS == sector, own[:, None] % N_RUNGS, 0)
         low_rung = np.minimum(low_rung, top_rung)
-        post = sample_postings(
-            sector * N_RUNGS + low_rung, sector * N_RUNGS + top_rung, u_post, posts, cum, bounds
-        )
         allowed = slot[None, :] < (public_applications + extra_public)[:, None]
-        extra = slot[None, :] >= public_applications
-        ok = allowed & (post >= 0)
-        ch = np.broadcast_to(np.where(extra, Channel.NAVIGATOR, Channel.PUBLIC), ok.shape)
-        parts_s.append(np.broadcast_to(searchers[:, None], ok.shape)[ok])
-        parts_p.append(post[ok])
-        parts_c.append(ch[ok])
+        first, last = sector * N_RUNGS + low_rung, sector * N_RUNGS + top_rung
+        chosen = np.full((m, n_public), -1, dtype=np.int64)
+        chosen[allowed] = sample_postings(first[allowed], last[allowed], u_post[allowed], posts, cum, bounds)
+        post[:, :n_public] = chosen
+        channel[:, :n_public] = np.where(slot >= public_applications, Channel.NAVIGATOR, Channel.PUBLIC)
 
     # Referrals: ask random ties; employed ones pass on their employer's opening.
     if referral_contacts and k_ties:
-        tie = workers.ties[searchers[:, None], (u_tie[:, :referral_contacts] * k_ties).astype(np.int64)]
+        tie = workers.ties[searchers[:, None], (u_tie * k_ties).astype(np.int64)]
         valid = tie >= 0
         tie_c = np.where(valid, tie, 0)
         employed = valid & (workers.state[tie_c] == State.EMPLOYED)
-        emp = np.where(employed, workers.employer[tie_c], 0)
+        emp = np.where(employed, workers.employer[tie_c], 0).astype(np.int64)
         sector = table.sector[emp].astype(np.int64)
         rung = fitting_rung(exp_months[rows[:, None], sector], rung_months[sector])
-        post = emp * N_RUNGS + rung
-        ok = employed & (table.openings.ravel()[post] > 0)
-        parts_s.append(np.broadcast_to(searchers[:, None], ok.shape)[ok])
-        parts_p.append(post[ok])
-        parts_c.append(np.full(int(ok.sum()), Channel.REFERRAL))
+        referred = emp * N_RUNGS + rung
+        cols = slice(n_public, n_public + referral_contacts)
+        post[:, cols] = np.where(employed & open_post[referred], referred, -1)
+        channel[:, cols] = Channel.REFERRAL
 
     # Internal: the next rung up at one's own employer.
-    emp_idx = workers.employer[searchers]
-    occ = workers.occupation[searchers].astype(np.int64)
-    inside = (emp_idx >= 0) & (occ % N_RUNGS < N_RUNGS - 1)
-    post = np.where(inside, emp_idx.astype(np.int64) * N_RUNGS + occ % N_RUNGS + 1, 0)
-    ok = inside & (table.openings.ravel()[post] > 0)
-    parts_s.append(searchers[ok])
-    parts_p.append(post[ok])
-    parts_c.append(np.full(int(ok.sum()), Channel.INTERNAL))
+    emp_idx = workers.employer[searchers].astype(np.int64)
+    rung = workers.occupation[searchers].astype(np.int64) % N_RUNGS
+    inside = (emp_idx >= 0) & (rung < N_RUNGS - 1)
+    up = np.where(inside, emp_idx * N_RUNGS + rung + 1, 0)
+    post[:, -1] = np.where(inside & open_post[up], up, -1)
+    channel[:, -1] = Channel.INTERNAL
 
-    s = np.concatenate(parts_s).astype(np.int64)
-    p = np.concatenate(parts_p).astype(np.int64)
-    c = np.concatenate([np.asarray(x, dtype=np.int8) for x in parts_c])
-    return _dedupe(Applications(s, p, c))
+    _drop_duplicates(post, _STRENGTH[channel])
+    r, c = np.nonzero(post >= 0)  # row-major: grouped by searcher
+    return Applications(searchers[r], post[r, c], channel[r, c], r)
 
 
 # Channel strength when one posting is reached twice: higher wins.
@@ -212,9 +210,18 @@ _STRENGTH = np.zeros(max(Channel) + 1, dtype=np.int8)
 _STRENGTH[[Channel.PUBLIC, Channel.NAVIGATOR, Channel.REFERRAL, Channel.INTERNAL]] = [1, 2, 3, 4]
 
 
-def _dedupe(apps: Applications) -> Applications:
-    order = np.lexsort((-_STRENGTH[apps.channel], apps.posting, apps.searcher))
-    s, p = apps.searcher[order], apps.posting[order]
-    first = np.ones(s.shape[0], dtype=bool)
-    first[1:] = (s[1:] != s[:-1]) | (p[1:] != p[:-1])
-    return apps.select(order[first])
+@njit(cache=True)
+def _drop_duplicates(post, strength):
+    # Within each row keep one application per posting: the strongest channel,
+    # the first one on equal strength. Rows are short, so pairwise is fine.
+    m, width = post.shape
+    for i in range(m):
+        for a in range(width):
+            if post[i, a] < 0:
+                continue
+            for b in range(a + 1, width):
+                if post[i, b] == post[i, a]:
+                    if strength[i, b] > strength[i, a]:
+                        post[i, a] = -1
+                        break
+                    post[i, b] = -1

@@ -1,50 +1,70 @@
-"""Pay and human capital while working: tenure raises, learning, wage floors.
+"""Pay and human capital month by month: tenure raises, learning, wage floors.
 
 A hire is paid the posting's wage. After that, pay rises by the sector's
 tenure return at every full year with the employer, and never falls below the
-floor in force. Working in a sector adds experience and skill there; time
-out of work erodes skills slowly.
+floor in force. Working in a sector adds experience and skill there, fast at
+first and levelling off; time unemployed erodes skills slowly.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .employers import N_RUNGS
 from .workers import State, Workers
 
-
-def age_jobs(workers: Workers, tenure_return: np.ndarray, floor: float) -> None:
-    """One month on the job for every employed worker.
-
-    tenure_return: (n_sectors,) raise per completed year with an employer.
-    floor: lowest lawful annual wage, dollars per year.
-    """
-    emp = np.flatnonzero(workers.state == State.EMPLOYED)
-    workers.tenure[emp] += 1
-    sector = workers.occupation[emp] // N_RUNGS
-    anniversary = workers.tenure[emp] % 12 == 0
-    raise_ = np.where(anniversary, 1.0 + tenure_return[sector], 1.0)
-    workers.wage[emp] = np.maximum(workers.wage[emp] * raise_, floor)
-    workers.experience[emp, sector] += 1
+_EMPLOYED = int(State.EMPLOYED)
+_UNEMPLOYED = int(State.UNEMPLOYED)
 
 
 def learning_curve(years: np.ndarray, learning_per_year: float, scale_years: float) -> np.ndarray:
-    """Skill gained from ``years`` in a sector: fast at first, levelling off.
+    """Skill gained from ``years`` in a sector (sd units).
 
     The gain rate is ``learning_per_year * exp(-years / scale_years)``, so a
-    career adds at most ``learning_per_year * scale_years`` (sd units).
+    career adds at most ``learning_per_year * scale_years``.
     """
     return learning_per_year * scale_years * (1.0 - np.exp(-years / scale_years))
 
 
-def learn(
-    workers: Workers, learning_per_year: float, scale_years: float, depreciation_per_year: float
+@njit(cache=True)
+def _month_kernel(
+    state, occupation, tenure, wage, experience, skill, tenure_return, floor, learn, scale, decay
+):
+    for i in range(state.shape[0]):
+        if state[i] == _EMPLOYED:
+            s = occupation[i] // N_RUNGS
+            tenure[i] += 1
+            if tenure[i] % 12 == 0:
+                wage[i] = wage[i] * (1.0 + tenure_return[s])
+            if wage[i] < floor:
+                wage[i] = floor
+            years = experience[i, s] / 12.0
+            skill[i, s] += learn / 12.0 * np.exp(-years / scale)
+            experience[i, s] += 1
+        elif state[i] == _UNEMPLOYED:
+            for s in range(skill.shape[1]):
+                skill[i, s] -= decay / 12.0
+
+
+def month_of_work(
+    workers: Workers,
+    tenure_return: np.ndarray,
+    floor: float,
+    learning_per_year: float,
+    learning_scale_years: float,
+    depreciation_per_year: float,
 ) -> None:
-    """Skill grows in the sector of one's job and decays slowly out of work."""
-    idx = np.flatnonzero(workers.state == State.EMPLOYED)
-    sector = workers.occupation[idx] // N_RUNGS
-    years = workers.experience[idx, sector] / 12.0
-    workers.skill[idx, sector] += learning_per_year / 12.0 * np.exp(-years / scale_years)
-    idle = np.flatnonzero(workers.state == State.UNEMPLOYED)
-    workers.skill[idle] -= depreciation_per_year / 12.0
+    """One month for every worker, in one pass over the arrays (updated in place).
+
+    Employed: tenure +1 month; a raise of ``tenure_return[sector]`` at each
+    full year; pay lifted to ``floor`` (dollars per year) if below; one more
+    month of experience and some skill in the job's sector. Unemployed: skills
+    decay by ``depreciation_per_year`` (sd units per year).
+    tenure_return: (n_sectors,) raise per completed year with an employer.
+    """
+    _month_kernel(
+        workers.state, workers.occupation, workers.tenure, workers.wage, workers.experience, workers.skill,
+        np.asarray(tenure_return, np.float64), float(floor), float(learning_per_year),
+        float(learning_scale_years), float(depreciation_per_year),
+    )  # fmt: skip
