@@ -122,7 +122,8 @@ class LabourMarket(mesa.Model):
 
         self.metrics = MetricsRecorder(self.group_names, sc.meta.reference_group, sc.economy.good_job_wage)
         self.metrics.snapshot(self.workers)
-        self.hires_this_month = np.zeros(0, dtype=np.int8)
+        self.hires_this_month = np.zeros(0, dtype=np.int8)  # Channel of each hire this month
+        self.hired_postings = np.zeros(0, dtype=np.int64)  # posting of each hire this month
 
     # ------------------------------------------------------------------ helpers
 
@@ -332,6 +333,7 @@ class LabourMarket(mesa.Model):
         occupation = (t.sector[he] * N_RUNGS + hr).astype(np.int16)
         w.start_jobs(searchers[hired_row], he.astype(np.int32), occupation, wage, channel)
         self.hires_this_month = channel
+        self.hired_postings = chosen
 
     def _pay_and_skills(self) -> None:
         sk = self.scenario.skills

@@ -1,0 +1,173 @@
+"""The labour market model: invariants every month, determinism, agents, and no written-in gaps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import small
+
+from pathways.simulation import LabourMarket, State
+from pathways.simulation.employers import N_RUNGS
+
+
+def run_checked(scenario, months: int) -> LabourMarket:
+    """Step a model month by month, checking invariants after every step."""
+    model = LabourMarket(scenario)
+    n = model.workers.n
+    for _ in range(months):
+        model.step()
+        model.check_invariants()
+        w, t = model.workers, model.employers
+        # Every worker is in exactly one state, and the population is stationary.
+        counts = np.bincount(w.state, minlength=len(State))
+        assert counts.sum() == n
+        # No posting hires more than its openings; nobody is hired twice.
+        hires = np.bincount(model.hired_postings, minlength=t.openings.size)
+        assert (hires <= t.openings.ravel()).all()
+        # Filled jobs never exceed what an employer can hold after hiring.
+        assert (model.headcount() >= 0).all()
+        assert model.hired_postings.size == model.hires_this_month.size
+    return model
+
+
+def test_invariants_hold_every_month():
+    model = run_checked(small(workers=3000, burn_in=0, months=36), 36)
+    w = model.workers
+    employed = w.state == State.EMPLOYED
+    # Jobs are on the employer's own ladder and pay the posted wage or more.
+    rung = w.occupation[employed] % N_RUNGS
+    posted = model.employers.wage[w.employer[employed], rung]
+    assert (w.wage[employed] >= np.minimum(posted, model.wage_floor) - 1e-3).all()
+
+
+def test_invariants_with_programs_and_navigators_busy():
+    sc = small(workers=3000, burn_in=0, enrolment={"consider_rate": 0.3})
+    model = run_checked(sc, 24)
+    assert sum(p.enrolled.sum() for p in model.programs) > 0
+    assert sum(p.completed.sum() for p in model.programs) > 0
+    assert model.navigators[0].served > 0
+
+
+def test_same_seed_same_results_different_seed_different():
+    sc = small(workers=2000, burn_in=12, months=12)
+    a, b, c = LabourMarket(sc), LabourMarket(sc), LabourMarket(sc, seed=2)
+    for m in (a, b, c):
+        m.run()
+    np.testing.assert_equal(a.metrics.columns(), b.metrics.columns())  # NaN equals NaN here
+    for name in ("state", "wage", "employer", "skill", "savings", "ties"):
+        np.testing.assert_array_equal(getattr(a.workers, name), getattr(b.workers, name))
+    assert a.metrics.columns()["median_wage"] != c.metrics.columns()["median_wage"]
+
+
+def test_employer_agents_stepping_one_by_one_equals_vectorised():
+    sc = small(workers=2000, burn_in=0, months=6)
+    fast = LabourMarket(sc)
+    slow = LabourMarket(sc)
+    slow.step_agents_one_by_one = True
+    fast.run()
+    slow.run()
+    for name in ("target", "openings", "months_open", "demand"):
+        np.testing.assert_array_equal(getattr(fast.employers, name), getattr(slow.employers, name))
+    np.testing.assert_equal(fast.metrics.columns(), slow.metrics.columns())
+
+
+def test_agents_are_mesa_agents():
+    import mesa
+
+    from pathways.simulation.employers import Employer
+    from pathways.simulation.intermediaries import Navigator
+    from pathways.simulation.programs import Trainer
+
+    model = LabourMarket(small(workers=1000, burn_in=0))
+    types = set(model.agents_by_type)
+    assert {Employer, Trainer, Navigator} <= types
+    assert all(isinstance(a, mesa.Agent) for a in model.agents)
+    assert len(model.agents_by_type[Employer]) == model.employers.n
+    person = model.workers.person(0)
+    assert person["state"] in {"employed", "unemployed", "training", "out"}
+
+
+def horizon(model: LabourMarket, column: str, months: int = 24) -> dict[str, float]:
+    cols = model.metrics.columns()
+    last = max(cols["month"])
+    out: dict[str, list[float]] = {}
+    for month, group, value in zip(cols["month"], cols["group"], cols[column], strict=True):
+        if month > last - months and value is not None:
+            out.setdefault(group, []).append(value)
+    return {g: float(np.mean(v)) for g, v in out.items()}
+
+
+NEUTRAL_EDUCATION = {"no_degree": 0.4, "some_college": 0.3, "ba_plus": 0.3}
+
+
+def neutral_blocks(scenario) -> dict:
+    """Overrides that remove every group difference: same education, savings and
+    interests, no bias, a network without homophily."""
+    groups = {k: {"education": NEUTRAL_EDUCATION, "median_savings": 3000.0} for k in scenario.groups}
+    men = dict(scenario.sorting.men)
+    return {
+        "groups": groups,
+        "sorting": {"women": men},
+        "hiring": {
+            "race_penalty": {r: 0.0 for r in scenario.hiring.race_penalty},
+            "women_penalty": {s: 0.0 for s in scenario.hiring.women_penalty},
+        },
+        "network": {"homophily": 0.0},
+    }
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_no_gap_is_written_in(seed):
+    """With every group difference removed, groups end up alike: the code has no group wage penalty."""
+    base = small(workers=20000, burn_in=60, months=24, seed=seed)
+    model = LabourMarket(small(workers=20000, burn_in=60, months=24, seed=seed, **neutral_blocks(base)))
+    model.run()
+    ratio = horizon(model, "pay_ratio")
+    unemp = horizon(model, "unemployment_rate")
+    big = [g for g, spec in base.groups.items() if spec.share >= 0.06]
+    for g in big:
+        assert abs(ratio[g] - 1.0) < 0.03, (g, ratio[g])
+        assert abs(unemp[g] - unemp["all"]) < 0.015, (g, unemp[g])
+
+
+def test_bias_penalty_lowers_hiring_of_the_penalised_group():
+    """Raising the hiring penalty on Black applicants raises Black unemployment (same seeds)."""
+    diffs = []
+    for seed in (1, 2, 3):
+        kw = dict(workers=6000, burn_in=36, months=24, seed=seed)
+        fair = LabourMarket(small(**kw, hiring={"race_penalty": {"black": 0.0}}))
+        biased = LabourMarket(small(**kw, hiring={"race_penalty": {"black": 1.0}}))
+        fair.run()
+        biased.run()
+        u_fair = horizon(fair, "unemployment_rate")
+        u_biased = horizon(biased, "unemployment_rate")
+        diffs.append(
+            (u_biased["black_men"] + u_biased["black_women"]) - (u_fair["black_men"] + u_fair["black_women"])
+        )
+    assert min(diffs) > 0, diffs
+
+
+def test_degree_screens_widen_the_gap_by_education():
+    """Employers demanding degrees everywhere lowers good-job access for groups with fewer degrees."""
+    gaps = {}
+    for label, share in (("none", 0.0), ("all", 1.0)):
+        sectors = {
+            key: {"ladder": [{**r.model_dump(), "degree_screen": share} for r in spec.ladder]}
+            for key, spec in small().sectors.items()
+        }
+        model = LabourMarket(small(workers=8000, burn_in=36, months=12, sectors=sectors))
+        model.run()
+        good = horizon(model, "good_job_share", 12)
+        gaps[label] = good["white_men"] - good["hispanic_men"]
+    assert gaps["all"] > gaps["none"], gaps
+
+
+def test_mechanisms_produce_gaps():
+    """With the baseline's mechanisms on, the familiar gaps appear (contrast with the neutral test)."""
+    model = LabourMarket(small(workers=20000, burn_in=60, months=24))
+    model.run()
+    ratio, unemp = horizon(model, "pay_ratio"), horizon(model, "unemployment_rate")
+    good = horizon(model, "good_job_share")
+    assert ratio["black_men"] < 0.98 and ratio["hispanic_women"] < 0.98
+    assert unemp["black_men"] > unemp["white_men"]
+    assert good["white_men"] > good["black_women"] + 0.05
