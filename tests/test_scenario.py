@@ -117,5 +117,5 @@ def test_missing_file_and_bad_toml(tmp_path):
 
 
 def test_overrides_are_validated(baseline_path):
-    with pytest.raises(ScenarioError, match="run.months"):
+    with pytest.raises(ScenarioError, match=r"run\.months"):
         load_scenario(baseline_path, {"run": {"months": 0}})
