@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import small
 
+from conftest import small
 from pathways.simulation import LabourMarket, State
 from pathways.simulation.employers import N_RUNGS
 
