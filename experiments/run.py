@@ -136,7 +136,10 @@ def horizon_summary(table: pa.Table, months: int = 12) -> list[dict]:
 
 
 def format_summary(summary: list[dict]) -> str:
-    header = f"{'group':<16}{'unemp':>8}{'find/mo':>9}{'median $':>11}{'pay ratio':>11}{'good jobs':>11}{'training':>10}"
+    header = (
+        f"{'group':<16}{'unemp':>8}{'find/mo':>9}{'median $':>11}{'pay ratio':>11}{'good jobs':>11}"
+        f"{'training':>10}"
+    )
     lines = [header, "-" * len(header)]
     for r in summary:
         lines.append(

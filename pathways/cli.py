@@ -51,8 +51,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = _writable_dir(Path(args.out) if args.out else Path("out") / scenario.meta.name)
     r = scenario.run
     print(
-        f"Running {scenario.meta.name}: {r.workers:,} workers, {r.burn_in_months} burn-in + {r.months} months, "
-        f"seed {r.seed}",
+        f"Running {scenario.meta.name}: {r.workers:,} workers, "
+        f"{r.burn_in_months} burn-in + {r.months} months, seed {r.seed}",
         flush=True,
     )
     result = simulate(scenario)

@@ -54,6 +54,9 @@ class LabourMarket(mesa.Model):
     # Employers' monthly rule runs over all of them in one vectorised call;
     # set True to call each Employer agent's step in turn instead (same result).
     step_agents_one_by_one = False
+    # Keep the last month's matching problem (ptr, post, score, capacity) for
+    # inspection and benchmarks.
+    keep_matching_problem = False
 
     def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
         seed = scenario.run.seed if seed is None else int(seed)
@@ -322,7 +325,10 @@ class LabourMarket(mesa.Model):
         )
         ptr, order = matching.ranking_order(apps.row, apps.posting, utility, searchers.shape[0])
         post = apps.posting[order]
-        match = matching.deferred_acceptance(ptr, post, score[order], t.openings.ravel())
+        capacity = t.openings.ravel()
+        match = matching.deferred_acceptance(ptr, post, score[order], capacity)
+        if self.keep_matching_problem:
+            self.matching_problem = (ptr, post, score[order], capacity.copy())
         app = matching.matched_application(ptr, post, match)
 
         hired_row = np.flatnonzero(match >= 0)

@@ -1,0 +1,212 @@
+"""``pathways bench``: throughput and memory of the engine, and what the design buys.
+
+Three measurements, printed as tables:
+
+1. The array engine on the baseline scenario at each size (default 10k, 100k
+   and 1M workers, 120 simulated months): worker-months per second and peak
+   resident memory. Each size runs in its own process so its peak memory is
+   its own; numba kernels are compiled (or loaded from cache) before timing.
+2. The matching kernel against the plain-Python reference and the ``matching``
+   package's hospital-resident solver, all on the same instance taken from a
+   real month of the baseline.
+3. The same core rules written the plain Mesa way, one Python object per
+   worker (``benchmarks/plain_mesa.py``), at 10k and 100k workers, beside the
+   engine at the same sizes: the speed-up is a ratio measured in this run.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..simulation import LabourMarket, load_scenario
+from ..simulation.scenario import builtin_dir
+
+BASELINE = "baseline.toml"
+
+
+def _scenario(workers: int, months: int):
+    return load_scenario(
+        Path(builtin_dir()) / BASELINE, {"run": {"workers": workers, "months": months, "burn_in_months": 0}}
+    )
+
+
+def _peak_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def child_engine(workers: int, months: int) -> dict:
+    """Time one engine run in this process (used in a subprocess)."""
+    warm = LabourMarket(_scenario(1000, 2))
+    warm.run()
+    sc = _scenario(workers, months)
+    t0 = time.perf_counter()
+    model = LabourMarket(sc)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    return {
+        "workers": workers,
+        "months": months,
+        "init_seconds": t1 - t0,
+        "seconds": t2 - t1,
+        "worker_months_per_second": workers * months / (t2 - t1),
+        "peak_mb": _peak_mb(),
+        "state_mb": model.workers.nbytes() / 2**20,
+    }
+
+
+def child_plain(workers: int, months: int) -> dict:
+    from .plain_mesa import run_plain
+
+    out = run_plain(_scenario(workers, months), workers, months)
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def _in_subprocess(kind: str, workers: int, months: int) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pathways.benchmarks.bench", kind, str(workers), str(months)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark child {kind} {workers} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def matching_instance(workers: int = 10_000, months: int = 24):
+    """A real month's matching problem from the baseline: (ptr, post, score, capacity)."""
+    model = LabourMarket(_scenario(workers, months))
+    model.keep_matching_problem = True
+    model.run()
+    return model.matching_problem
+
+
+def _solve_with_matching_package(ptr, post, score, capacity):
+    import warnings
+
+    from matching.games import HospitalResident
+
+    n = len(ptr) - 1
+    resident_prefs, applicants = {}, {}
+    for i in range(n):
+        lst = [int(p) for p in post[ptr[i] : ptr[i + 1]] if capacity[p] > 0]
+        if lst:
+            resident_prefs[i] = lst
+            for k in range(ptr[i], ptr[i + 1]):
+                if capacity[post[k]] > 0:
+                    applicants.setdefault(int(post[k]), []).append((-float(score[k]), i))
+    hospital_prefs = {p: [i for _, i in sorted(v)] for p, v in applicants.items()}
+    capacities = {p: int(capacity[p]) for p in hospital_prefs}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        game = HospitalResident.create_from_dictionaries(resident_prefs, hospital_prefs, capacities)
+        solved = game.solve(optimal="resident")
+    match = np.full(n, -1, dtype=np.int64)
+    for hospital, residents in solved.items():
+        for r in residents:
+            match[r.name] = hospital.name
+    return match
+
+
+def bench_matching(repeat_seconds: float = 2.0) -> list[dict]:
+    from ..simulation.matching import deferred_acceptance, deferred_acceptance_reference
+
+    ptr, post, score, capacity = matching_instance()
+    n_apps = post.shape[0]
+    expected = deferred_acceptance(ptr, post, score, capacity)
+
+    def rate(fn) -> tuple[float, np.ndarray]:
+        runs, start = 0, time.perf_counter()
+        while True:
+            result = fn(ptr, post, score, capacity)
+            runs += 1
+            elapsed = time.perf_counter() - start
+            if elapsed > repeat_seconds or (runs >= 3 and elapsed > repeat_seconds / 4):
+                return runs / elapsed, result
+
+    rows = []
+    old_limit = sys.getrecursionlimit()
+    # The matching package deep-copies its players, which recurses deeply (benchmark only).
+    sys.setrecursionlimit(max(old_limit, 200_000))
+    try:
+        for name, fn in (
+            ("numba kernel", deferred_acceptance),
+            ("plain-Python reference", deferred_acceptance_reference),
+            ("matching package (HospitalResident)", _solve_with_matching_package),
+        ):
+            per_second, result = rate(fn)
+            rows.append(
+                {
+                    "solver": name,
+                    "instances_per_second": per_second,
+                    "applications_per_second": per_second * n_apps,
+                    "same_matching": bool(np.array_equal(result, expected)),
+                }
+            )
+    finally:
+        sys.setrecursionlimit(old_limit)
+    for r in rows:
+        r["searchers"] = len(ptr) - 1
+        r["applications"] = n_apps
+    return rows
+
+
+def run_bench(
+    sizes: list[int], months: int, plain_sizes: list[int], plain_months: int, matching: bool = True
+) -> int:
+    print(f"Engine: baseline scenario, {months} months, one process per size\n")
+    print(f"{'workers':>10}{'init s':>9}{'run s':>9}{'worker-months/s':>18}{'peak MB':>10}{'state MB':>10}")
+    engine = {}
+    for n in sorted(set(sizes) | set(plain_sizes)):
+        r = _in_subprocess("engine", n, months)
+        engine[n] = r
+        if n in sizes:
+            print(
+                f"{n:>10,}{r['init_seconds']:>9.2f}{r['seconds']:>9.2f}{r['worker_months_per_second']:>18,.0f}"
+                f"{r['peak_mb']:>10,.0f}{r['state_mb']:>10,.0f}",
+                flush=True,
+            )
+
+    if matching:
+        rows = bench_matching()
+        r0 = rows[0]
+        print(
+            f"\nMatching: one real month of the 10k baseline, {r0['searchers']:,} searchers, "
+            f"{r0['applications']:,} applications"
+        )
+        print(f"{'solver':<38}{'instances/s':>13}{'applications/s':>16}{'same result':>13}")
+        for r in rows:
+            print(
+                f"{r['solver']:<38}{r['instances_per_second']:>13,.1f}{r['applications_per_second']:>16,.0f}"
+                f"{'yes' if r['same_matching'] else 'NO':>13}"
+            )
+
+    if plain_sizes:
+        print(f"\nPlain Mesa (one object per worker, core rules) vs the engine, {plain_months} months")
+        print(f"{'workers':>10}{'plain wm/s':>14}{'engine wm/s':>14}{'speed-up':>10}{'plain peak MB':>15}")
+        for n in plain_sizes:
+            p = _in_subprocess("plain", n, plain_months)
+            e = engine[n]
+            speedup = e["worker_months_per_second"] / p["worker_months_per_second"]
+            print(
+                f"{n:>10,}{p['worker_months_per_second']:>14,.0f}{e['worker_months_per_second']:>14,.0f}"
+                f"{speedup:>9.0f}x{p['peak_mb']:>15,.0f}",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    kind, n, m = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    result = child_engine(n, m) if kind == "engine" else child_plain(n, m)
+    print(json.dumps(result))
