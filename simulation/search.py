@@ -6,8 +6,9 @@ Each searcher sends a short list of applications:
   pull of experience already built there), on the rung its experience fits,
   sometimes one rung up; a posting is picked with probability proportional to
   its openings;
-* referrals: it asks a few of its ties; a tie who is employed passes on an
-  opening at the tie's own employer, on the rung that fits the searcher;
+* referrals: it asks a few of its ties; a tie who is employed passes on the
+  best opening at the tie's own employer at or below the rung that fits the
+  searcher;
 * internal: an employed searcher applies for the next rung at its employer;
 * navigator clients send extra public applications.
 
@@ -186,10 +187,14 @@ def build_applications(
         employed = valid & (workers.state[tie_c] == State.EMPLOYED)
         emp = np.where(employed, workers.employer[tie_c], 0).astype(np.int64)
         sector = table.sector[emp].astype(np.int64)
-        rung = fitting_rung(exp_months[rows[:, None], sector], rung_months[sector])
-        referred = emp * N_RUNGS + rung
+        fit = fitting_rung(exp_months[rows[:, None], sector], rung_months[sector])
+        # The tie passes on the best opening at or below the rung that fits the searcher.
+        referred = np.full(tie.shape, -1, dtype=np.int64)
+        for rung in range(N_RUNGS):
+            candidate = emp * N_RUNGS + rung
+            referred = np.where((rung <= fit) & open_post[candidate], candidate, referred)
         cols = slice(n_public, n_public + referral_contacts)
-        post[:, cols] = np.where(employed & open_post[referred], referred, -1)
+        post[:, cols] = np.where(employed, referred, -1)
         channel[:, cols] = Channel.REFERRAL
 
     # Internal: the next rung up at one's own employer.

@@ -171,3 +171,20 @@ def test_mechanisms_produce_gaps():
     assert ratio["black_men"] < 0.98 and ratio["hispanic_women"] < 0.98
     assert unemp["black_men"] > unemp["white_men"]
     assert good["white_men"] > good["black_women"] + 0.05
+
+
+def test_baseline_behaves_like_a_labour_market():
+    """Levels in the range of US data (CPS flows, JOLTS, referral studies), averaged over two years."""
+    model = LabourMarket(small(workers=20000, burn_in=120, months=24))
+    model.run()
+    all_ = {
+        col: horizon(model, col)["all"]
+        for col in ("unemployment_rate", "job_finding_rate", "separation_rate", "job_to_job_rate")
+    }
+    assert 0.03 <= all_["unemployment_rate"] <= 0.10, all_
+    assert 0.15 <= all_["job_finding_rate"] <= 0.45, all_
+    assert 0.005 <= all_["separation_rate"] <= 0.03, all_
+    assert 0.005 <= all_["job_to_job_rate"] <= 0.05, all_
+    cols = model.metrics.columns()
+    referral = [v for v in cols["referral_hire_share"] if v is not None]
+    assert 0.15 <= np.mean(referral) <= 0.6
