@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from pathways.benchmarks.plain_mesa import (
     EMPLOYED,
     OUT,
