@@ -98,7 +98,7 @@ def sample_postings(
     return np.where(found, posts[np.minimum(pos, posts.shape[0] - 1)], -1)
 
 
-def build_applications(
+def build_applications_reference(
     searchers: np.ndarray,
     workers: Workers,
     table: EmployerTable,
@@ -128,24 +128,18 @@ def build_applications(
     Returns de-duplicated applications grouped by searcher; when a searcher
     reaches the same posting twice, the strongest channel is kept (internal >
     referral > navigator > public).
+
+    This is the readable numpy version of the rule, kept to test the numba
+    kernel behind :func:`build_applications` against.
     """
     n_sectors = workers.taste.shape[1]
     m = searchers.shape[0]
     n_extra = int(extra_public.max(initial=0))
     n_public = public_applications + n_extra
     k_ties = workers.ties.shape[1]
-    # Per-worker draws (common random numbers across scenarios).
-    u = worker_uniform(key, month, searchers, n_sectors + 2 * public_applications + referral_contacts)
-    u_sector = u[:, :n_sectors]
-    u_public = u[:, n_sectors : n_sectors + 2 * public_applications]
-    u_tie = u[:, n_sectors + 2 * public_applications :]
-    if n_extra:
-        u_extra = worker_uniform(key_extra, month, searchers, 2 * n_extra)
-        pa = public_applications
-        u_public = np.concatenate(
-            [u_public[:, :pa], u_extra[:, :n_extra], u_public[:, pa:], u_extra[:, n_extra:]], 1
-        )
-    u_post, u_up = u_public[:, :n_public], u_public[:, n_public:]
+    u_sector, u_post, u_up, u_tie = _draws(
+        searchers, n_sectors, public_applications, n_extra, referral_contacts, month, key, key_extra
+    )
 
     exp_months = workers.experience[searchers].astype(np.float64)
     gumbel = -np.log(-np.log(u_sector + 1e-12) + 1e-12)
@@ -209,6 +203,168 @@ def build_applications(
     r, c = np.nonzero(post >= 0)  # row-major: grouped by searcher
     return Applications(searchers[r], post[r, c], channel[r, c], r)
 
+
+def _draws(searchers, n_sectors, public_applications, n_extra, referral_contacts, month, key, key_extra):
+    """Per-worker uniforms for search (common random numbers across scenarios).
+
+    Returns (u_sector (m, n_sectors), u_post (m, n_public), u_up (m, n_public),
+    u_tie (m, referral_contacts)) with n_public = public_applications + n_extra.
+    """
+    u = worker_uniform(key, month, searchers, n_sectors + 2 * public_applications + referral_contacts)
+    u_sector = u[:, :n_sectors]
+    u_public = u[:, n_sectors : n_sectors + 2 * public_applications]
+    u_tie = u[:, n_sectors + 2 * public_applications :]
+    pa = public_applications
+    if n_extra:
+        u_extra = worker_uniform(key_extra, month, searchers, 2 * n_extra)
+        u_post = np.concatenate([u_public[:, :pa], u_extra[:, :n_extra]], 1)
+        u_up = np.concatenate([u_public[:, pa:], u_extra[:, n_extra:]], 1)
+    else:
+        u_post, u_up = u_public[:, :pa], u_public[:, pa:]
+    return u_sector, u_post, u_up, u_tie
+
+
+def build_applications(
+    searchers: np.ndarray,
+    workers: Workers,
+    table: EmployerTable,
+    rung_months: np.ndarray,
+    extra_public: np.ndarray,
+    *,
+    public_applications: int,
+    referral_contacts: int,
+    sectors_considered: int,
+    experience_pull: float,
+    reach_up: float,
+    aim_high: float,
+    month: int,
+    key: int,
+    key_extra: int,
+) -> Applications:
+    """Applications of ``searchers``: the rule of :func:`build_applications_reference`, in one numba pass.
+
+    Same arguments and result; tested to agree exactly with the reference.
+    """
+    n_sectors = workers.taste.shape[1]
+    n_extra = int(extra_public.max(initial=0))
+    u_sector, u_post, u_up, u_tie = _draws(
+        searchers, n_sectors, public_applications, n_extra, referral_contacts, month, key, key_extra
+    )
+    posts, cum, bounds = posting_sampler(table, n_sectors, aim_high)
+    post, channel = _applications_kernel(
+        searchers, workers.taste, workers.experience, workers.occupation, workers.employer, workers.ties,
+        table.sector, table.openings.ravel() > 0, np.asarray(rung_months, np.float64),
+        extra_public.astype(np.int64), public_applications, referral_contacts,
+        min(sectors_considered, n_sectors), experience_pull, reach_up,
+        u_sector, u_post, u_up, u_tie, posts, cum, bounds, _STRENGTH,
+    )  # fmt: skip
+    r, c = np.nonzero(post >= 0)  # row-major: grouped by searcher
+    return Applications(searchers[r], post[r, c], channel[r, c], r)
+
+
+@njit(cache=True)
+def _fitting_rung(months, rung_months_row):
+    rung = 0
+    for r in range(1, rung_months_row.shape[0]):
+        if months >= rung_months_row[r]:
+            rung += 1
+    return rung
+
+
+@njit(cache=True)
+def _applications_kernel(
+    searchers, taste, experience, occupation, employer, ties, emp_sector, open_post, rung_months,
+    extra_public, public_applications, referral_contacts, k, experience_pull, reach_up,
+    u_sector, u_post, u_up, u_tie, posts, cum, bounds, strength,
+):  # fmt: skip
+    # guide[b] is the first position whose running weight exceeds b / scale.
+    n_guide = max(cum.shape[0], 1)
+    scale = n_guide / cum[-1] if cum.shape[0] > 0 else 0.0
+    guide = np.searchsorted(cum, np.arange(n_guide) / scale if scale > 0 else np.zeros(1), side="right")
+    m = searchers.shape[0]
+    n_sectors = taste.shape[1]
+    n_public = u_post.shape[1]
+    width = n_public + referral_contacts + 1
+    k_ties = ties.shape[1]
+    post = np.full((m, width), -1, dtype=np.int64)
+    channel = np.zeros((m, width), dtype=np.int8)
+    pull = np.empty(n_sectors)
+    top = np.empty(k, dtype=np.int64)
+    for i in range(m):
+        w = searchers[i]
+        # Favourite sectors: interest + experience pull + Gumbel noise, top k (stable).
+        for s in range(n_sectors):
+            gumbel = -np.log(-np.log(u_sector[i, s] + 1e-12) + 1e-12)
+            pull[s] = taste[w, s] + experience_pull * np.log1p(experience[w, s] / 12.0) + gumbel
+        for j in range(k):
+            best = -1
+            for s in range(n_sectors):
+                taken = False
+                for jj in range(j):
+                    if top[jj] == s:
+                        taken = True
+                if not taken and (best < 0 or pull[s] > pull[best]):
+                    best = s
+            top[j] = best
+        own = occupation[w]
+        # Public postings.
+        if posts.shape[0] > 0:
+            for j in range(min(n_public, public_applications + extra_public[i])):
+                s = top[j % k]
+                hi_rung = _fitting_rung(experience[w, s], rung_months[s])
+                if u_up[i, j] < reach_up:
+                    hi_rung += 1
+                hi_rung = min(hi_rung, N_RUNGS - 1)
+                lo_rung = own % N_RUNGS if (own >= 0 and own // N_RUNGS == s) else 0
+                lo_rung = min(lo_rung, hi_rung)
+                lo, hi = bounds[s * N_RUNGS + lo_rung], bounds[s * N_RUNGS + hi_rung + 1]
+                if hi > lo:
+                    target = lo + u_post[i, j] * (hi - lo)
+                    # Guide table: jump near the answer, then scan (same result as
+                    # searchsorted(cum, target, "right"), far fewer cache misses).
+                    pos = guide[min(int(target * scale), guide.shape[0] - 1)]
+                    while pos < cum.shape[0] and cum[pos] <= target:
+                        pos += 1
+                    post[i, j] = posts[min(pos, posts.shape[0] - 1)]
+                channel[i, j] = NAVIGATOR if j >= public_applications else PUBLIC
+        # Referrals.
+        if k_ties > 0:
+            for c in range(referral_contacts):
+                col = n_public + c
+                channel[i, col] = REFERRAL
+                tie = ties[w, int(u_tie[i, c] * k_ties)]
+                if tie < 0:
+                    continue
+                e = employer[tie]  # -1 unless the tie is employed
+                if e < 0:
+                    continue
+                s = emp_sector[e]
+                fit = _fitting_rung(experience[w, s], rung_months[s])
+                for rung in range(fit + 1):
+                    if open_post[e * N_RUNGS + rung]:
+                        post[i, col] = e * N_RUNGS + rung
+        # Internal promotion.
+        channel[i, width - 1] = INTERNAL
+        if own >= 0 and own % N_RUNGS < N_RUNGS - 1:
+            up = employer[w] * N_RUNGS + own % N_RUNGS + 1
+            if open_post[up]:
+                post[i, width - 1] = up
+        # One application per posting: the strongest channel, the first on a tie.
+        for a in range(width):
+            if post[i, a] < 0:
+                continue
+            for b in range(a + 1, width):
+                if post[i, b] == post[i, a]:
+                    if strength[channel[i, b]] > strength[channel[i, a]]:
+                        post[i, a] = -1
+                        break
+                    post[i, b] = -1
+    return post, channel
+
+
+PUBLIC, NAVIGATOR, REFERRAL, INTERNAL = (
+    int(c) for c in (Channel.PUBLIC, Channel.NAVIGATOR, Channel.REFERRAL, Channel.INTERNAL)
+)
 
 # Channel strength when one posting is reached twice: higher wins.
 _STRENGTH = np.zeros(max(Channel) + 1, dtype=np.int8)
