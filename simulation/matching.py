@@ -39,6 +39,13 @@ def _worse(score_a: float, id_a: int, score_b: float, id_b: int) -> bool:
     return id_a > id_b
 
 
+@njit(cache=True, inline="always")
+def _swap(h_score, h_id, h_slot, i, j):
+    h_score[i], h_score[j] = h_score[j], h_score[i]
+    h_id[i], h_id[j] = h_id[j], h_id[i]
+    h_slot[i], h_slot[j] = h_slot[j], h_slot[i]
+
+
 @njit(cache=True)
 def _sift_down(h_score, h_id, h_slot, base, size, pos):
     # Min-heap on (score, -id): the root is the posting's worst held applicant.
@@ -53,10 +60,7 @@ def _sift_down(h_score, h_id, h_slot, base, size, pos):
         ):
             child = right
         if _worse(h_score[base + child], h_id[base + child], h_score[base + pos], h_id[base + pos]):
-            i, j = base + child, base + pos
-            h_score[i], h_score[j] = h_score[j], h_score[i]
-            h_id[i], h_id[j] = h_id[j], h_id[i]
-            h_slot[i], h_slot[j] = h_slot[j], h_slot[i]
+            _swap(h_score, h_id, h_slot, base + child, base + pos)
             pos = child
         else:
             return
@@ -67,10 +71,7 @@ def _sift_up(h_score, h_id, h_slot, base, pos):
     while pos > 0:
         parent = (pos - 1) // 2
         if _worse(h_score[base + pos], h_id[base + pos], h_score[base + parent], h_id[base + parent]):
-            i, j = base + pos, base + parent
-            h_score[i], h_score[j] = h_score[j], h_score[i]
-            h_id[i], h_id[j] = h_id[j], h_id[i]
-            h_slot[i], h_slot[j] = h_slot[j], h_slot[i]
+            _swap(h_score, h_id, h_slot, base + pos, base + parent)
             pos = parent
         else:
             return

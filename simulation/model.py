@@ -270,22 +270,10 @@ class LabourMarket(mesa.Model):
             admitted = program.admit(w, applicants)
             free[admitted] = False
 
-    def _search_and_match(self) -> None:
-        w, t, sc = self.workers, self.employers, self.scenario
-        unemployed = w.state == State.UNEMPLOYED
-        on_job = (w.state == State.EMPLOYED) & (self.draws("on_the_job_search") < sc.search.on_the_job_search)
-        searchers = np.flatnonzero(unemployed | on_job)
-        extra = np.zeros(searchers.shape[0], dtype=np.int64)
-        client = w.navigator[searchers]
-        for nav in self.navigators:
-            extra[client == nav.index] = nav.spec.extra_applications
-
-        apps = search.build_applications(
-            searchers,
-            w,
-            t,
-            self.rung_months,
-            extra,
+    def search_settings(self) -> dict:
+        """Keyword arguments of :func:`search.build_applications` for this month."""
+        sc = self.scenario
+        return dict(
             public_applications=sc.search.public_applications,
             referral_contacts=sc.search.referral_contacts,
             sectors_considered=sc.search.sectors_considered,
@@ -296,6 +284,18 @@ class LabourMarket(mesa.Model):
             key=self.streams.key("search"),
             key_extra=self.streams.key("search_extra"),
         )
+
+    def _search_and_match(self) -> None:
+        w, t, sc = self.workers, self.employers, self.scenario
+        unemployed = w.state == State.UNEMPLOYED
+        on_job = (w.state == State.EMPLOYED) & (self.draws("on_the_job_search") < sc.search.on_the_job_search)
+        searchers = np.flatnonzero(unemployed | on_job)
+        extra = np.zeros(searchers.shape[0], dtype=np.int64)
+        client = w.navigator[searchers]
+        for nav in self.navigators:
+            extra[client == nav.index] = nav.spec.extra_applications
+
+        apps = search.build_applications(searchers, w, t, self.rung_months, extra, **self.search_settings())
         waived = t.waived(sc.hiring.screen_waiver_months)
         apps = apps.select(screening.passes_screens(apps, w, t, waived))
         month = self.elapsed

@@ -11,20 +11,10 @@ from pathways.simulation.workers import Channel
 
 
 def inputs(model: LabourMarket, extra: int):
-    w, sc = model.workers, model.scenario
+    w = model.workers
     searchers = np.flatnonzero((w.state == State.UNEMPLOYED) | (np.arange(w.n) % 17 == 0))
     extra_public = np.where(np.arange(searchers.size) % 3 == 0, extra, 0)
-    kwargs = dict(
-        public_applications=sc.search.public_applications,
-        referral_contacts=sc.search.referral_contacts,
-        sectors_considered=sc.search.sectors_considered,
-        experience_pull=sc.sorting.experience_pull,
-        reach_up=sc.search.reach_up,
-        aim_high=sc.search.aim_high,
-        month=model.elapsed,
-        key=model.streams.key("search"),
-        key_extra=model.streams.key("search_extra"),
-    )
+    kwargs = model.search_settings()
     return (searchers, w, model.employers, model.rung_months, extra_public), kwargs
 
 
