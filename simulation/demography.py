@@ -13,7 +13,7 @@ import numpy as np
 from .network import draw_ties
 from .population import MONTHS_PER_YEAR, draw_people
 from .scenario import Scenario
-from .workers import NO_ONE, State, Workers
+from .workers import State, Workers
 
 
 def retirees(workers: Workers, exit_age_years: float) -> np.ndarray:
@@ -22,20 +22,19 @@ def retirees(workers: Workers, exit_age_years: float) -> np.ndarray:
     return np.flatnonzero(workers.age >= round(exit_age_years * MONTHS_PER_YEAR))
 
 
-def replace(workers: Workers, idx: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> None:
-    """Replace retirees ``idx`` by new entrants, unemployed and searching."""
+def replace(
+    workers: Workers, idx: np.ndarray, scenario: Scenario, rng: np.random.Generator, first_person: int
+) -> None:
+    """Replace retirees ``idx`` by new entrants, unemployed and searching.
+
+    New people get ids ``first_person, first_person + 1, ...``.
+    """
     if idx.size == 0:
         return
     employed = idx[workers.state[idx] == State.EMPLOYED]
     workers.leave_jobs(employed, State.UNEMPLOYED)
-    workers.state[idx] = State.UNEMPLOYED
-    workers.program[idx] = NO_ONE
-    workers.program_month[idx] = 0
-    workers.navigator[idx] = NO_ONE
-    workers.support_left[idx] = 0
-    workers.months_unemployed[idx] = 0
-    workers.last_wage[idx] = 0.0
-    workers.ui_months_left[idx] = 0
+    workers.reset(idx, first_person)
     draw_people(workers, idx, scenario, rng, entrants=True)
     net = scenario.network
-    workers.ties[idx] = draw_ties(workers.group, net.ties, net.homophily, rng, rows=idx)
+    workers.ties[idx, : net.ties] = draw_ties(workers.group, net.ties, net.homophily, rng, rows=idx)
+    workers.n_ties[idx] = net.ties

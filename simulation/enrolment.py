@@ -2,14 +2,20 @@
 
 A worker who looks at a program this month (a small monthly chance, raised by
 a career navigator's information) applies when the expected gain beats the
-cost and the money can be found:
+expected cost and the money can be found. All money in dollars; wages in
+dollars per year; durations in months.
 
-    gain = perceived success * (target wage - reference wage)
-           * present value of one dollar a year over the horizon
-    cost = price + foregone pay while training + debt aversion * amount borrowed
+    gain = P(success) * (pay after - reference pay) * PV of $1/year over the horizon
 
-and the part of the price not covered by savings is within the borrowing
-limit. All money in dollars; wages in dollars per year.
+P(success) is the chance of completing times the chance of then finding the
+job (1 when the job is guaranteed: apprenticeships, incumbents). The
+reference pay is current pay, or for a job seeker the pay it expects anyway.
+
+    cost = price + debt aversion * amount borrowed
+         + (1 + debt aversion) * expected ISA payments
+         + pay given up while training - income received while training
+
+A worker cannot borrow more than the borrowing limit.
 """
 
 from __future__ import annotations
@@ -24,28 +30,43 @@ def annuity(years: float, discount_per_year: float) -> float:
     return (1.0 - np.exp(-discount_per_year * years)) / discount_per_year
 
 
-def wants_to_enrol(
+def enrolment_value(
     reference_wage: np.ndarray,
-    employed: np.ndarray,
     savings: np.ndarray,
+    price: np.ndarray,
+    leaves_job: np.ndarray,
     *,
-    target_wage: float,
-    price: float,
+    target_wage: float | np.ndarray,
     duration_months: int,
-    perceived_success: float,
+    training_income: np.ndarray | float,
+    success: float,
+    isa_share: float = 0.0,
+    isa_floor: float = 0.0,
+    isa_months: int = 0,
+    isa_cap: float = 0.0,
     horizon_years: float,
     discount_per_year: float,
     debt_aversion: float,
-    borrowing_limit: float,
-) -> np.ndarray:
-    """Bool (m,): each candidate would apply to the program.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Net value of enrolling and the amount borrowed, per candidate (arrays of shape (m,)).
 
-    reference_wage: (m,) pay now, or expected pay without training, dollars/year.
-    employed: (m,) bool, whether training means giving up a paid job.
-    savings: (m,) dollars.
+    reference_wage: pay without training, dollars/year. savings: dollars.
+    price: up-front price each would pay (0 where waived).
+    leaves_job: bool, training means giving up the current pay.
+    training_income: dollars per month received while training (wage, stipend).
     """
     borrowed = np.maximum(price - savings, 0.0)
-    foregone = np.where(employed, reference_wage * duration_months / 12.0, 0.0)
-    gain = perceived_success * (target_wage - reference_wage) * annuity(horizon_years, discount_per_year)
-    cost = price + foregone + debt_aversion * borrowed
-    return (gain > cost) & (borrowed <= borrowing_limit)
+    gain = success * (target_wage - reference_wage) * annuity(horizon_years, discount_per_year)
+    isa = isa_share * np.maximum(target_wage - isa_floor, 0.0) * isa_months / 12.0
+    if isa_cap > 0:
+        isa = np.minimum(isa, isa_cap)
+    months = duration_months
+    given_up = np.where(leaves_job, reference_wage * months / 12.0, 0.0)
+    cost = price + debt_aversion * borrowed + (1.0 + debt_aversion) * success * isa
+    cost = cost + given_up - np.asarray(training_income) * months
+    return gain - cost, borrowed
+
+
+def wants_to_enrol(value: np.ndarray, borrowed: np.ndarray, borrowing_limit: float) -> np.ndarray:
+    """Bool: apply when the value is positive and the loan is within reach."""
+    return (value > 0) & (borrowed <= borrowing_limit)

@@ -1,9 +1,17 @@
-"""Intermediaries (Mesa agents): career navigators.
+"""Intermediaries (Mesa agents): career navigators and placement teams.
 
-A navigator holds a caseload of job seekers, taking on the longest-unemployed
-first. A client gets better information: extra targeted applications each
-month, and a higher chance of looking at training programs. Support ends when
-the client finds work, enters training, or after a fixed number of months.
+A **navigator** holds a caseload of eligible job seekers, longest-unemployed
+first. A client gets better information: extra applications each month, and
+a higher chance of looking at training programs. Support ends when the client
+finds work, enters training, or after a fixed number of months.
+
+A **placement team** (a workforce intermediary's business-solutions staff)
+works for the graduates of named programs: for a few months after
+graduation (120 days by default) it hands each unemployed graduate to
+openings at partner employers (warm hand-offs: a score bonus at the
+employer), partners pay hand-off hires at least the team's wage floor, and
+after placement it coaches, lowering the separation hazard. It tracks its
+placement KPI: the share of graduates placed within 120 days.
 """
 
 from __future__ import annotations
@@ -11,6 +19,9 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from .eligibility import eligible
+from .employers import N_RUNGS
+from .randomness import worker_uniform
 from .scenario import Intermediary
 from .workers import NO_ONE, State
 
@@ -24,7 +35,8 @@ class Navigator(mesa.Agent):
         self.served = 0
 
     def step(self) -> None:
-        w = self.model.workers
+        m = self.model
+        w = m.workers
         mine = np.flatnonzero(w.navigator == self.index)
         w.support_left[mine] -= 1
         done = mine[(w.support_left[mine] <= 0) | (w.state[mine] != State.UNEMPLOYED)]
@@ -37,12 +49,80 @@ class Navigator(mesa.Agent):
         pool = np.flatnonzero(
             (w.state == State.UNEMPLOYED) & (w.navigator == NO_ONE) & (w.months_unemployed >= 1)
         )
+        pool = pool[eligible(self.spec.eligibility, w, pool, m.group_names, m.sector_names)]
         if pool.size == 0:
             return
         # Longest spells first; the per-worker draw breaks ties reproducibly.
-        u = self.model.draws("navigation")[pool]
+        u = m.draws("navigation")[pool]
         order = np.lexsort((u, -w.months_unemployed[pool]))
         take = pool[order[:free]]
         w.navigator[take] = self.index
         w.support_left[take] = self.spec.months_of_support
         self.served += take.size
+        m.ledger.add(self.spec.payer, "navigation", take.size * self.spec.cost_per_client)
+
+
+class PlacementTeam(mesa.Agent):
+    """Warm hand-offs of a program's graduates to partner employers, then coaching."""
+
+    def __init__(self, model: mesa.Model, spec: Intermediary, programs: list, n_employers: int) -> None:
+        super().__init__(model)
+        self.spec = spec
+        self.programs = programs  # ProgramRun objects it serves
+        self.floor = spec.wage_floor_hourly * model.scenario.economy.hours_per_year  # dollars per year
+        self.partner_mask = np.zeros(n_employers, dtype=bool)
+        for p in programs:
+            self.partner_mask[p.partners] = True
+        self.clients = np.zeros(0, dtype=np.int64)
+
+    def step(self) -> None:
+        """Choose this month's clients: unemployed graduates within the hand-off window."""
+        m = self.model
+        w = m.workers
+        ids = [p.index for p in self.programs]
+        recent = (m.elapsed - w.graduated_month) < self.spec.handoff_months
+        self.clients = np.flatnonzero(np.isin(w.graduated, ids) & recent & (w.state == State.UNEMPLOYED))
+
+    def applications(self, searchers: np.ndarray, month: int, key: int) -> tuple[np.ndarray, np.ndarray]:
+        """Hand-offs for this month's clients among ``searchers``.
+
+        Returns (row, posting): positions in ``searchers`` and partner postings
+        with openings, on the rung the client's program trains for, up to
+        ``handoffs`` per client, chosen with weights = openings. ``month`` and
+        ``key`` fix the per-client draws (:func:`~.randomness.worker_uniform`).
+        """
+        m = self.model
+        t = m.employers
+        rows = np.flatnonzero(np.isin(searchers, self.clients))
+        if rows.size == 0 or self.spec.handoffs == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        out_rows, out_posts = [], []
+        u = worker_uniform(key, month, searchers[rows], self.spec.handoffs)
+        graduated = m.workers.graduated[searchers[rows]]
+        for program in self.programs:
+            mine = graduated == program.index
+            if not mine.any():
+                continue
+            rung = program.target_rung
+            partners = np.flatnonzero(
+                self.partner_mask & (t.sector == program.sector) & (t.openings[:, rung] > 0)
+            )
+            if partners.size == 0:
+                continue
+            cum = np.cumsum(t.openings[partners, rung])
+            pick = np.searchsorted(cum, u[mine] * cum[-1], side="right")
+            posts = partners[np.minimum(pick, partners.size - 1)] * N_RUNGS + rung
+            out_rows.append(np.repeat(rows[mine], self.spec.handoffs))
+            out_posts.append(posts.ravel())
+        if not out_rows:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(out_rows), np.concatenate(out_posts)
+
+    def coach(self, hired: np.ndarray) -> None:
+        """Start coaching the team's clients just hired (through any channel)."""
+        if self.spec.coaching_months == 0:
+            return
+        w = self.model.workers
+        mine = hired[np.isin(hired, self.clients)]
+        w.coached_left[mine] = self.spec.coaching_months
+        w.coach_factor[mine] = self.spec.coaching_separation_factor

@@ -5,21 +5,52 @@ the previous month, so the job-finding rate is the share of last month's
 unemployed who are employed now (CPS gross flows), and so on.
 
 One row per (month, group) plus a row for everyone (group "all").
+
+Inequality of pay among the employed is the Theil T index, which splits
+exactly into a between-group and a within-group part:
+
+    T = sum_g s_g * ln(mu_g / mu)  +  sum_g s_g * T_g
+
+with s_g the group's share of total pay and mu_g its mean pay. The group rows
+carry their own T_g; the "all" row carries T and both parts. The share of a
+sector's jobs held by each group (``jobs_share_<sector>``) measures
+representation, e.g. in IT.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .employers import N_RUNGS
 from .workers import Channel, State, Workers
 
 COLUMNS = (
-    "month", "group", "population", "employed", "unemployed", "in_training", "out_of_force",
+    "month", "group", "population", "employed", "unemployed", "in_training", "out_of_force", "in_program",
     "employment_rate", "unemployment_rate", "training_share",
     "median_wage", "mean_wage", "pay_ratio", "good_job_share",
     "job_finding_rate", "separation_rate", "job_to_job_rate",
+    "theil", "theil_between", "theil_within",
     "hires", "referral_hire_share", "openings",
 )  # fmt: skip
+
+
+def theil(wages: np.ndarray, group: np.ndarray, n_groups: int) -> tuple[np.ndarray, float, float]:
+    """Theil T of ``wages`` (dollars, shape (m,), all > 0) and its decomposition by ``group``.
+
+    Returns (T_g for each group, shape (n_groups,); between part; within part).
+    The total is between + within.
+    """
+    n = np.bincount(group, minlength=n_groups).astype(np.float64)
+    total = np.bincount(group, weights=wages, minlength=n_groups)
+    wlogw = np.bincount(group, weights=wages * np.log(wages), minlength=n_groups)
+    mu_g = np.divide(total, n, out=np.full(n_groups, np.nan), where=n > 0)
+    t_g = np.divide(wlogw, total, out=np.full(n_groups, np.nan), where=total > 0) - np.log(mu_g)
+    share = total / total.sum()
+    mu = total.sum() / n.sum()
+    present = n > 0
+    between = float(np.sum(share[present] * np.log(mu_g[present] / mu)))
+    within = float(np.sum(share[present] * t_g[present]))
+    return t_g, between, within
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -31,12 +62,16 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 class MetricsRecorder:
     """Collects the monthly rows; :meth:`columns` returns them as arrays."""
 
-    def __init__(self, group_names: list[str], reference_group: str, good_job_wage: float) -> None:
+    def __init__(
+        self, group_names: list[str], sector_names: list[str], reference_group: str, good_job_wage: float
+    ) -> None:
         self.group_names = [*group_names, "all"]
+        self.sector_names = sector_names
         self.n_groups = len(group_names)
         self.reference = group_names.index(reference_group)
         self.good_job_wage = good_job_wage
-        self.rows: dict[str, list] = {c: [] for c in COLUMNS}
+        self.sector_columns = [f"jobs_share_{name}" for name in sector_names]
+        self.rows: dict[str, list] = {c: [] for c in (*COLUMNS, *self.sector_columns)}
         self._prev_state: np.ndarray | None = None
         self._prev_employer: np.ndarray | None = None
 
@@ -76,6 +111,19 @@ class MetricsRecorder:
             median[k] = np.median(wages)
         mean = _ratio(with_total(np.bincount(wg, weights=wages, minlength=k)), emp)
         good = with_total(np.bincount(wg[wages >= self.good_job_wage], minlength=k))
+        in_program = with_total(np.bincount(group[workers.program >= 0], minlength=k))
+        t_g, between, within = (
+            theil(wages, wg.astype(np.intp), k) if wages.size else (np.full(k, np.nan), 0, 0)
+        )
+        theil_col = np.append(t_g, between + within)
+        between_col = np.full(k + 1, np.nan)
+        within_col = np.full(k + 1, np.nan)
+        between_col[k], within_col[k] = between, within
+        n_sectors = len(self.sector_names)
+        sector = workers.occupation[emp_mask] // N_RUNGS
+        by_sector = with_total(np.bincount(wg.astype(np.intp) * n_sectors + sector, minlength=k * n_sectors)
+                               .reshape(k, n_sectors))  # fmt: skip
+        sector_share = _ratio(by_sector, np.broadcast_to(by_sector[k], by_sector.shape))
 
         if self._prev_state is None:
             ue = eu = ee = np.full(k + 1, np.nan)
@@ -98,7 +146,9 @@ class MetricsRecorder:
             "out_of_force": out,
             "employment_rate": _ratio(emp, pop),
             "unemployment_rate": _ratio(unemp, emp + unemp),
-            "training_share": _ratio(train, pop),
+            "in_program": in_program,
+            "training_share": _ratio(in_program, pop),
+            "theil": theil_col, "theil_between": between_col, "theil_within": within_col,
             "median_wage": median, "mean_wage": mean,
             "pay_ratio": median / median[self.reference],
             "good_job_share": _ratio(good, emp),
@@ -114,6 +164,8 @@ class MetricsRecorder:
             self.rows["hires"].append(hires if is_all else None)
             self.rows["referral_hire_share"].append((referral / hires if hires else None) if is_all else None)
             self.rows["openings"].append(openings if is_all else None)
+            for s, col in enumerate(self.sector_columns):
+                self.rows[col].append(sector_share[j, s].item())
 
     def columns(self) -> dict[str, list]:
         return self.rows

@@ -8,13 +8,14 @@ orchestrates, in the order of the design:
 1. ageing, retirement and entry          (demography.py)
 2. separations and labour-force exits    (separations.py)
 3. employers update demand and openings  (employers.py, agents)
+0. policies that start this month       (policies.py)
 4. trainers run their programs           (programs.py, agents)
-5. enrolment decisions and admissions    (enrolment.py)
-6. navigators take on clients            (intermediaries.py, agents)
+5. enrolment decisions and admissions    (enrolment.py, programs.py)
+6. navigators and placement teams        (intermediaries.py, agents)
 7. job search, screening, matching       (search.py, screening.py, matching.py)
 8. pay, experience and skills            (wages.py)
 9. savings, benefits and debt            (finances.py)
-10. metrics                              (metrics.py)
+10. metrics, program funnel, mobility, trial   (metrics.py, funnel.py, mobility.py, trial.py)
 
 Month numbering: the burn-in runs months ``-burn_in .. -1``; recorded
 months are ``0 .. months - 1``.
@@ -25,18 +26,24 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from . import demography, finances, matching, screening, search, separations, wages
+from . import demography, finances, matching, programs, screening, search, separations, wages
+from .costs import Ledger
+from .eligibility import eligible
 from .employers import N_RUNGS, Employer, build_employer_table, update_openings
-from .enrolment import wants_to_enrol
+from .enrolment import enrolment_value, wants_to_enrol
+from .funnel import Funnel
 from .initial_jobs import assign_initial_jobs
-from .intermediaries import Navigator
+from .intermediaries import Navigator, PlacementTeam
 from .metrics import MetricsRecorder
+from .mobility import MobilityTracker
 from .network import draw_ties
+from .policies import PolicyState
 from .population import draw_people, group_arrays
 from .programs import ProgramRun, Trainer
 from .randomness import Streams, pair_uniform
 from .scenario import Scenario
-from .workers import NO_ONE, State, Workers
+from .trial import SyntheticTrial
+from .workers import NO_ONE, Channel, State, Workers
 
 
 class LabourMarket(mesa.Model):
@@ -90,11 +97,13 @@ class LabourMarket(mesa.Model):
         self.demand_shock = np.zeros(0)
 
         # Workers.
-        self.workers = Workers.empty(n, len(sectors), sc.network.ties)
+        self.workers = Workers.empty(n, len(sectors), sc.network.ties, sc.network.extra_tie_slots)
         draw_people(self.workers, np.arange(n), sc, self.streams["population"], entrants=False)
-        self.workers.ties[:] = draw_ties(
+        self.workers.ties[:, : sc.network.ties] = draw_ties(
             self.workers.group, sc.network.ties, sc.network.homophily, self.streams["network"]
         )
+        self.workers.n_ties[:] = sc.network.ties
+        self.next_person = n
 
         # Employers.
         n_employers = max(len(sectors), round(n / sc.run.workers_per_employer))
@@ -102,28 +111,49 @@ class LabourMarket(mesa.Model):
         self.employer_agents = [Employer(self, e) for e in range(self.employers.n)]
         assign_initial_jobs(self.workers, self.employers, sc, self.streams["initial_jobs"])
 
-        # Trainers and their programs; intermediaries.
+        # Trainers and their programs; intermediaries; policies; outcome trackers.
+        self.ledger = Ledger()
+        self.funnel = Funnel()
+        self.policy = PolicyState(sc.policies)
         credential_bit = {c: 1 << k for k, c in enumerate(sc.credentials)}
         self.programs: list[ProgramRun] = []
-        for spec in sc.trainers:
+        for trainer in sc.trainers.values():
             runs = []
-            for p in spec.programs:
-                sector = sc.sectors[p.sector]
+            for key, p in trainer.programs.items():
+                sector = self.sector_names.index(p.sector)
                 # A program prepares for the rung that asks for its credential (else entry).
+                ladder = sc.sectors[p.sector].ladder
                 rung = next(
-                    (k for k, r in enumerate(sector.ladder) if p.credential and r.credential == p.credential),
-                    0,
+                    (k for k, r in enumerate(ladder) if p.credential and r.credential == p.credential), 0
                 )
                 run = ProgramRun(
-                    len(self.programs), p, self.sector_names.index(p.sector), rung,
-                    credential_bit.get(p.credential, 0), n, len(self.group_names),
+                    len(self.programs), key, p, sector, rung, credential_bit.get(p.credential, 0), n,
+                    self.draw_partners(sector, p.partner_share, key),
                 )  # fmt: skip
                 self.programs.append(run)
                 runs.append(run)
-            Trainer(self, spec.name, runs)
-        self.navigators = [Navigator(self, i, spec, n) for i, spec in enumerate(sc.intermediaries)]
+            Trainer(self, trainer.name, runs)
+        by_key = {p.key: p for p in self.programs}
+        self.navigators: list[Navigator] = []
+        self.placement_teams: list[PlacementTeam] = []
+        for spec in sc.intermediaries.values():
+            if spec.kind == "navigator":
+                self.navigators.append(Navigator(self, len(self.navigators), spec, n))
+            else:
+                served = [by_key[k] for k in spec.programs]
+                self.placement_teams.append(PlacementTeam(self, spec, served, self.employers.n))
+        self.handoff_bonus = max((team.spec.handoff_bonus for team in self.placement_teams), default=0.0)
+        self.trial = None
+        if sc.trial is not None:
+            self.trial = SyntheticTrial(sc.trial, by_key[sc.trial.program].index)
+        self.mobility = MobilityTracker(sc.outcomes.low_wage_threshold, sc.outcomes.mobility_years)
+        # Typical entry pay: what a job seeker with no recent job expects without training.
+        entry = np.array([s.ladder[0].wage for s in sectors])
+        self.entry_wage = float(np.dot(entry, self.sector_share0))
 
-        self.metrics = MetricsRecorder(self.group_names, sc.meta.reference_group, sc.economy.good_job_wage)
+        self.metrics = MetricsRecorder(
+            self.group_names, self.sector_names, sc.meta.reference_group, sc.economy.good_job_wage
+        )
         self.metrics.snapshot(self.workers)
         self.hires_this_month = np.zeros(0, dtype=np.int8)  # Channel of each hire this month
         self.hired_postings = np.zeros(0, dtype=np.int64)  # posting of each hire this month
@@ -142,6 +172,28 @@ class LabourMarket(mesa.Model):
             u = self._draws[name] = self.streams[name].random(self.workers.n, dtype=np.float32)
         return u
 
+    def draw_partners(self, sector: int, share: float, key: str) -> np.ndarray:
+        """Partner employers of a program: a share of the sector's employers, largest first.
+
+        Sector partnerships are built with the large employers that hire in
+        volume; ``key`` names the program (partners do not depend on order).
+        """
+        t = self.employers
+        in_sector = np.flatnonzero(t.sector == sector)
+        k = round(share * in_sector.size)
+        if k == 0:
+            return np.zeros(0, dtype=np.int64)
+        size = t.base_jobs[in_sector].sum(axis=1)
+        return np.sort(in_sector[np.argsort(-size, kind="stable")[:k]])
+
+    @property
+    def partner_mask(self) -> np.ndarray:
+        """Bool (E,): employers partnering with any program."""
+        mask = np.zeros(self.employers.n, dtype=bool)
+        for p in self.programs:
+            mask[p.partners] = True
+        return mask
+
     def headcount(self) -> np.ndarray:
         """Filled jobs per employer and rung, int (E, 3)."""
         w = self.workers
@@ -153,21 +205,27 @@ class LabourMarket(mesa.Model):
 
     def step(self) -> None:
         self._draws.clear()
+        if self.month >= 0:
+            self.policy.start(self)
         self._demography()
         self._separations()
         self._employers()
         if Trainer in self.agents_by_type:
             self.agents_by_type[Trainer].do("step")
         self._enrolment()
-        for nav in self.navigators:
-            nav.step()
+        for agent in (*self.navigators, *self.placement_teams):
+            agent.step()
         self._search_and_match()
         self._pay_and_skills()
         self._money()
         w = self.workers
         w.months_unemployed[w.state == State.UNEMPLOYED] += 1
+        self.funnel.follow(w, self.elapsed)
         if self.month >= 0:
             self.metrics.record(self.month, w, self.hires_this_month, int(self.employers.openings.sum()))
+            self.mobility.observe(w, self.month, self.group_names)
+            if self.trial is not None:
+                self.trial.record(w, self.month)
         self.metrics.snapshot(w)
         self.month += 1
 
@@ -179,7 +237,8 @@ class LabourMarket(mesa.Model):
 
     def _demography(self) -> None:
         idx = demography.retirees(self.workers, self.scenario.labour_force.exit_age)
-        demography.replace(self.workers, idx, self.scenario, self.streams["entrants"])
+        demography.replace(self.workers, idx, self.scenario, self.streams["entrants"], self.next_person)
+        self.next_person += idx.size
 
     def _separations(self) -> None:
         w, t, lf = self.workers, self.employers, self.scenario.labour_force
@@ -190,13 +249,18 @@ class LabourMarket(mesa.Model):
         t.headcount[:] = self.headcount()
         surplus = separations.surplus_rate(t.headcount, t.target)
         p = separations.separation_probability(
-            self.separation_rate[sector],
+            self.separation_rate[sector] * w.coach_factor[emp],
             w.tenure[emp],
             surplus[e, rung],
             lf.new_job_multiplier,
             lf.new_job_months,
         )
-        leave_force = emp[self.draws("leave_force")[emp] < lf.leave_from_employment]
+        # Trainees in paid programs keep their jobs while training (the job is guaranteed).
+        p[w.program[emp] >= 0] = 0.0
+        coached = np.flatnonzero(w.coached_left > 0)
+        w.coached_left[coached] -= 1
+        w.coach_factor[coached[w.coached_left[coached] == 0]] = 1.0
+        leave_force = emp[(self.draws("leave_force")[emp] < lf.leave_from_employment) & (p > 0)]
         lose_job = emp[self.draws("separation")[emp] < p]
         lose_job = np.setdiff1d(lose_job, leave_force, assume_unique=True)
         for gone in (leave_force, lose_job):
@@ -208,7 +272,7 @@ class LabourMarket(mesa.Model):
 
         # Movements between unemployment and out of the labour force.
         u = self.draws("participation")
-        unemployed = np.flatnonzero(w.state == State.UNEMPLOYED)
+        unemployed = np.flatnonzero((w.state == State.UNEMPLOYED) & (w.program < 0))
         out = np.flatnonzero(w.state == State.OUT)
         w.set_state(unemployed[u[unemployed] < lf.leave_from_unemployment], State.OUT)
         back = out[u[out] < lf.return_rate]
@@ -229,16 +293,15 @@ class LabourMarket(mesa.Model):
             update_openings(t, slice(None), self.sector_scale, self.demand_shock, self.demand_persistence)
 
     def _enrolment(self) -> None:
-        starting = [p for p in self.programs if p.starts_cohort(self.month)]
+        starting = [p for p in self.programs if p.starts_cohort(self.elapsed)]
         if not starting:
             return
-        w, en, t = self.workers, self.scenario.enrolment, self.employers
+        w, en = self.workers, self.scenario.enrolment
         looks = self.draws("enrolment_interest")
-        order_draw = self.draws("enrolment_order")
         boost = np.zeros(w.n, dtype=np.float64)
         for nav in self.navigators:
             boost[w.navigator == nav.index] = nav.spec.information_boost
-        free = (w.state == State.UNEMPLOYED) | (w.state == State.EMPLOYED)
+        free = ((w.state == State.UNEMPLOYED) | (w.state == State.EMPLOYED)) & (w.program < 0)
         looking = np.flatnonzero(free & (looks < en.consider_rate * (1.0 + boost)))
         # People look only at programs in the sectors they are most drawn to.
         pull = search.sector_pull(
@@ -247,28 +310,83 @@ class LabourMarket(mesa.Model):
         k = min(self.scenario.search.sectors_considered, pull.shape[1])
         drawn_to = np.argsort(-pull, axis=1, kind="stable")[:, :k]
         for program in starting:
-            target_wage = float(np.mean(t.wage[t.sector == program.sector, program.target_rung]))
             candidates = looking[
                 free[looking]
                 & (drawn_to == program.sector).any(axis=1)
                 & ((w.credentials[looking] & np.uint16(program.credential_bit)) == 0)
-                & ((w.state[looking] != State.EMPLOYED) | (w.wage[looking] < target_wage))
             ]
-            employed = w.state[candidates] == State.EMPLOYED
-            reference = np.where(employed, w.wage[candidates], w.last_wage[candidates])
-            spec = program.spec
-            keen = wants_to_enrol(
-                reference, employed, w.savings[candidates],
-                target_wage=target_wage, price=spec.price, duration_months=spec.duration_months,
-                perceived_success=en.perceived_success, horizon_years=en.horizon_years,
-                discount_per_year=en.discount_per_year, debt_aversion=en.debt_aversion,
-                borrowing_limit=en.borrowing_limit,
-            )  # fmt: skip
-            applicants = candidates[keen]
-            # First come, first served: arrival order is a per-worker draw.
-            applicants = applicants[np.argsort(order_draw[applicants], kind="stable")]
-            admitted = program.admit(w, applicants)
-            free[admitted] = False
+            candidates = candidates[
+                eligible(program.spec.eligibility, w, candidates, self.group_names, self.sector_names)
+            ]
+            if self.trial is not None and self.trial.program == program.index:
+                candidates = candidates[~self.trial.embargoed(w, candidates, self.month)]
+            applicants, price = self._applicants(program, candidates)
+            applicants, price = self._admission_order(program, applicants, price, boost)
+            arm = -1
+            if (
+                self.trial is not None
+                and self.trial.program == program.index
+                and self.trial.in_intake(self.month)
+            ):
+                u = self.draws("trial_lottery")[applicants]
+                offered = self.trial.assign(w, applicants, program.seats, u, self.month)
+                controls = applicants[w.trial_arm[applicants] == 0]
+                self.funnel.add(w, controls, program.index, self.elapsed, arm=0)
+                keep = np.isin(applicants, offered)
+                applicants, price, arm = applicants[keep], price[keep], 1
+            else:
+                applicants, price = applicants[: program.seats], price[: program.seats]
+            programs.admit(self, program, applicants, price, arm)
+            free[applicants] = False
+
+    def _applicants(self, program: ProgramRun, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates who decide to apply, and the up-front price each would pay (dollars)."""
+        w, en, t, spec = self.workers, self.scenario.enrolment, self.employers, program.spec
+        employed = w.state[candidates] == State.EMPLOYED
+        pay = np.where(employed, w.wage[candidates], np.maximum(w.last_wage[candidates], self.entry_wage))
+        waived = self.policy.tuition_waived(self, program, candidates)
+        price = np.where(waived, 0.0, spec.price)
+        financing = program.financing
+        hours = self.scenario.economy.hours_per_year
+        if financing == "labor_management":
+            target = pay * (1.0 + spec.wage_step)
+        else:
+            target = float(np.mean(t.wage[t.sector == program.sector, program.target_rung]))
+        guaranteed = financing in programs.PAID_MODELS
+        success = en.perceived_completion * (1.0 if guaranteed else en.perceived_placement)
+        training_wage = program.training_wage * hours if financing == "apprenticeship" else 0.0
+        # Apprentices give up their old job for the paid one; incumbents keep theirs.
+        leaves_job = employed & (program.unpaid_full_time or financing == "apprenticeship")
+        income = training_wage / 12.0 + self.policy.stipend(self, program, candidates)
+        isa = financing == "isa"
+        value, borrowed = enrolment_value(
+            pay, w.savings[candidates], price, leaves_job,
+            target_wage=target, duration_months=spec.duration_months, training_income=income,
+            success=success,
+            isa_share=np.where(waived, 0.0, spec.isa_share) if isa else 0.0,
+            isa_floor=spec.isa_floor, isa_months=spec.isa_months, isa_cap=spec.isa_cap,
+            horizon_years=en.horizon_years, discount_per_year=en.discount_per_year,
+            debt_aversion=en.debt_aversion,
+        )  # fmt: skip
+        keen = wants_to_enrol(value, borrowed, en.borrowing_limit)
+        return candidates[keen], price[keen]
+
+    def _admission_order(
+        self, program: ProgramRun, applicants: np.ndarray, price: np.ndarray, boost: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Applicants in the order seats are given: first come, lottery, or targeted (lowest savings)."""
+        w = self.workers
+        mode = program.spec.admission
+        if mode == "lottery":
+            key = self.draws("admission_lottery")[applicants]
+            order = np.argsort(key, kind="stable")
+        elif mode == "targeted":
+            order = np.lexsort((self.draws("enrolment_order")[applicants], w.savings[applicants]))
+        else:
+            # Navigator clients hear early and apply first.
+            arrival = self.draws("enrolment_order")[applicants] - (boost[applicants] > 0)
+            order = np.argsort(arrival, kind="stable")
+        return applicants[order], price[order]
 
     def search_settings(self) -> dict:
         """Keyword arguments of :func:`search.build_applications` for this month."""
@@ -289,36 +407,41 @@ class LabourMarket(mesa.Model):
         w, t, sc = self.workers, self.employers, self.scenario
         unemployed = w.state == State.UNEMPLOYED
         on_job = (w.state == State.EMPLOYED) & (self.draws("on_the_job_search") < sc.search.on_the_job_search)
-        searchers = np.flatnonzero(unemployed | on_job)
+        searchers = np.flatnonzero(unemployed | (on_job & (w.program < 0)))
         extra = np.zeros(searchers.shape[0], dtype=np.int64)
         client = w.navigator[searchers]
         for nav in self.navigators:
             extra[client == nav.index] = nav.spec.extra_applications
 
         apps = search.build_applications(searchers, w, t, self.rung_months, extra, **self.search_settings())
+        for team in self.placement_teams:
+            rows, posts = team.applications(searchers, self.elapsed, self.streams.key("handoffs"))
+            apps = search.merge(
+                apps,
+                search.Applications(
+                    searchers[rows], posts, np.full(rows.size, Channel.HANDOFF, np.int8), rows
+                ),
+            )
         waived = t.waived(sc.hiring.screen_waiver_months)
         apps = apps.select(screening.passes_screens(apps, w, t, waived))
         month = self.elapsed
         h = sc.hiring
-        score = screening.score_applicants(
-            apps,
-            w,
-            t,
-            self.group_penalty,
-            pair_uniform(self.streams.key("hiring_noise"), month, apps.searcher, apps.posting),
-            skill_weight=h.skill_weight,
-            soft_skill_weight=h.soft_skill_weight,
-            experience_weight=h.experience_weight,
-            referral_bonus=h.referral_bonus,
-            internal_bonus=h.internal_bonus,
-            noise_sd=h.noise_sd,
-        )
         e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
-        offered = t.wage[e, r]
+        bonus = self.policy.incentive_bonus(self, apps.searcher, t.sector[e]) if self.month >= 0 else 0.0
+        score = screening.score_applicants(
+            apps, w, t, self.group_penalty,
+            pair_uniform(self.streams.key("hiring_noise"), month, apps.searcher, apps.posting),
+            skill_weight=h.skill_weight, soft_skill_weight=h.soft_skill_weight,
+            experience_weight=h.experience_weight, referral_bonus=h.referral_bonus,
+            internal_bonus=h.internal_bonus, handoff_bonus=self.handoff_bonus, noise_sd=h.noise_sd,
+        ) + bonus  # fmt: skip
+        floor = self.policy.wage_floor(self, e, r, apps.channel)
+        offered = np.maximum(t.wage[e, r], floor)
         current = w.wage[apps.searcher]
         worth_it = np.where(current > 0, offered >= current * (1.0 + sc.search.job_change_premium), True)
         keep = (score >= self.hire_threshold[t.sector[e], r]) & worth_it
         apps, score, offered = apps.select(keep), score[keep], offered[keep]
+        bonus = bonus[keep] if np.ndim(bonus) else np.zeros(keep.sum())
 
         utility = np.log(offered) + sc.search.preference_noise * (
             pair_uniform(self.streams.key("preference_noise"), month, apps.searcher, apps.posting) - 0.5
@@ -329,15 +452,18 @@ class LabourMarket(mesa.Model):
         match = matching.deferred_acceptance(ptr, post, score[order], capacity)
         if self.keep_matching_problem:
             self.matching_problem = (ptr, post, score[order], capacity.copy())
-        app = matching.matched_application(ptr, post, match)
+        app = order[matching.matched_application(ptr, post, match)[match >= 0]]
 
-        hired_row = np.flatnonzero(match >= 0)
-        chosen = match[hired_row]
-        channel = apps.channel[order[app[hired_row]]]
+        hired = searchers[np.flatnonzero(match >= 0)]
+        chosen = apps.posting[app]
+        channel = apps.channel[app]
         he, hr = chosen // N_RUNGS, chosen % N_RUNGS
-        wage = np.maximum(t.wage[he, hr], self.wage_floor)
+        wage = np.maximum(offered[app], self.wage_floor)
         occupation = (t.sector[he] * N_RUNGS + hr).astype(np.int16)
-        w.start_jobs(searchers[hired_row], he.astype(np.int32), occupation, wage, channel)
+        w.start_jobs(hired, he.astype(np.int32), occupation, wage.astype(np.float32), channel)
+        for team in self.placement_teams:
+            team.coach(hired)
+        self.policy.book_incentives(self, int((bonus[app] > 0).sum()))
         self.hires_this_month = channel
         self.hired_postings = chosen
 
@@ -349,15 +475,19 @@ class LabourMarket(mesa.Model):
         )  # fmt: skip
 
     def _money(self) -> None:
-        f = self.scenario.finances
-        finances.month_of_money(
-            self.workers,
-            monthly_expenses=f.monthly_expenses,
-            savings_rate=f.savings_rate,
-            ui_replacement=f.ui_replacement,
-            debt_interest_per_year=f.debt_interest_per_year,
+        f, w = self.scenario.finances, self.workers
+        stipend = np.zeros(w.n)
+        if self.month >= 0:
+            for program in self.programs:
+                trainees = program.trainees(w)
+                stipend[trainees] = self.policy.stipend(self, program, trainees)
+            self.ledger.add("public", "training_stipends", float(stipend.sum()))
+        isa = finances.month_of_money(
+            w, stipend, monthly_expenses=f.monthly_expenses, savings_rate=f.savings_rate,
+            ui_replacement=f.ui_replacement, debt_interest_per_year=f.debt_interest_per_year,
             repayment_share=f.repayment_share,
-        )
+        )  # fmt: skip
+        self.ledger.add("worker", "isa_payments", float(isa.sum()))
 
     # ------------------------------------------------------------------ checks
 

@@ -1,14 +1,25 @@
-"""Trainers and their programs (Mesa agents).
+"""Trainers and their programs (Mesa agents), under five financing models.
 
-A trainer runs one or more programs. A program admits a cohort every few
-months up to its seats, charges its price (paid from savings, the rest
-borrowed), trains for a fixed number of months with a monthly dropout hazard
-that rises when a trainee has run out of savings, and on completion adds
-skill in its sector, soft skills and a credential. Graduates return to the
-job search.
+``tuition``           the trainee pays the price up front (savings, then a loan) and
+                      trains unpaid; a full-time trainee gives up any job.
+``isa``               nothing up front; after completing, the graduate owes a share
+                      of pay above a floor for a number of monthly payments, up to a cap.
+``tuition_free``      philanthropy or the public pays; the trainee still trains unpaid.
+``apprenticeship``    hire on day one: a partner employer hires the trainee into the
+                      target job at a training wage; the job is guaranteed and becomes
+                      a regular job at the posted wage on completion.
+``labor_management``  incumbent workers train on paid hours and keep their job; the
+                      credential comes with a wage step (the SEIU 775 model).
 
-The funnel (applied, enrolled, dropped, completed) is counted per program and
-group so that outcomes can be reported by who the program served.
+Every month a trainee may drop out: a base hazard plus more when income and
+savings do not cover living costs (financial stress). Completers gain skill in
+the program's sector, soft skills and the credential. Mentoring adds ties to
+working professionals in the sector, employer engagement ties to staff of
+partner employers, both from the first month.
+
+The funnel (enrolment, exit, placement, retention) is kept in
+:class:`~.funnel.Funnel`; what training costs and who pays goes to the
+model's :class:`~.costs.Ledger`.
 """
 
 from __future__ import annotations
@@ -16,84 +27,57 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from .employers import N_RUNGS
 from .scenario import Program
-from .workers import NO_ONE, State, Workers
+from .workers import NO_ONE, Channel, State, Workers
+
+PAID_MODELS = ("apprenticeship", "labor_management")
 
 
 class ProgramRun:
-    """One program's rules and running counts. ``index`` is its global program id."""
+    """One program's rules in force and its partner employers. ``index`` is its global id."""
 
     def __init__(
         self,
         index: int,
+        key: str,
         spec: Program,
         sector: int,
         target_rung: int,
         credential_bit: int,
         n_workers: int,
-        n_groups: int,
+        partners: np.ndarray,
     ) -> None:
         self.index = index
+        self.key = key
         self.spec = spec
         self.sector = sector
         self.target_rung = target_rung  # the rung whose jobs the program prepares for
         self.credential_bit = credential_bit
         self.seats = max(1, round(spec.seats_per_10k_workers * n_workers / 10_000))
-        zeros = lambda: np.zeros(n_groups, dtype=np.int64)  # noqa: E731
-        self.applied, self.enrolled, self.dropped, self.completed = zeros(), zeros(), zeros(), zeros()
+        self.partners = partners  # employer indices, sorted
+        # Set by policies (hire on day one) while they are in force.
+        self.financing = spec.financing
+        self.training_wage = spec.training_wage_hourly  # dollars per hour
+        self.public_wage_share = 0.0
+
+    @property
+    def paid(self) -> bool:
+        return self.financing in PAID_MODELS
+
+    @property
+    def unpaid_full_time(self) -> bool:
+        return not self.paid and self.spec.full_time
 
     def starts_cohort(self, month: int) -> bool:
         return month % self.spec.start_every_months == 0
 
-    def admit(self, workers: Workers, applicants: np.ndarray) -> np.ndarray:
-        """Admit applicants in the order given, up to the seats; returns the admitted."""
-        np.add.at(self.applied, workers.group[applicants], 1)
-        admitted = applicants[: self.seats]
-        employed = admitted[workers.state[admitted] == State.EMPLOYED]
-        workers.leave_jobs(employed, State.TRAINING)
-        workers.state[admitted] = State.TRAINING
-        workers.program[admitted] = self.index
-        workers.program_month[admitted] = 0
-        price = np.float32(self.spec.price)
-        from_savings = np.minimum(workers.savings[admitted], price)
-        workers.savings[admitted] -= from_savings
-        workers.debt[admitted] += price - from_savings
-        np.add.at(self.enrolled, workers.group[admitted], 1)
-        return admitted
-
-    def progress(self, workers: Workers, u: np.ndarray, monthly_expenses: float) -> None:
-        """One month of training: dropouts, then completions.
-
-        u: (n,) uniform draws, one per worker.
-        """
-        trainees = np.flatnonzero(workers.program == self.index)
-        if trainees.size == 0:
-            return
-        stressed = workers.savings[trainees] < monthly_expenses
-        hazard = self.spec.dropout_monthly + self.spec.dropout_stress * stressed
-        drop = trainees[u[trainees] < hazard]
-        self._leave(workers, drop)
-        np.add.at(self.dropped, workers.group[drop], 1)
-
-        stay = trainees[u[trainees] >= hazard]
-        workers.program_month[stay] += 1
-        done = stay[workers.program_month[stay] >= self.spec.duration_months]
-        workers.skill[done, self.sector] += self.spec.skill_gain
-        workers.soft_skill[done] += self.spec.soft_skill_gain
-        workers.credentials[done] |= np.uint16(self.credential_bit)
-        self._leave(workers, done)
-        np.add.at(self.completed, workers.group[done], 1)
-
-    @staticmethod
-    def _leave(workers: Workers, idx: np.ndarray) -> None:
-        workers.state[idx] = State.UNEMPLOYED
-        workers.program[idx] = NO_ONE
-        workers.program_month[idx] = 0
-        workers.months_unemployed[idx] = 0
+    def trainees(self, workers: Workers) -> np.ndarray:
+        return np.flatnonzero(workers.program == self.index)
 
 
 class Trainer(mesa.Agent):
-    """A training provider. Each month it moves its trainees through their programs."""
+    """A training provider. Each month it runs its programs: dropouts, then completions."""
 
     def __init__(self, model: mesa.Model, name: str, programs: list[ProgramRun]) -> None:
         super().__init__(model)
@@ -101,6 +85,146 @@ class Trainer(mesa.Agent):
         self.programs = programs
 
     def step(self) -> None:
-        u = self.model.draws("training")
         for program in self.programs:
-            program.progress(self.model.workers, u, self.model.scenario.finances.monthly_expenses)
+            progress(self.model, program)
+
+
+def admit(
+    model: mesa.Model, program: ProgramRun, applicants: np.ndarray, price: np.ndarray, arm: int = -1
+) -> None:
+    """Enrol ``applicants`` (already in admission order, at most the seats).
+
+    price: (len(applicants),) what each pays up front, dollars (0 where waived).
+    arm: trial arm of these enrolments (1 treatment) or -1 outside a trial.
+    """
+    w: Workers = model.workers
+    spec = program.spec
+    month = model.elapsed
+    if applicants.size == 0:
+        return
+    if program.financing == "apprenticeship":
+        _hire_apprentices(model, program, applicants)
+    elif program.unpaid_full_time:
+        employed = applicants[w.state[applicants] == State.EMPLOYED]
+        w.leave_jobs(employed, State.TRAINING)
+        w.state[applicants] = State.TRAINING
+    w.program[applicants] = program.index
+    w.program_month[applicants] = 0
+    w.months_unemployed[applicants] = 0
+
+    from_savings = np.minimum(w.savings[applicants], price.astype(np.float32))
+    w.savings[applicants] -= from_savings
+    w.debt[applicants] += price.astype(np.float32) - from_savings
+    model.ledger.add("worker", "tuition", float(price.sum()), program.key)
+    waived = spec.price * applicants.size - float(price.sum())
+    model.ledger.add(model.policy.tuition_payer(), "tuition_waiver", waived, program.key)
+    # The payer covers what up-front prices (and any waiver, booked at enrolment) do not.
+    delivery = spec.cost_per_seat * applicants.size - spec.price * applicants.size
+    if delivery > 0:
+        model.ledger.add(spec.payer, "training", delivery, program.key)
+
+    _connect(model, program, applicants)
+    model.funnel.add(w, applicants, program.index, month, arm)
+
+
+def _hire_apprentices(model: mesa.Model, program: ProgramRun, idx: np.ndarray) -> None:
+    """Partner employers hire apprentices into the target job on day one, at the training wage."""
+    w, t = model.workers, model.employers
+    hosts = program.partners
+    rung = program.target_rung
+    # Hosts with open posts take apprentices first, then the largest by jobs wanted.
+    order = np.lexsort((-t.target[hosts, rung], -t.openings[hosts, rung]))
+    host = hosts[order][np.arange(idx.size) % hosts.size]
+    employed = idx[w.state[idx] == State.EMPLOYED]
+    w.leave_jobs(employed, State.UNEMPLOYED)
+    wage = max(program.training_wage * model.scenario.economy.hours_per_year, model.wage_floor)
+    occupation = np.full(idx.size, program.sector * N_RUNGS + rung, dtype=np.int16)
+    w.start_jobs(idx, host.astype(np.int32), occupation, np.full(idx.size, wage, np.float32),
+                 np.full(idx.size, Channel.APPRENTICESHIP, np.int8))  # fmt: skip
+    np.add.at(t.openings, (host, rung), -1)
+    np.maximum(t.openings, 0, out=t.openings)
+
+
+def _connect(model: mesa.Model, program: ProgramRun, idx: np.ndarray) -> None:
+    """Mentors (professionals in the sector, mid rung or above) and staff of partner employers."""
+    w, spec = model.workers, program.spec
+    rng = model.streams["program_ties"]
+    employed = w.state == State.EMPLOYED
+    in_sector = employed & (w.occupation // N_RUNGS == program.sector)
+    for count, pool in (
+        (spec.mentoring_ties, np.flatnonzero(in_sector & (w.occupation % N_RUNGS >= 1))),
+        (spec.engagement_ties, np.flatnonzero(employed & np.isin(w.employer, program.partners))),
+    ):
+        if count and pool.size:
+            for _ in range(count):
+                w.add_ties(idx, pool[rng.integers(0, pool.size, idx.size)])
+
+
+def progress(model: mesa.Model, program: ProgramRun) -> None:
+    """One month of training for ``program``'s trainees: dropout, then completion."""
+    w: Workers = model.workers
+    spec = program.spec
+    trainees = program.trainees(w)
+    if trainees.size == 0:
+        return
+    u = model.draws("training")
+    expenses = model.scenario.finances.monthly_expenses
+    income = w.wage[trainees] / 12.0 + model.policy.stipend(model, program, trainees)
+    unemployed_benefit = (w.ui_months_left[trainees] > 0) & (w.state[trainees] != State.EMPLOYED)
+    income += np.where(
+        unemployed_benefit, model.scenario.finances.ui_replacement * w.last_wage[trainees] / 12, 0
+    )
+    stressed = w.savings[trainees] + income < expenses
+    hazard = spec.dropout_monthly + spec.dropout_stress * stressed
+    leaving = u[trainees] < hazard
+    drop = trainees[leaving]
+    if program.financing == "apprenticeship":
+        w.leave_jobs(drop[w.state[drop] == State.EMPLOYED], State.UNEMPLOYED)
+    _leave(w, drop)
+    model.funnel.exit(w, drop, program.index, model.elapsed, completed=False)
+
+    if program.financing == "apprenticeship":
+        paid = np.flatnonzero((w.program == program.index) & (w.state == State.EMPLOYED))
+        wages = float(w.wage[paid].sum()) / 12.0
+        model.ledger.add("public", "apprentice_wages", wages * program.public_wage_share, program.key)
+        model.ledger.add("employer", "apprentice_wages", wages * (1 - program.public_wage_share), program.key)
+
+    stay = trainees[~leaving]
+    w.program_month[stay] += 1
+    done = stay[w.program_month[stay] >= spec.duration_months]
+    if done.size == 0:
+        return
+    w.skill[done, program.sector] += spec.skill_gain
+    w.soft_skill[done] += spec.soft_skill_gain
+    w.credentials[done] |= np.uint16(program.credential_bit)
+    if program.financing == "apprenticeship":
+        # The guaranteed job becomes a regular one at the employer's posted wage.
+        e = w.employer[done]
+        w.wage[done] = np.maximum(w.wage[done], model.employers.wage[e, program.target_rung])
+    elif program.financing == "labor_management":
+        w.wage[done] *= np.float32(1.0 + spec.wage_step)
+    elif program.financing == "isa":
+        waived = model.policy.tuition_waived(model, program, done)
+        owe = done[~waived]
+        w.isa_share[owe] = spec.isa_share
+        w.isa_floor[owe] = spec.isa_floor
+        w.isa_left[owe] = spec.isa_months
+        w.isa_cap_left[owe] = spec.isa_cap if spec.isa_cap > 0 else np.inf
+        model.ledger.add(
+            model.policy.tuition_payer(), "isa_waiver", _isa_value(spec) * waived.sum(), program.key
+        )
+    _leave(w, done)
+    w.graduated[done] = program.index
+    w.graduated_month[done] = model.elapsed
+    model.funnel.exit(w, done, program.index, model.elapsed, completed=True)
+
+
+def _isa_value(spec: Program) -> float:
+    """Nominal value of an ISA for accounts: the cap, or the price if there is no cap."""
+    return spec.isa_cap or spec.cost_per_seat
+
+
+def _leave(w: Workers, idx: np.ndarray) -> None:
+    w.state[idx] = np.where(w.state[idx] == State.TRAINING, State.UNEMPLOYED, w.state[idx])
+    w.program[idx] = NO_ONE
+    w.program_month[idx] = 0

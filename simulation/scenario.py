@@ -124,6 +124,9 @@ class Sector(_Block):
 
 class Network(_Block):
     ties: int = Field(10, ge=0, le=200, description="Ties per worker.")
+    extra_tie_slots: int = Field(
+        6, ge=0, le=64, description="Room for ties made later (mentors, classmates' employers)."
+    )
     homophily: float = Field(0.7, ge=0, le=1, description="Share of ties drawn within one's own group.")
     source: str = ""
 
@@ -220,41 +223,235 @@ class Enrolment(_Block):
     discount_per_year: float = Field(0.05, ge=0)
     debt_aversion: float = Field(0.5, ge=0, description="Extra weight on each borrowed dollar.")
     borrowing_limit: float = Field(15_000.0, ge=0, description="Largest loan a trainee can take, dollars.")
-    perceived_success: float = Field(
-        0.6, ge=0, le=1, description="Chance a worker believes training leads to the target job."
+    perceived_completion: float = Field(0.8, ge=0, le=1, description="Chance a worker expects to finish.")
+    perceived_placement: float = Field(
+        0.6, ge=0, le=1, description="Chance a worker expects to land the target job after finishing."
     )
+
+
+STATES = ("unemployed", "employed", "out")
+FINANCING = ("tuition", "isa", "tuition_free", "apprenticeship", "labor_management")
+
+
+class Eligibility(_Block):
+    """Who a program or policy is for. Every condition must hold; empty means no condition."""
+
+    groups: list[str] = Field(default_factory=list, description="Group keys; empty: all groups.")
+    states: list[Literal["unemployed", "employed", "out"]] = Field(
+        default_factory=lambda: ["unemployed", "employed"]
+    )
+    max_wage: float | None = Field(
+        None, ge=0, description="Current (or last) pay at most this, dollars/year."
+    )
+    max_savings: float | None = Field(None, ge=0, description="Liquid savings at most this, dollars.")
+    sectors: list[str] = Field(
+        default_factory=list, description="Employed only in these sectors; empty: any."
+    )
+    max_rung: int = Field(2, ge=0, le=2, description="Employed only up to this rung (0 entry).")
 
 
 class Program(_Block):
+    """A training program. Money in dollars; durations in months."""
+
     name: str
-    financing: Literal["tuition"] = "tuition"
+    financing: Literal["tuition", "isa", "tuition_free", "apprenticeship", "labor_management"]
     sector: str
     duration_months: int = Field(gt=0)
-    seats_per_10k_workers: float = Field(gt=0)
+    seats_per_10k_workers: float = Field(gt=0, description="Seats per cohort per 10,000 workers.")
     start_every_months: int = Field(3, gt=0)
-    price: float = Field(ge=0, description="Tuition, dollars per trainee.")
+    full_time: bool = Field(True, description="Unpaid full-time trainees leave any job they hold.")
+    cost_per_seat: float = Field(ge=0, description="What training one person costs to deliver, dollars.")
+    price: float = Field(0.0, ge=0, description="Tuition charged to the trainee up front, dollars.")
+    payer: Literal["worker", "employer", "public", "philanthropy", "trainer"] = Field(
+        "worker",
+        description="Who pays the cost of a seat beyond what the trainee pays up front ('trainer': the "
+        "provider finances it, as ISA providers do).",
+    )
+    isa_share: float = Field(0.0, ge=0, le=1, description="ISA: share of pay owed while above the floor.")
+    isa_floor: float = Field(0.0, ge=0, description="ISA: pay below which nothing is owed, dollars/year.")
+    isa_months: int = Field(0, ge=0, description="ISA: number of monthly payments owed.")
+    isa_cap: float = Field(0.0, ge=0, description="ISA: most a graduate can pay in total, dollars.")
+    training_wage_hourly: float = Field(0.0, ge=0, description="Pay during training (apprentices), $/hour.")
+    wage_step: float = Field(0.0, ge=0, description="Raise tied to the credential (labour-management).")
     skill_gain: float = Field(ge=0)
     soft_skill_gain: float = Field(0.0, ge=0)
     credential: str = ""
+    mentoring_ties: int = Field(0, ge=0, description="New ties to working professionals in the sector.")
+    partner_share: float = Field(0.0, ge=0, le=1, description="Share of the sector's employers that partner.")
+    engagement_ties: int = Field(
+        0, ge=0, description="Ties to staff of partner employers made in the course."
+    )
     dropout_monthly: float = Field(0.03, ge=0, le=1)
     dropout_stress: float = Field(
-        0.05, ge=0, le=1, description="Extra monthly dropout for a trainee out of savings."
+        0.05, ge=0, le=1, description="Extra monthly dropout for a trainee who cannot cover living costs."
+    )
+    eligibility: Eligibility = Eligibility()
+    admission: Literal["first_come", "lottery", "targeted"] = Field(
+        "first_come",
+        description="first_come: earliest applicants (navigator clients apply early); lottery: at random; "
+        "targeted: lowest savings first.",
     )
     source: str = ""
+
+    @model_validator(mode="after")
+    def _financing_fields(self) -> Program:
+        f = self.financing
+        if f == "isa" and (self.isa_share <= 0 or self.isa_months <= 0):
+            raise ValueError("an isa program needs isa_share > 0 and isa_months > 0")
+        if f != "isa" and (self.isa_share or self.isa_months):
+            raise ValueError(f"isa_share and isa_months apply only to financing 'isa', not '{f}'")
+        if f in ("tuition_free", "apprenticeship", "labor_management") and self.price > 0:
+            raise ValueError(f"financing '{f}' charges no price (price = {self.price})")
+        if f == "apprenticeship" and (self.training_wage_hourly <= 0 or self.partner_share <= 0):
+            raise ValueError("an apprenticeship needs training_wage_hourly > 0 and partner_share > 0 (hosts)")
+        if f == "labor_management" and not self.eligibility.states == ["employed"]:
+            raise ValueError(
+                "a labor_management program trains incumbent workers: eligibility.states = ['employed']"
+            )
+        if self.payer == "worker" and self.cost_per_seat > self.price:
+            raise ValueError("payer 'worker' needs a price covering cost_per_seat; name who pays the rest")
+        return self
 
 
 class Trainer(_Block):
     name: str
-    programs: list[Program] = Field(min_length=1)
+    programs: dict[str, Program] = Field(min_length=1)
 
 
 class Intermediary(_Block):
+    """A navigator (caseloads of job seekers) or a placement team (hand-offs of graduates)."""
+
     name: str
-    kind: Literal["navigator"] = "navigator"
-    caseload_per_10k_workers: float = Field(gt=0)
+    kind: Literal["navigator", "placement"]
+    # Navigators.
+    caseload_per_10k_workers: float = Field(0.0, ge=0)
     extra_applications: int = Field(2, ge=0, le=16)
     information_boost: float = Field(1.0, ge=0, description="Multiplier added to clients' program interest.")
     months_of_support: int = Field(6, gt=0)
+    eligibility: Eligibility = Eligibility(states=["unemployed"])
+    # Placement teams.
+    programs: list[str] = Field(default_factory=list, description="Program keys whose graduates it places.")
+    handoffs: int = Field(2, ge=0, le=16, description="Partner openings a graduate is handed to each month.")
+    handoff_bonus: float = Field(0.5, ge=0, description="Score bonus of a warm hand-off, score units.")
+    handoff_months: int = Field(4, gt=0, description="Months after graduation the team keeps placing.")
+    wage_floor_hourly: float = Field(0.0, ge=0, description="Partners pay hand-off hires at least this.")
+    placement_target: float = Field(0.7, ge=0, le=1, description="KPI: share placed within 120 days.")
+    coaching_months: int = Field(0, ge=0, description="Post-placement coaching, months.")
+    coaching_separation_factor: float = Field(1.0, ge=0, le=1, description="Separation hazard multiplier.")
+    cost_per_client: float = Field(0.0, ge=0, description="Dollars per client served.")
+    payer: Literal["public", "philanthropy", "employer"] = "public"
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Intermediary:
+        if self.kind == "navigator" and self.caseload_per_10k_workers <= 0:
+            raise ValueError("a navigator needs caseload_per_10k_workers > 0")
+        if self.kind == "placement" and not self.programs:
+            raise ValueError("a placement team needs the programs whose graduates it places")
+        return self
+
+
+class _Policy(_Block):
+    start_month: int = Field(0, ge=0, description="First recorded month the policy is in force.")
+    eligibility: Eligibility = Eligibility()
+
+
+class TuitionFreePolicy(_Policy):
+    """Eligible trainees pay nothing for the listed programs; the payer covers the price."""
+
+    programs: list[str] = Field(default_factory=list, description="Program keys; empty: every program.")
+    payer: Literal["public", "philanthropy"] = "public"
+
+
+class HireOnDayOnePolicy(_Policy):
+    """Listed programs run as apprenticeships: partner employers hire trainees on day one and pay them."""
+
+    programs: list[str] = Field(min_length=1)
+    training_wage_hourly: float = Field(gt=0)
+    public_wage_share: float = Field(0.0, ge=0, le=1, description="Share of the training wage paid publicly.")
+    partner_share: float = Field(0.3, gt=0, le=1, description="Share of the sector's employers hosting.")
+
+
+class WageStandardsPolicy(_Policy):
+    """Floors on the pay of placements: hand-off hires, or all hires by partner employers."""
+
+    entry_hourly: float = Field(ge=0)
+    advanced_hourly: float = Field(ge=0, description="Floor on mid and senior rungs.")
+    scope: Literal["handoffs", "partners"] = "handoffs"
+
+
+class NetworkAccessPolicy(_Policy):
+    """Eligible workers gain ties to people working in the named sectors (mentoring networks)."""
+
+    ties_added: int = Field(gt=0)
+    sectors: list[str] = Field(min_length=1)
+    min_rung: int = Field(1, ge=0, le=2, description="Contacts hold jobs at this rung or above.")
+
+
+class SkillsBasedHiringPolicy(_Policy):
+    """Adopting employers drop degree screens (and experience screens if asked) and hire on skills."""
+
+    employer_share: float = Field(1.0, ge=0, le=1)
+    drop_experience_screens: bool = False
+
+
+class CareerNavigationPolicy(_Policy):
+    """A publicly funded navigator team for eligible job seekers."""
+
+    caseload_per_10k_workers: float = Field(gt=0)
+    extra_applications: int = Field(2, ge=0, le=16)
+    information_boost: float = Field(1.0, ge=0)
+    months_of_support: int = Field(6, gt=0)
+    cost_per_client: float = Field(0.0, ge=0)
+
+
+class BenefitsBridgePolicy(_Policy):
+    """A monthly stipend for eligible trainees while they train (income support)."""
+
+    monthly_stipend: float = Field(gt=0, description="Dollars per month in training.")
+    programs: list[str] = Field(default_factory=list)
+
+
+class BiasReductionPolicy(_Policy):
+    """Adopting employers cut their hiring-score penalties by a share (structured interviews, audits)."""
+
+    reduction: float = Field(gt=0, le=1)
+    employer_share: float = Field(1.0, ge=0, le=1)
+
+
+class EmployerIncentivePolicy(_Policy):
+    """A subsidy per hire of an eligible worker; employers act on it as a score bonus."""
+
+    score_bonus: float = Field(gt=0, description="Score units added to eligible applicants.")
+    subsidy_per_hire: float = Field(ge=0, description="Public dollars per eligible hire.")
+    sectors: list[str] = Field(default_factory=list)
+
+
+class Policies(_Block):
+    tuition_free: TuitionFreePolicy | None = None
+    hire_on_day_one: HireOnDayOnePolicy | None = None
+    wage_standards: WageStandardsPolicy | None = None
+    network_access: NetworkAccessPolicy | None = None
+    skills_based_hiring: SkillsBasedHiringPolicy | None = None
+    career_navigation: CareerNavigationPolicy | None = None
+    benefits_bridge: BenefitsBridgePolicy | None = None
+    bias_reduction: BiasReductionPolicy | None = None
+    employer_incentive: EmployerIncentivePolicy | None = None
+
+
+class Trial(_Block):
+    """A synthetic randomised trial: a lottery among eligible applicants to one program."""
+
+    program: str = Field(description="Program key.")
+    start_month: int = Field(0, ge=0)
+    intake_months: int = Field(12, gt=0)
+    treatment_share: float = Field(0.5, gt=0, lt=1)
+    follow_up_months: int = Field(36, ge=12)
+
+
+class Outcomes(_Block):
+    low_wage_threshold: float = Field(gt=0, description="Annual pay below which a job is low-wage, dollars.")
+    mobility_years: int = Field(5, gt=0, description="Years over which mobility is measured.")
     source: str = ""
 
 
@@ -273,8 +470,15 @@ class Scenario(_Block):
     skills: Skills
     finances: Finances
     enrolment: Enrolment = Enrolment()
-    trainers: list[Trainer] = Field(default_factory=list)
-    intermediaries: list[Intermediary] = Field(default_factory=list)
+    trainers: dict[str, Trainer] = Field(default_factory=dict)
+    intermediaries: dict[str, Intermediary] = Field(default_factory=dict)
+    policies: Policies = Policies()
+    trial: Trial | None = None
+    outcomes: Outcomes
+
+    def programs(self) -> dict[str, Program]:
+        """Every program, keyed by its program key (unique across trainers)."""
+        return {k: p for t in self.trainers.values() for k, p in t.programs.items()}
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
@@ -284,6 +488,7 @@ class Scenario(_Block):
             raise ValueError(f"meta.reference_group '{self.meta.reference_group}' is not a group")
         races = {g.race for g in self.groups.values()}
         sectors = set(self.sectors)
+        groups = set(self.groups)
         for gender in ("men", "women"):
             _require_keys(getattr(self.sorting, gender), sectors, f"sorting.{gender}")
         _known_keys(self.hiring.race_penalty, races, "hiring.race_penalty")
@@ -295,16 +500,52 @@ class Scenario(_Block):
                     raise ValueError(
                         f"sectors.{key}.ladder.{i}.credential '{rung.credential}' is not in credentials"
                     )
-        for t, trainer in enumerate(self.trainers):
-            for p, prog in enumerate(trainer.programs):
+        seen: dict[str, str] = {}
+        for t, trainer in self.trainers.items():
+            for p, prog in trainer.programs.items():
                 where = f"trainers.{t}.programs.{p}"
+                if p in seen:
+                    raise ValueError(f"{where}: program key '{p}' is also used by trainers.{seen[p]}")
+                seen[p] = t
                 if prog.sector not in sectors:
                     raise ValueError(f"{where}.sector '{prog.sector}' is not a sector")
                 if prog.credential and prog.credential not in creds:
                     raise ValueError(f"{where}.credential '{prog.credential}' is not in credentials")
+                _check_eligibility(prog.eligibility, groups, sectors, f"{where}.eligibility")
+        programs = set(seen)
+        for k, inter in self.intermediaries.items():
+            _known_list(inter.programs, programs, f"intermediaries.{k}.programs")
+            _check_eligibility(inter.eligibility, groups, sectors, f"intermediaries.{k}.eligibility")
+        for name in Policies.model_fields:
+            policy = getattr(self.policies, name)
+            if policy is None:
+                continue
+            where = f"policies.{name}"
+            _check_eligibility(policy.eligibility, groups, sectors, f"{where}.eligibility")
+            if hasattr(policy, "programs"):
+                _known_list(policy.programs, programs, f"{where}.programs")
+            if hasattr(policy, "sectors"):
+                _known_list(policy.sectors, sectors, f"{where}.sectors")
+            if policy.start_month >= self.run.months:
+                raise ValueError(f"{where}.start_month {policy.start_month} is after the last month")
+        if self.trial is not None and self.trial.program not in programs:
+            raise ValueError(f"trial.program '{self.trial.program}' is not a program")
         if self.labour_force.exit_age <= self.labour_force.entry_age + 5:
             raise ValueError("labour_force.exit_age must be well above labour_force.entry_age")
         return self
+
+
+def _check_eligibility(e: Eligibility, groups: set[str], sectors: set[str], where: str) -> None:
+    _known_list(e.groups, groups, f"{where}.groups")
+    _known_list(e.sectors, sectors, f"{where}.sectors")
+
+
+def _known_list(values: list[str], expected: set[str], where: str) -> None:
+    unknown = sorted(set(values) - expected)
+    if unknown:
+        raise ValueError(
+            f"{where} has unknown value(s) {', '.join(unknown)} (known: {', '.join(sorted(expected))})"
+        )
 
 
 def _require_keys(mapping: dict[str, float], expected: set[str], where: str) -> None:

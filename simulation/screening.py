@@ -8,6 +8,7 @@ credential. Applicants who pass are scored:
           + soft_skill_weight * soft skills
           + experience_weight * log(1 + years in the sector)
           + referral_bonus (referred) + internal_bonus (own employee)
+          + handoff_bonus (warm hand-off from a placement team)
           - employer bias * (race penalty + women penalty in the sector)
           + noise
 
@@ -58,6 +59,7 @@ def score_applicants(
     experience_weight: float,
     referral_bonus: float,
     internal_bonus: float,
+    handoff_bonus: float = 0.0,
     noise_sd: float,
 ) -> np.ndarray:
     """Float64 (n_apps,): each posting's score of each applicant.
@@ -75,6 +77,7 @@ def score_applicants(
         + experience_weight * np.log1p(years)
         + referral_bonus * (apps.channel == Channel.REFERRAL)
         + internal_bonus * (apps.channel == Channel.INTERNAL)
+        + handoff_bonus * (apps.channel == Channel.HANDOFF)
         - table.bias[e] * group_penalty[workers.group[s], sector]
         + noise_sd * ndtri(uniform)
     )

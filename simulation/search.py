@@ -175,7 +175,8 @@ def build_applications_reference(
 
     # Referrals: ask random ties; employed ones pass on their employer's opening.
     if referral_contacts and k_ties:
-        tie = workers.ties[searchers[:, None], (u_tie * k_ties).astype(np.int64)]
+        filled = workers.n_ties[searchers].astype(np.int64)[:, None]
+        tie = workers.ties[searchers[:, None], (u_tie * filled).astype(np.int64)]
         valid = tie >= 0
         tie_c = np.where(valid, tie, 0)
         employed = valid & (workers.state[tie_c] == State.EMPLOYED)
@@ -253,7 +254,7 @@ def build_applications(
     posts, cum, bounds = posting_sampler(table, n_sectors, aim_high)
     post, channel = _applications_kernel(
         searchers, workers.taste, workers.experience, workers.occupation, workers.employer, workers.ties,
-        table.sector, table.openings.ravel() > 0, np.asarray(rung_months, np.float64),
+        workers.n_ties, table.sector, table.openings.ravel() > 0, np.asarray(rung_months, np.float64),
         extra_public.astype(np.int64), public_applications, referral_contacts,
         min(sectors_considered, n_sectors), experience_pull, reach_up,
         u_sector, u_post, u_up, u_tie, posts, cum, bounds, _STRENGTH,
@@ -273,7 +274,7 @@ def _fitting_rung(months, rung_months_row):
 
 @njit(cache=True)
 def _applications_kernel(
-    searchers, taste, experience, occupation, employer, ties, emp_sector, open_post, rung_months,
+    searchers, taste, experience, occupation, employer, ties, n_ties, emp_sector, open_post, rung_months,
     extra_public, public_applications, referral_contacts, k, experience_pull, reach_up,
     u_sector, u_post, u_up, u_tie, posts, cum, bounds, strength,
 ):  # fmt: skip
@@ -332,7 +333,7 @@ def _applications_kernel(
             for c in range(referral_contacts):
                 col = n_public + c
                 channel[i, col] = REFERRAL
-                tie = ties[w, int(u_tie[i, c] * k_ties)]
+                tie = ties[w, int(u_tie[i, c] * n_ties[w])]
                 if tie < 0:
                     continue
                 e = employer[tie]  # -1 unless the tie is employed
@@ -368,7 +369,47 @@ PUBLIC, NAVIGATOR, REFERRAL, INTERNAL = (
 
 # Channel strength when one posting is reached twice: higher wins.
 _STRENGTH = np.zeros(max(Channel) + 1, dtype=np.int8)
-_STRENGTH[[Channel.PUBLIC, Channel.NAVIGATOR, Channel.REFERRAL, Channel.INTERNAL]] = [1, 2, 3, 4]
+_STRENGTH[[Channel.PUBLIC, Channel.NAVIGATOR, Channel.REFERRAL, Channel.HANDOFF, Channel.INTERNAL]] = [
+    1,
+    2,
+    3,
+    4,
+    5,
+]
+
+
+def merge(a: Applications, b: Applications) -> Applications:
+    """Both sets of applications, grouped by searcher, one per (searcher, posting), strongest channel kept."""
+    if b.row.size == 0:
+        return a
+    joined = Applications(
+        *(np.concatenate([getattr(a, f), getattr(b, f)]) for f in ("searcher", "posting", "channel", "row"))
+    )
+    order = np.argsort(joined.row, kind="stable")
+    joined = joined.select(order)
+    return joined.select(_keep_strongest(joined.row, joined.posting, _STRENGTH[joined.channel]))
+
+
+@njit(cache=True)
+def _keep_strongest(row, posting, strength):
+    # Rows are grouped; within a row keep one application per posting.
+    keep = np.ones(row.shape[0], dtype=np.bool_)
+    start = 0
+    while start < row.shape[0]:
+        end = start
+        while end < row.shape[0] and row[end] == row[start]:
+            end += 1
+        for a in range(start, end):
+            if not keep[a]:
+                continue
+            for b in range(a + 1, end):
+                if keep[b] and posting[b] == posting[a]:
+                    if strength[b] > strength[a]:
+                        keep[a] = False
+                        break
+                    keep[b] = False
+        start = end
+    return keep
 
 
 @njit(cache=True)

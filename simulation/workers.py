@@ -2,7 +2,7 @@
 
 A worker is a row index ``i`` into the arrays of :class:`Workers`. Rules run
 over whole columns at once, so a month costs a handful of passes over memory
-whatever the number of workers. :meth:`Workers.person` returns one worker as a
+whatever the number of workers. :meth:`Workers.describe` returns one worker as a
 dict for inspection.
 
 Array shapes: ``(n,)`` unless noted; ``(n, n_sectors)`` for skills,
@@ -35,6 +35,8 @@ class Channel(IntEnum):
     INTERNAL = 3
     NAVIGATOR = 4
     INITIAL = 5  # held at the start of the simulation
+    HANDOFF = 6  # warm hand-off by a placement team
+    APPRENTICESHIP = 7  # hired on day one by a host employer
 
 
 NO_ONE = -1
@@ -65,14 +67,26 @@ class Workers:
     program_month: np.ndarray  # int16, months completed in the program
     navigator: np.ndarray  # int16, intermediary index of a current client (or -1)
     support_left: np.ndarray  # int16, months of navigator support left
-    ties: np.ndarray  # int32 (n, ties), other workers' indices
+    ties: np.ndarray  # int32 (n, ties + extra slots), other workers' indices, -1 = empty
+    n_ties: np.ndarray  # int16, filled tie slots (the first n_ties columns of ties)
+    person: np.ndarray  # int64, unique id of the person in this row (rows are reused at entry)
+    coached_left: np.ndarray  # int16, months of post-placement coaching left
+    coach_factor: np.ndarray  # float32, separation hazard multiplier while coached
+    graduated: np.ndarray  # int16, last program completed (or -1)
+    graduated_month: np.ndarray  # int32, elapsed month of that completion
+    isa_share: np.ndarray  # float32, share of pay owed under an income-share agreement
+    isa_floor: np.ndarray  # float32, dollars per year below which nothing is owed
+    isa_left: np.ndarray  # int16, ISA payments still owed
+    isa_cap_left: np.ndarray  # float32, dollars the ISA may still collect
+    trial_arm: np.ndarray  # int8, -1 not in the trial, 0 control, 1 treatment
+    base_ties: int = 0  # columns of ties that hold the base network
 
     @property
     def n(self) -> int:
         return self.group.shape[0]
 
     @classmethod
-    def empty(cls, n: int, n_sectors: int, n_ties: int) -> Workers:
+    def empty(cls, n: int, n_sectors: int, n_ties: int, extra_tie_slots: int = 0) -> Workers:
         z = np.zeros
         return cls(
             group=z(n, np.int8),
@@ -98,18 +112,46 @@ class Workers:
             program_month=z(n, np.int16),
             navigator=np.full(n, NO_ONE, np.int16),
             support_left=z(n, np.int16),
-            ties=np.full((n, n_ties), NO_ONE, np.int32),
+            ties=np.full((n, n_ties + extra_tie_slots), NO_ONE, np.int32),
+            n_ties=z(n, np.int16),
+            person=np.arange(n, dtype=np.int64),
+            coached_left=z(n, np.int16),
+            coach_factor=np.ones(n, np.float32),
+            graduated=np.full(n, NO_ONE, np.int16),
+            graduated_month=z(n, np.int32),
+            isa_share=z(n, np.float32),
+            isa_floor=z(n, np.float32),
+            isa_left=z(n, np.int16),
+            isa_cap_left=z(n, np.float32),
+            trial_arm=np.full(n, NO_ONE, np.int8),
+            base_ties=n_ties,
         )
 
-    def nbytes(self) -> int:
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
+    def reset(self, idx: np.ndarray, first_person: int) -> None:
+        """Clear rows ``idx`` for new people (ids from ``first_person``); keeps ``group``."""
+        fresh = Workers.empty(1, self.skill.shape[1], self.base_ties, self.ties.shape[1] - self.base_ties)
+        for name, arr in self.arrays().items():
+            if name != "group":
+                arr[idx] = getattr(fresh, name)[0]
+        self.person[idx] = np.arange(first_person, first_person + idx.size)
 
-    def person(self, i: int) -> dict:
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every per-worker array by name."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)
+        }
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self.arrays().values())
+
+    def describe(self, i: int) -> dict:
         """One worker's attributes as plain Python values."""
         out = {}
-        for f in fields(self):
-            v = getattr(self, f.name)[i]
-            out[f.name] = v.tolist() if isinstance(v, np.ndarray) else v.item()
+        for name, arr in self.arrays().items():
+            v = arr[i]
+            out[name] = v.tolist() if isinstance(v, np.ndarray) else v.item()
         out["state"] = State(out["state"]).name.lower()
         out["channel"] = Channel(out["channel"]).name.lower()
         return out
@@ -128,6 +170,27 @@ class Workers:
         self.tenure[idx] = 0
         self.channel[idx] = Channel.NONE
         self.months_unemployed[idx] = 0
+
+    def add_ties(self, idx: np.ndarray, contacts: np.ndarray) -> None:
+        """Give workers ``idx`` a new tie each to ``contacts`` (same shape).
+
+        New ties fill the extra slots; when those are full the oldest added
+        tie is replaced (the base network is never overwritten).
+        """
+        width = self.ties.shape[1]
+        base = self.base_ties
+        if width == base or idx.size == 0:
+            return
+        for i, c in zip(idx.tolist(), contacts.tolist(), strict=True):
+            if i == c or c < 0:
+                continue
+            k = int(self.n_ties[i])
+            if k < width:
+                self.ties[i, k] = c
+                self.n_ties[i] = k + 1
+            else:
+                self.ties[i, base:-1] = self.ties[i, base + 1 :]
+                self.ties[i, -1] = c
 
     def start_jobs(
         self,
@@ -163,5 +226,8 @@ class Workers:
         assert (self.occupation[~emp] == NO_ONE).all()
         assert (self.wage[~emp] == 0).all() and (self.wage[emp] > 0).all()
         training = s == State.TRAINING
-        assert (self.program[training] >= 0).all() and (self.program[~training] == NO_ONE).all()
+        assert (self.program[training] >= 0).all(), "in training without a program"
+        in_program = self.program >= 0
+        assert np.isin(s[in_program], [State.TRAINING, State.EMPLOYED, State.UNEMPLOYED]).all()
+        assert (self.n_ties <= self.ties.shape[1]).all()
         assert (self.savings >= 0).all() and (self.debt >= 0).all()

@@ -43,8 +43,9 @@ def test_invariants_hold_every_month():
 def test_invariants_with_programs_and_navigators_busy():
     sc = small(workers=3000, burn_in=0, enrolment={"consider_rate": 0.3})
     model = run_checked(sc, 24)
-    assert sum(p.enrolled.sum() for p in model.programs) > 0
-    assert sum(p.completed.sum() for p in model.programs) > 0
+    records = model.funnel.data
+    assert len(model.funnel) > 0
+    assert records["completed"].sum() > 0 and (records["exit_month"] >= 0).sum() > records["completed"].sum()
     assert model.navigators[0].served > 0
 
 
@@ -83,7 +84,7 @@ def test_agents_are_mesa_agents():
     assert {Employer, Trainer, Navigator} <= types
     assert all(isinstance(a, mesa.Agent) for a in model.agents)
     assert len(model.agents_by_type[Employer]) == model.employers.n
-    person = model.workers.person(0)
+    person = model.workers.describe(0)
     assert person["state"] in {"employed", "unemployed", "training", "out"}
 
 
@@ -148,43 +149,21 @@ def test_bias_penalty_lowers_hiring_of_the_penalised_group():
 
 
 def test_degree_screens_widen_the_gap_by_education():
-    """Employers demanding degrees everywhere lowers good-job access for groups with fewer degrees."""
-    gaps = {}
-    for label, share in (("none", 0.0), ("all", 1.0)):
-        sectors = {
-            key: {"ladder": [{**r.model_dump(), "degree_screen": share} for r in spec.ladder]}
-            for key, spec in small().sectors.items()
-        }
-        model = LabourMarket(small(workers=8000, burn_in=36, months=12, sectors=sectors))
-        model.run()
-        good = horizon(model, "good_job_share", 12)
-        gaps[label] = good["white_men"] - good["hispanic_men"]
-    assert gaps["all"] > gaps["none"], gaps
-
-
-def test_mechanisms_produce_gaps():
-    """With the baseline's mechanisms on, the familiar gaps appear (contrast with the neutral test)."""
-    model = LabourMarket(small(workers=20000, burn_in=60, months=24))
-    model.run()
-    ratio, unemp = horizon(model, "pay_ratio"), horizon(model, "unemployment_rate")
-    good = horizon(model, "good_job_share")
-    assert ratio["black_men"] < 0.98 and ratio["hispanic_women"] < 0.98
-    assert unemp["black_men"] > unemp["white_men"]
-    assert good["white_men"] > good["black_women"] + 0.05
-
-
-def test_baseline_behaves_like_a_labour_market():
-    """Levels in the range of US data (CPS flows, JOLTS, referral studies), averaged over two years."""
-    model = LabourMarket(small(workers=20000, burn_in=120, months=24))
-    model.run()
-    all_ = {
-        col: horizon(model, col)["all"]
-        for col in ("unemployment_rate", "job_finding_rate", "separation_rate", "job_to_job_rate")
-    }
-    assert 0.03 <= all_["unemployment_rate"] <= 0.10, all_
-    assert 0.15 <= all_["job_finding_rate"] <= 0.45, all_
-    assert 0.005 <= all_["separation_rate"] <= 0.03, all_
-    assert 0.005 <= all_["job_to_job_rate"] <= 0.05, all_
-    cols = model.metrics.columns()
-    referral = [v for v in cols["referral_hire_share"] if v is not None]
-    assert 0.15 <= np.mean(referral) <= 0.6
+    """Employers demanding degrees everywhere (never waived) lowers good-job access for groups with
+    fewer degrees: the white-Hispanic gap in good jobs widens, on average over seeds."""
+    gaps: dict[str, list[float]] = {"none": [], "all": []}
+    for seed in (1, 2, 3):
+        for label, share in (("none", 0.0), ("all", 1.0)):
+            sectors = {
+                key: {"ladder": [{**r.model_dump(), "degree_screen": share} for r in spec.ladder]}
+                for key, spec in small().sectors.items()
+            }
+            sc = small(workers=8000, burn_in=36, months=12, seed=seed, sectors=sectors,
+                       hiring={"screen_waiver_months": 10_000})  # fmt: skip
+            model = LabourMarket(sc)
+            model.run()
+            good = horizon(model, "good_job_share", 12)
+            gaps[label].append(
+                good["white_men"] + good["white_women"] - good["hispanic_men"] - good["hispanic_women"]
+            )
+    assert np.mean(gaps["all"]) > np.mean(gaps["none"]) + 0.01, gaps

@@ -49,7 +49,8 @@ def test_starts_from_the_array_models_first_state(scenario):
     assert [p.state for p in plain.workers] == w.state.tolist()
     assert [p.employer.index if p.employer else -1 for p in plain.workers] == w.employer.tolist()
     assert [e.headcount for e in plain.employers] == array.headcount().tolist()
-    assert [[t.row for t in p.ties] for p in plain.workers] == w.ties.tolist()
+    filled = [row[:k] for row, k in zip(w.ties.tolist(), w.n_ties.tolist(), strict=True)]
+    assert [[t.row for t in p.ties] for p in plain.workers] == filled
     plain.check_invariants()
 
 

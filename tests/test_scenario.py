@@ -86,11 +86,12 @@ def test_education_shares_must_sum_to_one(tmp_path, baseline_path):
 
 def test_unknown_sector_in_program(tmp_path, baseline_path):
     text = (
-        '[[trainers]]\nname = "T"\n[[trainers.programs]]\nname = "P"\nsector = "space"\n'
-        "duration_months = 3\nseats_per_10k_workers = 1.0\nprice = 0.0\nskill_gain = 1.0\n"
+        '[trainers.t]\nname = "T"\n[trainers.t.programs.p]\nname = "P"\nfinancing = "tuition"\n'
+        'sector = "space"\nduration_months = 3\nseats_per_10k_workers = 1.0\ncost_per_seat = 0.0\n'
+        "skill_gain = 1.0\n"
     )
     msg = error_of(write(tmp_path, "p.toml", text, baseline_path))
-    assert "trainers.0.programs.0.sector" in msg and "space" in msg
+    assert "trainers.t.programs.p.sector" in msg and "space" in msg
 
 
 def test_error_in_parent_names_parent(tmp_path, baseline_path):

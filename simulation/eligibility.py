@@ -1,0 +1,39 @@
+"""Who a program, intermediary or policy is for (the ``eligibility`` blocks of a scenario)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .employers import N_RUNGS
+from .scenario import Eligibility
+from .workers import State, Workers
+
+_STATE_CODES = {"unemployed": State.UNEMPLOYED, "employed": State.EMPLOYED, "out": State.OUT}
+
+
+def eligible(
+    rule: Eligibility, workers: Workers, idx: np.ndarray, group_names: list[str], sector_names: list[str]
+) -> np.ndarray:
+    """Bool (len(idx),): which workers ``idx`` meet every condition of ``rule``.
+
+    Trainees (state TRAINING) count as unemployed. Pay is the current wage if
+    employed, else the wage of the last job (dollars per year).
+    """
+    state = workers.state[idx]
+    state = np.where(state == State.TRAINING, State.UNEMPLOYED, state)
+    ok = np.isin(state, [_STATE_CODES[s] for s in rule.states])
+    if rule.groups:
+        codes = [group_names.index(g) for g in rule.groups]
+        ok &= np.isin(workers.group[idx], codes)
+    employed = state == State.EMPLOYED
+    if rule.max_wage is not None:
+        pay = np.where(employed, workers.wage[idx], workers.last_wage[idx])
+        ok &= pay <= rule.max_wage
+    if rule.max_savings is not None:
+        ok &= workers.savings[idx] <= rule.max_savings
+    if rule.sectors:
+        codes = [sector_names.index(s) for s in rule.sectors]
+        ok &= ~employed | np.isin(workers.occupation[idx] // N_RUNGS, codes)
+    if rule.max_rung < N_RUNGS - 1:
+        ok &= ~employed | (workers.occupation[idx] % N_RUNGS <= rule.max_rung)
+    return ok

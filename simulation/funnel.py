@@ -1,0 +1,125 @@
+"""The program funnel: one record per enrolment, followed after the program ends.
+
+Each record follows one person (not one row: rows are reused when people
+retire) from enrolment through exit (completion or dropout), placement
+(employed within 4 months, about 120 days, of completing) and one-year
+retention (still employed 12 months after placement). Money in dollars,
+times in elapsed months.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .workers import State, Workers
+
+PLACEMENT_MONTHS = 4  # 120 days
+RETENTION_MONTHS = 12
+
+_FIELDS = {
+    "worker": np.int64,
+    "person": np.int64,
+    "group": np.int64,
+    "program": np.int64,
+    "enrolled_month": np.int64,
+    "exit_month": np.int64,  # -1 while in the program
+    "completed": np.bool_,
+    "debt_at_exit": np.float64,
+    "placed_month": np.int64,  # -1 until placed
+    "start_wage": np.float64,  # dollars per year in the first job after completion
+    "retained": np.int8,  # -1 unknown yet, 0 no, 1 yes
+    "arm": np.int8,  # trial arm: -1 none, 0 control, 1 treatment
+}
+
+
+class Funnel:
+    """Records of every enrolment in every program (and of trial controls, who never enrol)."""
+
+    def __init__(self) -> None:
+        self.data = {k: np.zeros(0, dtype=t) for k, t in _FIELDS.items()}
+
+    def __len__(self) -> int:
+        return self.data["worker"].shape[0]
+
+    def add(self, workers: Workers, idx: np.ndarray, program: int, month: int, arm: int = -1) -> None:
+        m = idx.shape[0]
+        new = {
+            "worker": idx,
+            "person": workers.person[idx],
+            "group": workers.group[idx],
+            "program": np.full(m, program),
+            "enrolled_month": np.full(m, month),
+            "exit_month": np.full(m, -1),
+            "completed": np.zeros(m, bool),
+            "debt_at_exit": np.zeros(m),
+            "placed_month": np.full(m, -1),
+            "start_wage": np.full(m, np.nan),
+            "retained": np.full(m, -1),
+            "arm": np.full(m, arm),
+        }
+        for k, t in _FIELDS.items():
+            self.data[k] = np.concatenate([self.data[k], np.asarray(new[k], dtype=t)])
+
+    def exit(self, workers: Workers, idx: np.ndarray, program: int, month: int, completed: bool) -> None:
+        """Close the open records of workers ``idx`` in ``program``."""
+        d = self.data
+        rows = np.flatnonzero((d["program"] == program) & (d["exit_month"] < 0) & np.isin(d["worker"], idx))
+        rows = rows[d["person"][rows] == workers.person[d["worker"][rows]]]
+        d["exit_month"][rows] = month
+        d["completed"][rows] = completed
+        d["debt_at_exit"][rows] = workers.debt[d["worker"][rows]]
+
+    def follow(self, workers: Workers, month: int) -> None:
+        """Monthly: mark placements within 4 months of completion and retention a year after."""
+        d = self.data
+        if not len(self):
+            return
+        w = d["worker"]
+        present = d["person"] == workers.person[w]
+        employed = present & (workers.state[w] == State.EMPLOYED) & (workers.program[w] < 0)
+        waiting = d["completed"] & (d["placed_month"] < 0) & (month - d["exit_month"] <= PLACEMENT_MONTHS)
+        placed = waiting & employed
+        d["placed_month"][placed] = month
+        d["start_wage"][placed] = workers.wage[w[placed]]
+        due = (d["placed_month"] >= 0) & (d["retained"] < 0) & (month - d["placed_month"] >= RETENTION_MONTHS)
+        d["retained"][due] = employed[due]
+
+    def table(self, program_names: list[str], group_names: list[str]) -> dict[str, list]:
+        """Records as columns, with names for program and group."""
+        out = {k: v.tolist() for k, v in self.data.items()}
+        out["program"] = [program_names[i] for i in self.data["program"]]
+        out["group"] = [group_names[i] for i in self.data["group"]]
+        return out
+
+
+def summarise(funnel: Funnel, program: int, group: int | None, last_month: int) -> dict[str, float]:
+    """Funnel rates for one program (and group, or everyone).
+
+    Rates use only records old enough to be observed: placement needs 4 months
+    after completion, retention 12 months after placement, within the run.
+    """
+    d = funnel.data
+    mine = d["program"] == program
+    mine &= d["arm"] != 0  # trial controls never enrolled
+    if group is not None:
+        mine &= d["group"] == group
+    enrolled = int(mine.sum())
+    exited = mine & (d["exit_month"] >= 0)
+    completed = exited & d["completed"]
+    seen_placement = completed & (last_month - d["exit_month"] >= PLACEMENT_MONTHS)
+    placed = seen_placement & (d["placed_month"] >= 0)
+    seen_retention = placed & (d["retained"] >= 0)
+    wages = d["start_wage"][placed]
+    return {
+        "enrolled": float(enrolled),
+        "completion_rate": _share(completed.sum(), exited.sum()),
+        "placement_rate_120d": _share(placed.sum(), seen_placement.sum()),
+        "retention_rate_1y": _share((d["retained"][seen_retention] == 1).sum(), seen_retention.sum()),
+        "starting_wage": float(np.mean(wages)) if wages.size else float("nan"),
+        "debt_at_exit": float(np.mean(d["debt_at_exit"][exited])) if exited.any() else float("nan"),
+        "placements": float(placed.sum()),
+    }
+
+
+def _share(num: int, den: int) -> float:
+    return float(num) / float(den) if den else float("nan")

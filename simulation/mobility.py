@@ -1,0 +1,78 @@
+"""Mobility: who moves up, followed person by person from the policy start.
+
+At recorded month 0 the tracker notes every person's state and pay. After
+``years`` years it reports, by group:
+
+* the share of people in a low-wage job at the start (employed, pay below the
+  low-wage threshold) who are employed above the threshold at the end (the
+  measure of the Convergence blueprint: workers who started in a low-wage job
+  and moved above the threshold five years later);
+* a wage-quintile transition matrix: quintile at the start (employed people,
+  quintiles of the start distribution) by quintile at the end (quintiles of
+  the end distribution), with "not employed" as a sixth row and column.
+
+People who retire before the end leave the sample. Pay in dollars per year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .workers import State, Workers
+
+NOT_EMPLOYED = 5  # index of the sixth row/column of the transition matrix
+
+
+def quintile(wage: np.ndarray, employed: np.ndarray) -> np.ndarray:
+    """0..4 wage quintile among the employed, 5 for people not employed."""
+    out = np.full(wage.shape, NOT_EMPLOYED, dtype=np.int64)
+    if employed.any():
+        cuts = np.quantile(wage[employed], [0.2, 0.4, 0.6, 0.8])
+        out[employed] = np.searchsorted(cuts, wage[employed], side="right")
+    return out
+
+
+class MobilityTracker:
+    def __init__(self, low_wage_threshold: float, years: int) -> None:
+        self.threshold = low_wage_threshold
+        self.months = 12 * years
+        self.start: dict[str, np.ndarray] | None = None
+        self.result: list[dict] | None = None
+
+    def observe(self, workers: Workers, month: int, group_names: list[str]) -> None:
+        """Call every recorded month; acts at month 0 and at the end of the window."""
+        if month == 0:
+            employed = workers.state == State.EMPLOYED
+            self.start = {
+                "person": workers.person.copy(),
+                "group": workers.group.astype(np.int64),
+                "wage": workers.wage.astype(np.float64),
+                "employed": employed,
+                "quintile": quintile(workers.wage, employed),
+            }
+        elif month == self.months and self.start is not None:
+            self.result = self._compare(workers, group_names)
+
+    def _compare(self, workers: Workers, group_names: list[str]) -> list[dict]:
+        s = self.start
+        stayed = workers.person == s["person"]
+        employed = workers.state == State.EMPLOYED
+        end_q = quintile(workers.wage, employed)
+        low_start = s["employed"] & (s["wage"] < self.threshold) & stayed
+        moved_up = low_start & employed & (workers.wage >= self.threshold)
+        rows = []
+        for g, name in [(None, "all"), *enumerate(group_names)]:
+            mine = np.ones(workers.n, bool) if g is None else s["group"] == g
+            base = int((low_start & mine).sum())
+            matrix = np.zeros((6, 6), dtype=np.int64)
+            np.add.at(matrix, (s["quintile"][mine & stayed], end_q[mine & stayed]), 1)
+            rows.append(
+                {
+                    "group": name,
+                    "low_wage_at_start": base,
+                    "moved_above_threshold": int((moved_up & mine).sum()),
+                    "mobility_rate": (moved_up & mine).sum() / base if base else float("nan"),
+                    "transitions": matrix.tolist(),
+                }
+            )
+        return rows
