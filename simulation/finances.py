@@ -5,7 +5,9 @@ dollars. Each month an employed worker saves a share of pay, repays debt and
 makes any income-share payment owed; anyone without pay draws on savings for
 living costs, helped by unemployment insurance for a few months after losing
 a job and by any training stipend. When savings run out the shortfall becomes
-debt, which accrues interest.
+debt, which accrues interest, up to a credit limit; beyond it people go
+without (hardship is not tracked in dollars). Training loans are taken at
+enrolment and are not held to the credit limit.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def month_of_money(
     ui_replacement: float,
     debt_interest_per_year: float,
     repayment_share: float,
+    credit_limit: float,
 ) -> np.ndarray:
     """Update savings and debt for one month (dollars). Returns the ISA payments made.
 
@@ -55,7 +58,8 @@ def month_of_money(
     repay = np.where(employed, np.minimum(workers.debt, repayment_share * monthly_pay), 0.0)
     inflow = np.where(employed, savings_rate * monthly_pay, ui - monthly_expenses) + stipend - isa
     cash = workers.savings + inflow
-    workers.debt += np.maximum(-cash, 0.0) - repay
+    room = np.maximum(credit_limit - workers.debt, 0.0)
+    workers.debt += np.minimum(np.maximum(-cash, 0.0), room) - repay
     workers.savings = np.maximum(cash, 0.0).astype(np.float32)
     np.maximum(workers.debt, 0.0, out=workers.debt)
     return isa

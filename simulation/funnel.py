@@ -24,6 +24,7 @@ _FIELDS = {
     "enrolled_month": np.int64,
     "exit_month": np.int64,  # -1 while in the program
     "completed": np.bool_,
+    "debt_at_entry": np.float64,  # dollars, before any tuition
     "debt_at_exit": np.float64,
     "placed_month": np.int64,  # -1 until placed
     "start_wage": np.float64,  # dollars per year in the first job after completion
@@ -51,6 +52,7 @@ class Funnel:
             "enrolled_month": np.full(m, month),
             "exit_month": np.full(m, -1),
             "completed": np.zeros(m, bool),
+            "debt_at_entry": workers.debt[idx].astype(np.float64),
             "debt_at_exit": np.zeros(m),
             "placed_month": np.full(m, -1),
             "start_wage": np.full(m, np.nan),
@@ -117,6 +119,9 @@ def summarise(funnel: Funnel, program: int, group: int | None, last_month: int) 
         "retention_rate_1y": _share((d["retained"][seen_retention] == 1).sum(), seen_retention.sum()),
         "starting_wage": float(np.mean(wages)) if wages.size else float("nan"),
         "debt_at_exit": float(np.mean(d["debt_at_exit"][exited])) if exited.any() else float("nan"),
+        "debt_added": float(np.mean((d["debt_at_exit"] - d["debt_at_entry"])[exited]))
+        if exited.any()
+        else float("nan"),
         "placements": float(placed.sum()),
     }
 

@@ -293,7 +293,7 @@ class LabourMarket(mesa.Model):
             update_openings(t, slice(None), self.sector_scale, self.demand_shock, self.demand_persistence)
 
     def _enrolment(self) -> None:
-        starting = [p for p in self.programs if p.starts_cohort(self.elapsed)]
+        starting = [p for p in self.programs if p.starts_cohort(self.month)]
         if not starting:
             return
         w, en = self.workers, self.scenario.enrolment
@@ -328,8 +328,9 @@ class LabourMarket(mesa.Model):
                 and self.trial.program == program.index
                 and self.trial.in_intake(self.month)
             ):
-                u = self.draws("trial_lottery")[applicants]
-                offered = self.trial.assign(w, applicants, program.seats, u, self.month)
+                offered = self.trial.assign(
+                    w, applicants, program.seats, self.draws("trial_lottery"), self.month
+                )
                 controls = applicants[w.trial_arm[applicants] == 0]
                 self.funnel.add(w, controls, program.index, self.elapsed, arm=0)
                 keep = np.isin(applicants, offered)
@@ -485,7 +486,7 @@ class LabourMarket(mesa.Model):
         isa = finances.month_of_money(
             w, stipend, monthly_expenses=f.monthly_expenses, savings_rate=f.savings_rate,
             ui_replacement=f.ui_replacement, debt_interest_per_year=f.debt_interest_per_year,
-            repayment_share=f.repayment_share,
+            repayment_share=f.repayment_share, credit_limit=f.credit_limit,
         )  # fmt: skip
         self.ledger.add("worker", "isa_payments", float(isa.sum()))
 

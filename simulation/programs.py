@@ -70,7 +70,11 @@ class ProgramRun:
         return not self.paid and self.spec.full_time
 
     def starts_cohort(self, month: int) -> bool:
-        return month % self.spec.start_every_months == 0
+        """Whether a cohort starts in recorded month ``month`` (negative in the burn-in)."""
+        first = self.spec.start_month
+        if first is not None and month < first:
+            return False
+        return (month - (first or 0)) % self.spec.start_every_months == 0
 
     def trainees(self, workers: Workers) -> np.ndarray:
         return np.flatnonzero(workers.program == self.index)
@@ -102,6 +106,7 @@ def admit(
     month = model.elapsed
     if applicants.size == 0:
         return
+    model.funnel.add(w, applicants, program.index, month, arm)
     if program.financing == "apprenticeship":
         _hire_apprentices(model, program, applicants)
     elif program.unpaid_full_time:
@@ -124,7 +129,6 @@ def admit(
         model.ledger.add(spec.payer, "training", delivery, program.key)
 
     _connect(model, program, applicants)
-    model.funnel.add(w, applicants, program.index, month, arm)
 
 
 def _hire_apprentices(model: mesa.Model, program: ProgramRun, idx: np.ndarray) -> None:

@@ -211,6 +211,11 @@ class Finances(_Block):
     ui_months: int = Field(6, ge=0)
     debt_interest_per_year: float = Field(0.07, ge=0)
     repayment_share: float = Field(0.10, ge=0, le=1, description="Share of pay put to debt while employed.")
+    credit_limit: float = Field(
+        10_000.0,
+        ge=0,
+        description="Most consumer debt living costs can run up, dollars; beyond it, hardship.",
+    )
     savings_sd: float = Field(1.0, ge=0, description="Log sd of savings around each group's median.")
     source: str = ""
 
@@ -259,6 +264,9 @@ class Program(_Block):
     duration_months: int = Field(gt=0)
     seats_per_10k_workers: float = Field(gt=0, description="Seats per cohort per 10,000 workers.")
     start_every_months: int = Field(3, gt=0)
+    start_month: int | None = Field(
+        None, ge=0, description="Recorded month of the first cohort; None: running since before the burn-in."
+    )
     full_time: bool = Field(True, description="Unpaid full-time trainees leave any job they hold.")
     cost_per_seat: float = Field(ge=0, description="What training one person costs to deliver, dollars.")
     price: float = Field(0.0, ge=0, description="Tuition charged to the trainee up front, dollars.")

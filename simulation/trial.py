@@ -44,23 +44,34 @@ class SyntheticTrial:
         return np.isin(idx, rows)
 
     def assign(self, workers: Workers, applicants: np.ndarray, seats: int, u: np.ndarray, month: int):
-        """Lottery among ``applicants`` (in admission order); returns those offered a seat.
+        """Lottery among ``applicants``; returns those offered a seat, in their admission order.
 
-        u: (len(applicants),) uniform draws. Treatment beyond the seats of
-        this cohort is not offered a seat and leaves the study.
+        u: (n,) this month's per-worker uniform draws. The study takes a random
+        sample of applicants sized so that the treatment arm fills the seats
+        (all applicants if there are fewer), then assigns each to treatment with
+        probability ``treatment_share`` by the same draw, so both arms are
+        random samples of the same applicants. Applicants outside the study are
+        turned away this cohort.
         """
-        treat = u < self.spec.treatment_share
-        offered = applicants[treat][:seats]
-        control = applicants[~treat]
+        draw = u[applicants]
+        order = np.argsort(draw, kind="stable")
+        size = min(applicants.size, int(seats / self.spec.treatment_share))
+        study = np.zeros(applicants.size, dtype=bool)
+        study[order[:size]] = True
+        # Within the study, the lowest draws are treated: exactly the share, at most the seats.
+        n_treat = min(seats, int(round(size * self.spec.treatment_share)))
+        treat = np.zeros(applicants.size, dtype=bool)
+        treat[order[:n_treat]] = True
+        offered = applicants[treat]
+        control = applicants[study & ~treat]
         for idx, arm in ((offered, 1), (control, 0)):
             self.worker = np.concatenate([self.worker, idx])
             self.person = np.concatenate([self.person, workers.person[idx]])
             self.group = np.concatenate([self.group, workers.group[idx].astype(np.int64)])
             self.arm = np.concatenate([self.arm, np.full(idx.size, arm, np.int8)])
             self.assigned = np.concatenate([self.assigned, np.full(idx.size, month)])
-            self.earnings = np.vstack(
-                [self.earnings, np.full((idx.size, self.spec.follow_up_months), np.nan)]
-            )
+            blank = np.full((idx.size, self.spec.follow_up_months), np.nan)
+            self.earnings = np.vstack([self.earnings, blank])
             workers.trial_arm[idx] = arm
         return offered
 
