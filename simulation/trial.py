@@ -59,7 +59,7 @@ class SyntheticTrial:
         study = np.zeros(applicants.size, dtype=bool)
         study[order[:size]] = True
         # Within the study, the lowest draws are treated: exactly the share, at most the seats.
-        n_treat = min(seats, int(round(size * self.spec.treatment_share)))
+        n_treat = min(seats, round(size * self.spec.treatment_share))
         treat = np.zeros(applicants.size, dtype=bool)
         treat[order[:n_treat]] = True
         offered = applicants[treat]
