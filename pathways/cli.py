@@ -1,6 +1,7 @@
 """The ``pathways`` command line.
 
     pathways run SCENARIO [--seed N] [--months N] [--workers N] [--out DIR]
+    pathways compare SCENARIO... [--seeds N] [--jobs N] [--months N] [--workers N] [--out DIR]
     pathways bench [--sizes 10000,100000,1000000] [--months N]
 
 User errors (a bad scenario file, a folder that cannot be written) print one
@@ -65,6 +66,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from pathways.experiments import compare
+    from pathways.simulation import ScenarioError
+
+    if args.seeds < 2:
+        raise UserError("--seeds must be at least 2 to give an interval")
+    overrides = {
+        "run": {k: v for k, v in (("months", args.months), ("workers", args.workers)) if v is not None}
+    }
+    try:
+        arms = compare.load_arms(args.scenarios, overrides if overrides["run"] else {})
+    except (ScenarioError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    out = _writable_dir(
+        Path(args.out) if args.out else Path("out") / "compare-" + "-vs-".join(a.label for a in arms)
+    )
+    seeds = compare.seeds_for(arms, args.seeds)
+    jobs = args.jobs or compare.default_jobs()
+    r = arms[0].scenario.run
+    print(
+        f"Comparing {', '.join(a.label for a in arms)}: {len(seeds)} seeds each, {r.workers:,} workers, "
+        f"{r.burn_in_months} burn-in + {r.months} months, {jobs} processes",
+        flush=True,
+    )
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r  {done}/{total} runs", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    rows = compare.run_all(arms, seeds, jobs, progress)
+    summary = compare.summarise(rows, arms)
+    paths = compare.write_outputs(rows, summary, arms, seeds, out)
+    print("\nMean over seeds [95% interval]; program outcomes pool the programs each scenario opens.")
+    print(compare.format_table(summary, arms))
+    print("\nWrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from pathways.benchmarks.bench import run_bench
 
@@ -92,6 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="number of workers")
     run.add_argument("--out", help="output folder (default: out/<scenario name>)")
     run.set_defaults(func=cmd_run)
+
+    comp = sub.add_parser("compare", help="compare scenarios over the same seeds, by group, with intervals")
+    comp.add_argument("scenarios", nargs="+", help="scenario TOML files (the first is the reference arm)")
+    comp.add_argument("--seeds", type=int, default=20, help="seeds per scenario (default 20)")
+    comp.add_argument("--jobs", type=int, help="parallel processes (default: all cores)")
+    comp.add_argument("--months", type=int, help="months to record after the burn-in")
+    comp.add_argument("--workers", type=int, help="number of workers")
+    comp.add_argument("--out", help="output folder (default: out/compare-<names>)")
+    comp.set_defaults(func=cmd_compare)
 
     bench = sub.add_parser("bench", help="measure speed and memory")
     bench.add_argument("--sizes", default="10000,100000,1000000", help="worker counts, comma-separated")

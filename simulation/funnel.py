@@ -94,14 +94,17 @@ class Funnel:
         return out
 
 
-def summarise(funnel: Funnel, program: int, group: int | None, last_month: int) -> dict[str, float]:
-    """Funnel rates for one program (and group, or everyone).
+def summarise(
+    funnel: Funnel, programs: int | list[int], group: int | None, last_month: int, since: int = 0
+) -> dict[str, float]:
+    """Funnel rates for one or several programs (and one group, or everyone).
 
-    Rates use only records old enough to be observed: placement needs 4 months
-    after completion, retention 12 months after placement, within the run.
+    Counts enrolments from elapsed month ``since`` on. Rates use only records
+    old enough to be observed: placement needs 4 months after completion,
+    retention 12 months after placement, within the run.
     """
     d = funnel.data
-    mine = d["program"] == program
+    mine = np.isin(d["program"], np.atleast_1d(programs)) & (d["enrolled_month"] >= since)
     mine &= d["arm"] != 0  # trial controls never enrolled
     if group is not None:
         mine &= d["group"] == group
@@ -112,6 +115,7 @@ def summarise(funnel: Funnel, program: int, group: int | None, last_month: int) 
     placed = seen_placement & (d["placed_month"] >= 0)
     seen_retention = placed & (d["retained"] >= 0)
     wages = d["start_wage"][placed]
+    added = (d["debt_at_exit"] - d["debt_at_entry"])[exited]
     return {
         "enrolled": float(enrolled),
         "completion_rate": _share(completed.sum(), exited.sum()),
@@ -119,9 +123,7 @@ def summarise(funnel: Funnel, program: int, group: int | None, last_month: int) 
         "retention_rate_1y": _share((d["retained"][seen_retention] == 1).sum(), seen_retention.sum()),
         "starting_wage": float(np.mean(wages)) if wages.size else float("nan"),
         "debt_at_exit": float(np.mean(d["debt_at_exit"][exited])) if exited.any() else float("nan"),
-        "debt_added": float(np.mean((d["debt_at_exit"] - d["debt_at_entry"])[exited]))
-        if exited.any()
-        else float("nan"),
+        "debt_added": float(np.mean(added)) if added.size else float("nan"),
         "placements": float(placed.sum()),
     }
 

@@ -146,6 +146,7 @@ class LabourMarket(mesa.Model):
         self.trial = None
         if sc.trial is not None:
             self.trial = SyntheticTrial(sc.trial, by_key[sc.trial.program].index)
+        self.earnings_by_group = np.zeros(len(self.group_names))  # dollars earned in recorded months
         self.mobility = MobilityTracker(sc.outcomes.low_wage_threshold, sc.outcomes.mobility_years)
         # Typical entry pay: what a job seeker with no recent job expects without training.
         entry = np.array([s.ladder[0].wage for s in sectors])
@@ -223,6 +224,8 @@ class LabourMarket(mesa.Model):
         self.funnel.follow(w, self.elapsed)
         if self.month >= 0:
             self.metrics.record(self.month, w, self.hires_this_month, int(self.employers.openings.sum()))
+            pay = np.where(w.state == State.EMPLOYED, w.wage / 12.0, 0.0)
+            self.earnings_by_group += np.bincount(w.group, weights=pay, minlength=len(self.group_names))
             self.mobility.observe(w, self.month, self.group_names)
             if self.trial is not None:
                 self.trial.record(w, self.month)

@@ -1,0 +1,251 @@
+"""``pathways compare``: several scenarios over the same seeds, with intervals.
+
+Every scenario runs with the same list of seeds. Since each mechanism draws
+from its own random stream per worker, arms that share a seed share the same
+population, network and draws everywhere a rule does not differ (common
+random numbers); library programs open at month 0, so arms are identical up
+to then. Differences between arms are therefore paired by seed.
+
+Files written to the output folder:
+
+``runs.parquet``     one row per (scenario, seed, group, outcome): the raw results.
+``summary.parquet``  per (scenario, group, outcome): mean, 95% interval over
+``summary.csv``      seeds (t interval of the mean), and the paired difference
+                     from the first scenario with its interval.
+``compare.png``      the key outcomes by group, dots with 95% intervals.
+``manifest.json``    scenarios as resolved, hashes, seeds, versions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from scipy import stats
+
+from ..simulation import LabourMarket, Scenario, load_scenario, scenario_hash
+from ..simulation.scenario import scenario_dict
+from .outcomes import OUTCOMES, key_outcomes
+from .run import atomic_write_bytes, versions, write_parquet
+
+
+@dataclass(frozen=True)
+class Arm:
+    label: str  # the scenario's meta.name
+    path: str
+    scenario: Scenario
+
+
+def load_arms(paths: list[str], overrides: dict) -> list[Arm]:
+    arms = []
+    for path in paths:
+        sc = load_scenario(path, overrides)
+        arms.append(Arm(sc.meta.name, str(path), sc))
+    labels = [a.label for a in arms]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"two scenarios share a meta.name: {labels}")
+    return arms
+
+
+def seeds_for(arms: list[Arm], n: int) -> list[int]:
+    """Seeds ``s, s+1, ..., s+n-1`` from the first scenario's seed."""
+    return [arms[0].scenario.run.seed + i for i in range(n)]
+
+
+def _run_one(job: tuple[str, Scenario, int]) -> list[dict]:
+    label, scenario, seed = job
+    model = LabourMarket(scenario, seed=seed)
+    model.run()
+    return [{"scenario": label, "seed": seed, **row} for row in key_outcomes(model)]
+
+
+def run_all(arms: list[Arm], seeds: list[int], jobs: int, progress=None) -> list[dict]:
+    """Run every (arm, seed); rows come back in a fixed order whatever the scheduling."""
+    tasks = [(a.label, a.scenario, s) for s in seeds for a in arms]
+    results: list[list[dict]] = []
+    if jobs <= 1:
+        for i, t in enumerate(tasks):
+            results.append(_run_one(t))
+            if progress:
+                progress(i + 1, len(tasks))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for i, r in enumerate(pool.map(_run_one, tasks)):
+                results.append(r)
+                if progress:
+                    progress(i + 1, len(tasks))
+    return [row for r in results for row in r]
+
+
+def interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% t interval of the mean over seeds (NaNs dropped)."""
+    v = values[~np.isnan(values)]
+    if v.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(v.mean())
+    if v.size < 2:
+        return mean, float("nan"), float("nan")
+    half = float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size))
+    return mean, mean - half, mean + half
+
+
+def summarise(rows: list[dict], arms: list[Arm]) -> list[dict]:
+    """Per (scenario, group, outcome): mean and interval, and the paired difference from the first arm."""
+    table: dict[tuple[str, str, str], dict[int, float]] = {}
+    for r in rows:
+        table.setdefault((r["scenario"], r["group"], r["outcome"]), {})[r["seed"]] = r["value"]
+    first = arms[0].label
+    out = []
+    for (label, group, outcome), by_seed in table.items():
+        seeds = sorted(by_seed)
+        values = np.array([by_seed[s] for s in seeds], dtype=float)
+        mean, lo, hi = interval(values)
+        if OUTCOMES.get(outcome, ("", ""))[1] == "share":
+            # A t interval can overrun the bounds of a share; report it within them.
+            lo, hi = max(lo, 0.0), min(hi, 1.0)
+        row = {"scenario": label, "group": group, "outcome": outcome, "seeds": int((~np.isnan(values)).sum()),
+               "mean": mean, "ci_low": lo, "ci_high": hi}  # fmt: skip
+        base = table.get((first, group, outcome))
+        if label != first and base is not None:
+            paired = [s for s in seeds if s in base]
+            diff = np.array([by_seed[s] - base[s] for s in paired], dtype=float)
+            row["diff"], row["diff_low"], row["diff_high"] = interval(diff)
+        else:
+            row["diff"] = row["diff_low"] = row["diff_high"] = float("nan")
+        out.append(row)
+    out += _gain_per_public_dollar(table, arms)
+    order = {a.label: i for i, a in enumerate(arms)}
+    outcome_order = {k: i for i, k in enumerate(OUTCOMES)}
+    out.sort(key=lambda r: (outcome_order.get(r["outcome"], 99), r["group"] != "all", r["group"],
+                            order[r["scenario"]]))  # fmt: skip
+    return out
+
+
+def _gain_per_public_dollar(table: dict, arms: list[Arm]) -> list[dict]:
+    """Earnings gained over the run per extra public dollar, each arm against the first (paired)."""
+    first = arms[0].label
+    rows = []
+    for arm in arms[1:]:
+        earn, base_earn = (
+            table.get((arm.label, "all", "annual_earnings")),
+            table.get((first, "all", "annual_earnings")),
+        )
+        pub, base_pub = (
+            table.get((arm.label, "all", "public_dollars")),
+            table.get((first, "all", "public_dollars")),
+        )
+        if not (earn and base_earn and pub and base_pub):
+            continue
+        people, years = arm.scenario.run.workers, arm.scenario.run.months / 12.0
+        seeds = sorted(earn)
+        extra = np.array([pub[s] - base_pub[s] for s in seeds])
+        # Only meaningful when the arm really spends more public money than the reference
+        # (not just chance differences in what the baseline's own programs cost).
+        if not (extra > 0).all() or extra.mean() < 0.05 * np.mean([base_pub[s] for s in seeds]):
+            continue
+        ratios = [(earn[s] - base_earn[s]) * people * years / x for s, x in zip(seeds, extra, strict=True)]
+        mean, lo, hi = interval(np.array(ratios, dtype=float))
+        rows.append({"scenario": arm.label, "group": "all", "outcome": "earnings_gain_per_public_dollar",
+                     "seeds": int(np.isfinite(ratios).sum()), "mean": mean, "ci_low": lo, "ci_high": hi,
+                     "diff": float("nan"), "diff_low": float("nan"), "diff_high": float("nan")})  # fmt: skip
+    return rows
+
+
+def _fmt(outcome: str, v: float) -> str:
+    if np.isnan(v):
+        return "-"
+    unit = OUTCOMES.get(outcome, ("", ""))[1]
+    if unit == "share":
+        return f"{v:.1%}"
+    if unit in ("dollars", "dollars per year"):
+        return f"{v:,.0f}"
+    if unit == "per 10,000":
+        return f"{v:.1f}"
+    return f"{v:.3f}"
+
+
+PRINTED = (
+    "enrolment_per_10k", "completion_rate", "placement_rate_120d", "retention_rate_1y", "starting_wage",
+    "debt_added", "mobility_rate", "pay_ratio", "good_job_share", "annual_earnings", "trial_impact_y2",
+    "trial_impact_y3",
+)  # fmt: skip
+
+
+def format_table(summary: list[dict], arms: list[Arm], outcomes=PRINTED) -> str:
+    """Outcome by group, one column per scenario: mean [95% interval]."""
+    labels = [a.label for a in arms]
+    width = 28
+    lines = [f"{'outcome':<22}{'group':<16}" + "".join(f"{lab[: width - 2]:>{width}}" for lab in labels)]
+    lines.append("-" * len(lines[0]))
+    index = {(r["scenario"], r["group"], r["outcome"]): r for r in summary}
+    groups = list(dict.fromkeys(r["group"] for r in summary))
+    groups = ["all"] + [g for g in groups if g != "all"]
+    for outcome in outcomes:
+        if not any(k[2] == outcome for k in index):
+            continue
+        for g in groups:
+            cells = []
+            for lab in labels:
+                r = index.get((lab, g, outcome))
+                if r is None:
+                    cells.append("-")
+                else:
+                    cells.append(f"{_fmt(outcome, r['mean'])} [{_fmt(outcome, r['ci_low'])}, "
+                                 f"{_fmt(outcome, r['ci_high'])}]")  # fmt: skip
+            lines.append(f"{outcome[:21]:<22}{g:<16}" + "".join(f"{c:>{width}}" for c in cells))
+    for r in summary:
+        if r["outcome"] == "earnings_gain_per_public_dollar":
+            lines.append(f"Earnings gained per extra public dollar, {r['scenario']} vs {labels[0]}: "
+                         f"{r['mean']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]")  # fmt: skip
+    return "\n".join(lines)
+
+
+def write_outputs(
+    rows: list[dict], summary: list[dict], arms: list[Arm], seeds: list[int], out: Path
+) -> list[Path]:
+    from .charts import compare_chart
+
+    out.mkdir(parents=True, exist_ok=True)
+    runs_path, summary_path = out / "runs.parquet", out / "summary.parquet"
+    write_parquet(pa.Table.from_pylist(rows), runs_path)
+    table = pa.Table.from_pylist(summary)
+    write_parquet(table, summary_path)
+    csv_path = out / "summary.csv"
+    header = list(summary[0])
+    text = ",".join(header) + "\n" + "\n".join(",".join(_csv(r[h]) for h in header) for r in summary) + "\n"
+    atomic_write_bytes(csv_path, text.encode())
+    manifest = {
+        "command": "compare",
+        "seeds": seeds,
+        "versions": versions(),
+        "scenarios": [
+            {
+                "label": a.label,
+                "file": a.path,
+                "hash": scenario_hash(a.scenario),
+                "resolved": scenario_dict(a.scenario),
+            }
+            for a in arms
+        ],
+    }
+    manifest_path = out / "manifest.json"
+    atomic_write_bytes(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+    chart_path = out / "compare.png"
+    compare_chart(summary, arms, seeds, chart_path)
+    return [runs_path, summary_path, csv_path, manifest_path, chart_path]
+
+
+def _csv(v) -> str:
+    if isinstance(v, float):
+        return "" if np.isnan(v) else repr(v)
+    s = str(v)
+    return f'"{s}"' if "," in s else s
+
+
+def default_jobs() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)), 8))

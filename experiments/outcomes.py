@@ -1,0 +1,123 @@
+"""The outcomes researchers report, computed from one finished run.
+
+:func:`key_outcomes` returns long rows ``{group, outcome, value}`` ("all" is
+everyone), the unit every comparison, sweep and chart works from.
+:data:`OUTCOMES` describes each outcome in words with its unit.
+
+Program outcomes cover the programs a scenario opens during the recorded
+period (``start_month`` set), pooled: enrolment, completion, placement within
+120 days, one-year retention, starting wage and the debt added while in the
+program. Five-year outcomes average the fifth year after the start of
+recording (or the last year run, if shorter).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..simulation.funnel import summarise
+from ..simulation.model import LabourMarket
+
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "enrolment_per_10k": ("Enrolments in the new programs per 10,000 people", "per 10,000"),
+    "completion_rate": ("Share of enrolees who complete", "share"),
+    "placement_rate_120d": ("Share of completers employed within 120 days", "share"),
+    "retention_rate_1y": ("Share of placed graduates still employed a year later", "share"),
+    "starting_wage": ("Graduates' starting pay", "dollars per year"),
+    "debt_added": ("Debt added between enrolment and exit", "dollars"),
+    "mobility_rate": (
+        "Share in a low-wage job at the start who are above the low-wage line 5 years on",
+        "share",
+    ),
+    "pay_ratio": ("Median pay relative to white men, year 5", "ratio"),
+    "good_job_share": ("Share of workers in good jobs, year 5", "share"),
+    "it_job_share": ("Share of IT jobs held by the group, year 5", "share"),
+    "unemployment_rate": ("Unemployment rate, year 5", "share"),
+    "annual_earnings": ("Mean annual earnings per person over the run", "dollars per year"),
+    "theil_between": ("Between-group part of the Theil index of pay, year 5", "index"),
+    "public_dollars": ("Public spending on programs and policies over the run", "dollars"),
+    "program_dollars": ("Cost of delivering the new programs, all payers, over the run", "dollars"),
+    "cost_per_placement": ("Program spending per graduate placed within 120 days", "dollars"),
+    "trial_impact_y2": ("Trial: earnings impact in year 2 after random assignment", "dollars per year"),
+    "trial_impact_y3": ("Trial: earnings impact in year 3 after random assignment", "dollars per year"),
+}
+
+
+def year_five_window(months: int) -> tuple[int, int]:
+    """Recorded months averaged for 'year 5' outcomes: months 48-59, or the last 12 run."""
+    end = min(60, months)
+    return max(0, end - 12), end
+
+
+def key_outcomes(model: LabourMarket) -> list[dict]:
+    """Rows of {group, outcome, value} for one finished run."""
+    sc = model.scenario
+    groups = model.group_names
+    rows: list[dict] = []
+
+    def add(group: str, outcome: str, value: float) -> None:
+        rows.append({"group": group, "outcome": outcome, "value": float(value)})
+
+    # Program funnel, pooled over the programs the scenario opens.
+    new = [p.index for p in model.programs if p.spec.start_month is not None]
+    since = sc.run.burn_in_months
+    population = np.bincount(model.workers.group, minlength=len(groups)).astype(float)
+    if new:
+        for g, name in [(None, "all"), *enumerate(groups)]:
+            f = summarise(model.funnel, new, g, model.elapsed, since)
+            pop = population.sum() if g is None else population[g]
+            add(name, "enrolment_per_10k", f["enrolled"] / pop * 10_000)
+            for key in (
+                "completion_rate",
+                "placement_rate_120d",
+                "retention_rate_1y",
+                "starting_wage",
+                "debt_added",
+            ):
+                add(name, key, f[key])
+        placements = summarise(model.funnel, new, None, model.elapsed, since)["placements"]
+        # What delivering the training cost, whoever paid (trainee, payer, a waiver).
+        keys = {model.programs[i].key for i in new}
+        spent = sum(
+            r["dollars"] for r in model.ledger.rows()
+            if r["program"] in keys and r["item"] in ("training", "tuition", "tuition_waiver")
+        )  # fmt: skip
+        add("all", "program_dollars", spent)
+        add("all", "cost_per_placement", spent / placements if placements else float("nan"))
+
+    # Mobility over five years.
+    if model.mobility.result is not None:
+        for r in model.mobility.result:
+            add(r["group"], "mobility_rate", r["mobility_rate"])
+
+    # Year-five levels from the monthly metrics.
+    cols = model.metrics.columns()
+    lo, hi = year_five_window(sc.run.months)
+    month = np.asarray(cols["month"])
+    group = np.asarray(cols["group"])
+    window = (month >= lo) & (month < hi)
+    it_col = "jobs_share_it" if "jobs_share_it" in cols else None
+    for name in [*groups, "all"]:
+        mask = window & (group == name)
+        for outcome, col in (("pay_ratio", "pay_ratio"), ("good_job_share", "good_job_share"),
+                             ("unemployment_rate", "unemployment_rate"), ("it_job_share", it_col),
+                             ("theil_between", "theil_between")):  # fmt: skip
+            if col is None:
+                continue
+            values = np.asarray(
+                [v for v, m in zip(cols[col], mask, strict=True) if m and v is not None], float
+            )
+            if values.size and not (outcome == "theil_between" and name != "all"):
+                add(name, outcome, float(np.nanmean(values)))
+
+    years = sc.run.months / 12.0
+    for g, name in enumerate(groups):
+        add(name, "annual_earnings", model.earnings_by_group[g] / population[g] / years)
+    add("all", "annual_earnings", model.earnings_by_group.sum() / population.sum() / years)
+    add("all", "public_dollars", model.ledger.total(payer="public"))
+
+    if model.trial is not None:
+        for r in model.trial.estimates(groups):
+            if r["year"] in (2, 3):
+                add(r["group"], f"trial_impact_y{r['year']}", r["impact"])
+    return rows
