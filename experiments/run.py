@@ -7,6 +7,12 @@ Files written:
                      everything needed to reproduce the run, and nothing that
                      changes between identical runs (no clock times).
 ``main_series.png``  unemployment, pay ratio, good jobs and training by group.
+``outcomes.parquet`` the key outcomes by group (see ``experiments.outcomes``).
+``programs.parquet`` each program's funnel by group (enrolment to retention).
+``enrolments.parquet`` one record per enrolment (and per trial control).
+``mobility.parquet`` five-year mobility by group, with the quintile transition matrix.
+``costs.parquet``    spending by payer, item and program (dollars).
+``trial.parquet``    the synthetic trial's impact by follow-up year and group (if any).
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ import pyarrow.parquet as pq
 import pathways
 
 from ..simulation import LabourMarket, Scenario, scenario_hash
+from ..simulation.funnel import summarise
 from ..simulation.scenario import scenario_dict
+from .outcomes import key_outcomes
 
 
 @dataclass
@@ -93,19 +101,91 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     atomic_write_bytes(path, sink.getvalue().to_pybytes())
 
 
+def program_table(model: LabourMarket) -> list[dict]:
+    """Each program's funnel, overall and by group, for enrolments in the recorded period."""
+    rows = []
+    since = model.scenario.run.burn_in_months
+    for p in model.programs:
+        for g, name in [(None, "all"), *enumerate(model.group_names)]:
+            f = summarise(model.funnel, p.index, g, model.elapsed, since)
+            rows.append({"program": p.key, "name": p.spec.name, "financing": p.financing, "group": name, **f})
+    return rows
+
+
+def mobility_table(model: LabourMarket) -> list[dict]:
+    rows = []
+    for r in model.mobility.result or []:
+        row = {k: v for k, v in r.items() if k != "transitions"}
+        for i, line in enumerate(r["transitions"]):
+            for j, count in enumerate(line):
+                row[f"from{i}_to{j}"] = count
+        rows.append(row)
+    return rows
+
+
 def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str) -> list[Path]:
-    """Write metrics, manifest and chart into ``out``; returns the paths written."""
+    """Write metrics, outcomes, manifest and chart into ``out``; returns the paths written."""
     from .charts import main_series_chart
 
+    model = result.model
     out.mkdir(parents=True, exist_ok=True)
-    metrics_path = out / "metrics.parquet"
-    write_parquet(result.table, metrics_path)
+    paths = []
+    tables = {
+        "metrics": result.table,
+        "outcomes": pa.Table.from_pylist(key_outcomes(model)),
+        "programs": pa.Table.from_pylist(program_table(model)) if model.programs else None,
+        "enrolments": pa.table(model.funnel.table([p.key for p in model.programs], model.group_names)),
+        "mobility": pa.Table.from_pylist(mobility_table(model)) if model.mobility.result else None,
+        "costs": pa.Table.from_pylist(model.ledger.rows()) if model.ledger.rows() else None,
+        "trial": pa.Table.from_pylist(model.trial.estimates(model.group_names)) if model.trial else None,
+    }
+    for name, table in tables.items():
+        if table is not None:
+            path = out / f"{name}.parquet"
+            write_parquet(table, path)
+            paths.append(path)
     manifest_path = out / "manifest.json"
-    text = json.dumps(manifest(scenario, result.model.seed, source), indent=2, sort_keys=True) + "\n"
+    text = json.dumps(manifest(scenario, model.seed, source), indent=2, sort_keys=True) + "\n"
     atomic_write_bytes(manifest_path, text.encode())
     chart_path = out / "main_series.png"
-    main_series_chart(result.table, scenario, result.model.seed, chart_path)
-    return [metrics_path, manifest_path, chart_path]
+    main_series_chart(result.table, scenario, model.seed, chart_path)
+    return [*paths, manifest_path, chart_path]
+
+
+def format_programs(model: LabourMarket) -> str:
+    """The funnel of each program opened in the recorded period, everyone."""
+    lines = [f"{'program':<26}{'enrolled':>9}{'complete':>10}{'placed 120d':>13}{'kept 1y':>9}"
+             f"{'start pay':>11}{'debt added':>12}"]  # fmt: skip
+    for r in program_table(model):
+        if r["group"] != "all" or not r["enrolled"]:
+            continue
+        lines.append(
+            f"{r['program'][:25]:<26}{r['enrolled']:>9,.0f}{_pct(r['completion_rate']):>10}"
+            f"{_pct(r['placement_rate_120d']):>13}{_pct(r['retention_rate_1y']):>9}"
+            f"{_money(r['starting_wage']):>11}{_money(r['debt_added']):>12}"
+        )
+    return "\n".join(lines)
+
+
+def format_trial(model: LabourMarket) -> str:
+    program = model.programs[model.trial.program].key
+    lines = [f"Synthetic trial of {program}: earnings impact (treatment - control), dollars per year, 95% CI"]
+    for r in model.trial.estimates(model.group_names):
+        if r["group"] == "all":
+            lines.append(
+                f"  year {r['year']}: {r['impact']:+,.0f} [{r['ci_low']:+,.0f}, {r['ci_high']:+,.0f}]"
+                f"  control mean {r['control_mean']:,.0f}"
+                f"  n = {r['n_treatment']} treatment, {r['n_control']} control"
+            )
+    return "\n".join(lines)
+
+
+def _pct(v: float) -> str:
+    return "-" if v != v else f"{v:.0%}"
+
+
+def _money(v: float) -> str:
+    return "-" if v != v else f"{v:,.0f}"
 
 
 def horizon_summary(table: pa.Table, months: int = 12) -> list[dict]:

@@ -42,7 +42,14 @@ def _writable_dir(path: Path) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pathways.experiments.run import format_summary, horizon_summary, simulate, write_outputs
+    from pathways.experiments.run import (
+        format_programs,
+        format_summary,
+        format_trial,
+        horizon_summary,
+        simulate,
+        write_outputs,
+    )
     from pathways.simulation import ScenarioError, load_scenario
 
     try:
@@ -62,6 +69,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"Done in {result.seconds:.1f} s ({worker_months / result.seconds:,.0f} worker-months/s).\n")
     print(f"Last 12 months, by group (pay ratio: median pay relative to {scenario.meta.reference_group}):")
     print(format_summary(horizon_summary(result.table)))
+    if any(p.spec.start_month is not None for p in result.model.programs):
+        print("\nPrograms opened in the recorded period:")
+        print(format_programs(result.model))
+    if result.model.trial is not None:
+        print()
+        print(format_trial(result.model))
     print("\nWrote " + ", ".join(str(p) for p in paths))
     return 0
 
