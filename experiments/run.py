@@ -105,10 +105,12 @@ def program_table(model: LabourMarket) -> list[dict]:
     """Each program's funnel, overall and by group, for enrolments in the recorded period."""
     rows = []
     since = model.scenario.run.burn_in_months
+    kpi = {p.index: t.spec.placement_target for t in model.placement_teams for p in t.programs}
     for p in model.programs:
         for g, name in [(None, "all"), *enumerate(model.group_names)]:
             f = summarise(model.funnel, p.index, g, model.elapsed, since)
-            rows.append({"program": p.key, "name": p.spec.name, "financing": p.financing, "group": name, **f})
+            rows.append({"program": p.key, "name": p.spec.name, "financing": p.financing, "group": name, **f,
+                         "placement_kpi": kpi.get(p.index, float("nan"))})  # fmt: skip
     return rows
 
 
@@ -154,14 +156,14 @@ def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str)
 
 def format_programs(model: LabourMarket) -> str:
     """The funnel of each program opened in the recorded period, everyone."""
-    lines = [f"{'program':<26}{'enrolled':>9}{'complete':>10}{'placed 120d':>13}{'kept 1y':>9}"
+    lines = [f"{'program':<26}{'enrolled':>9}{'complete':>10}{'placed 120d':>13}{'(KPI)':>7}{'kept 1y':>9}"
              f"{'start pay':>11}{'debt added':>12}"]  # fmt: skip
     for r in program_table(model):
         if r["group"] != "all" or not r["enrolled"]:
             continue
         lines.append(
             f"{r['program'][:25]:<26}{r['enrolled']:>9,.0f}{_pct(r['completion_rate']):>10}"
-            f"{_pct(r['placement_rate_120d']):>13}{_pct(r['retention_rate_1y']):>9}"
+            f"{_pct(r['placement_rate_120d']):>13}{_pct(r['placement_kpi']):>7}{_pct(r['retention_rate_1y']):>9}"
             f"{_money(r['starting_wage']):>11}{_money(r['debt_added']):>12}"
         )
     return "\n".join(lines)

@@ -70,7 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"Last 12 months, by group (pay ratio: median pay relative to {scenario.meta.reference_group}):")
     print(format_summary(horizon_summary(result.table)))
     if any(p.spec.start_month is not None for p in result.model.programs):
-        print("\nPrograms opened in the recorded period:")
+        print("\nProgram funnels, enrolments in the recorded period (everyone):")
         print(format_programs(result.model))
     if result.model.trial is not None:
         print()

@@ -80,8 +80,12 @@ class PlacementTeam(mesa.Agent):
         m = self.model
         w = m.workers
         ids = [p.index for p in self.programs]
+        served = np.isin(w.graduated, ids)
         recent = (m.elapsed - w.graduated_month) < self.spec.handoff_months
-        self.clients = np.flatnonzero(np.isin(w.graduated, ids) & recent & (w.state == State.UNEMPLOYED))
+        self.clients = np.flatnonzero(served & recent & (w.state == State.UNEMPLOYED))
+        # Each graduate becomes a client once, in the month of graduation.
+        new = int((served & (w.graduated_month == m.elapsed)).sum())
+        m.ledger.add(self.spec.payer, "placement", new * self.spec.cost_per_client)
 
     def applications(self, searchers: np.ndarray, month: int, key: int) -> tuple[np.ndarray, np.ndarray]:
         """Hand-offs for this month's clients among ``searchers``.
