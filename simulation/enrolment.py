@@ -15,7 +15,7 @@ reference pay is current pay, or for a job seeker the pay it expects anyway.
          + (1 + debt aversion) * expected ISA payments
          + pay given up while training - income received while training
 
-A worker cannot borrow more than the borrowing limit.
+A worker cannot borrow more than the borrowing limit less the debt already owed.
 """
 
 from __future__ import annotations
@@ -67,6 +67,11 @@ def enrolment_value(
     return gain - cost, borrowed
 
 
-def wants_to_enrol(value: np.ndarray, borrowed: np.ndarray, borrowing_limit: float) -> np.ndarray:
-    """Bool: apply when the value is positive and the loan is within reach."""
+def wants_to_enrol(
+    value: np.ndarray, borrowed: np.ndarray, borrowing_limit: float | np.ndarray
+) -> np.ndarray:
+    """Bool: apply when the value is positive and the loan is within reach.
+
+    borrowing_limit: dollars each can still borrow (scalar or (m,)).
+    """
     return (value > 0) & (borrowed <= borrowing_limit)

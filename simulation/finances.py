@@ -24,6 +24,7 @@ def isa_payments(workers: Workers) -> np.ndarray:
     above the floor: ``isa_share`` of monthly pay, never beyond the cap left.
     """
     due = (workers.isa_left > 0) & (workers.state == State.EMPLOYED) & (workers.wage > workers.isa_floor)
+    due &= workers.program < 0  # nothing is owed while still training
     pay = np.where(due, np.minimum(workers.isa_share * workers.wage / 12.0, workers.isa_cap_left), 0.0)
     workers.isa_left -= due
     workers.isa_cap_left -= pay.astype(np.float32)

@@ -65,7 +65,8 @@ class Funnel:
     def exit(self, workers: Workers, idx: np.ndarray, program: int, month: int, completed: bool) -> None:
         """Close the open records of workers ``idx`` in ``program``."""
         d = self.data
-        rows = np.flatnonzero((d["program"] == program) & (d["exit_month"] < 0) & np.isin(d["worker"], idx))
+        open_ = (d["program"] == program) & (d["exit_month"] < 0) & (d["arm"] != 0)
+        rows = np.flatnonzero(open_ & np.isin(d["worker"], idx))
         rows = rows[d["person"][rows] == workers.person[d["worker"][rows]]]
         d["exit_month"][rows] = month
         d["completed"][rows] = completed

@@ -181,8 +181,9 @@ class LabourMarket(mesa.Model):
         """
         t = self.employers
         in_sector = np.flatnonzero(t.sector == sector)
-        k = round(share * in_sector.size)
-        if k == 0:
+        # A program with partners has at least one, however small the market.
+        k = max(round(share * in_sector.size), 1 if share > 0 else 0)
+        if k == 0 or in_sector.size == 0:
             return np.zeros(0, dtype=np.int64)
         size = t.base_jobs[in_sector].sum(axis=1)
         return np.sort(in_sector[np.argsort(-size, kind="stable")[:k]])
@@ -340,8 +341,8 @@ class LabourMarket(mesa.Model):
                 applicants, price, arm = applicants[keep], price[keep], 1
             else:
                 applicants, price = applicants[: program.seats], price[: program.seats]
-            programs.admit(self, program, applicants, price, arm)
-            free[applicants] = False
+            admitted = programs.admit(self, program, applicants, price, arm)
+            free[admitted] = False
 
     def _applicants(self, program: ProgramRun, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Candidates who decide to apply, and the up-front price each would pay (dollars)."""
@@ -349,7 +350,7 @@ class LabourMarket(mesa.Model):
         employed = w.state[candidates] == State.EMPLOYED
         pay = np.where(employed, w.wage[candidates], np.maximum(w.last_wage[candidates], self.entry_wage))
         waived = self.policy.tuition_waived(self, program, candidates)
-        price = np.where(waived, 0.0, spec.price)
+        price = np.where(waived, 0.0, program.price)
         financing = program.financing
         hours = self.scenario.economy.hours_per_year
         if financing == "labor_management":
@@ -372,7 +373,9 @@ class LabourMarket(mesa.Model):
             horizon_years=en.horizon_years, discount_per_year=en.discount_per_year,
             debt_aversion=en.debt_aversion,
         )  # fmt: skip
-        keen = wants_to_enrol(value, borrowed, en.borrowing_limit)
+        # Existing debt uses up what a worker can still borrow.
+        capacity = np.maximum(en.borrowing_limit - w.debt[candidates], 0.0)
+        keen = wants_to_enrol(value, borrowed, capacity)
         return candidates[keen], price[keen]
 
     def _admission_order(

@@ -66,22 +66,21 @@ class PolicyState:
     def _start_hire_on_day_one(self, model: LabourMarket, p) -> None:
         for program in model.programs:
             if program.key in p.programs:
-                program.financing = "apprenticeship"
-                program.training_wage = p.training_wage_hourly
-                program.public_wage_share = p.public_wage_share
+                program.become_apprenticeship(p.training_wage_hourly, p.public_wage_share)
+                # Hosts: the program's own partners, or a share of the sector's employers.
                 if program.partners.size == 0:
                     program.partners = model.draw_partners(program.sector, p.partner_share, program.key)
 
     def _start_skills_based_hiring(self, model: LabourMarket, p) -> None:
         t = model.employers
-        adopters = model.streams["policy_adoption"].random(t.n) < p.employer_share
+        adopters = model.streams["adopt_skills_based_hiring"].random(t.n) < p.employer_share
         t.degree_required[adopters] = False
         if p.drop_experience_screens:
             t.experience_required[adopters] = 0
 
     def _start_bias_reduction(self, model: LabourMarket, p) -> None:
         t = model.employers
-        adopters = model.streams["policy_adoption"].random(t.n) < p.employer_share
+        adopters = model.streams["adopt_bias_reduction"].random(t.n) < p.employer_share
         t.bias[adopters] *= 1.0 - p.reduction
 
     def _start_network_access(self, model: LabourMarket, p) -> None:

@@ -58,8 +58,24 @@ class ProgramRun:
         self.partners = partners  # employer indices, sorted
         # Set by policies (hire on day one) while they are in force.
         self.financing = spec.financing
+        self.payer = spec.payer
         self.training_wage = spec.training_wage_hourly  # dollars per hour
         self.public_wage_share = 0.0
+
+    def become_apprenticeship(self, training_wage_hourly: float, public_wage_share: float) -> None:
+        """Hire on day one from now on: host employers hire, pay and train; no tuition.
+
+        Trainees already enrolled finish under the terms they enrolled on.
+        """
+        self.financing = "apprenticeship"
+        self.training_wage = training_wage_hourly
+        self.public_wage_share = public_wage_share
+        self.payer = "employer"
+
+    @property
+    def price(self) -> float:
+        """What a trainee is charged up front under the financing in force, dollars."""
+        return self.spec.price if self.financing == "tuition" else 0.0
 
     @property
     def paid(self) -> bool:
@@ -95,18 +111,21 @@ class Trainer(mesa.Agent):
 
 def admit(
     model: mesa.Model, program: ProgramRun, applicants: np.ndarray, price: np.ndarray, arm: int = -1
-) -> None:
-    """Enrol ``applicants`` (already in admission order, at most the seats).
+) -> np.ndarray:
+    """Enrol ``applicants`` (already in admission order, at most the seats); returns the enrolled.
 
     price: (len(applicants),) what each pays up front, dollars (0 where waived).
     arm: trial arm of these enrolments (1 treatment) or -1 outside a trial.
+    Apprenticeships enrol no more than their host employers have openings.
     """
     w: Workers = model.workers
     spec = program.spec
-    month = model.elapsed
+    if program.financing == "apprenticeship":
+        keep = min(applicants.size, _host_openings(model, program))
+        applicants, price = applicants[:keep], price[:keep]
     if applicants.size == 0:
-        return
-    model.funnel.add(w, applicants, program.index, month, arm)
+        return applicants
+    model.funnel.add(w, applicants, program.index, model.elapsed, arm)
     if program.financing == "apprenticeship":
         _hire_apprentices(model, program, applicants)
     elif program.unpaid_full_time:
@@ -121,32 +140,50 @@ def admit(
     w.savings[applicants] -= from_savings
     w.debt[applicants] += price.astype(np.float32) - from_savings
     model.ledger.add("worker", "tuition", float(price.sum()), program.key)
-    waived = spec.price * applicants.size - float(price.sum())
+    waived = program.price * applicants.size - float(price.sum())
     model.ledger.add(model.policy.tuition_payer(), "tuition_waiver", waived, program.key)
-    # The payer covers what up-front prices (and any waiver, booked at enrolment) do not.
-    delivery = spec.cost_per_seat * applicants.size - spec.price * applicants.size
+    # The payer covers what up-front prices (and any waiver) do not.
+    delivery = spec.cost_per_seat * applicants.size - program.price * applicants.size
     if delivery > 0:
-        model.ledger.add(spec.payer, "training", delivery, program.key)
-
+        model.ledger.add(program.payer, "training", delivery, program.key)
+    if program.financing == "isa":
+        # Terms are agreed at enrolment; payments fall due only after completing.
+        covered = model.policy.tuition_waived(model, program, applicants)
+        owe = applicants[~covered]
+        w.isa_share[owe] = spec.isa_share
+        w.isa_floor[owe] = spec.isa_floor
+        w.isa_left[owe] = spec.isa_months
+        w.isa_cap_left[owe] = spec.isa_cap if spec.isa_cap > 0 else np.inf
+        model.ledger.add(
+            model.policy.tuition_payer(), "isa_waiver", _isa_value(spec) * covered.sum(), program.key
+        )
     _connect(model, program, applicants)
+    return applicants
+
+
+def _host_openings(model: mesa.Model, program: ProgramRun) -> int:
+    return int(model.employers.openings[program.partners, program.target_rung].sum())
 
 
 def _hire_apprentices(model: mesa.Model, program: ProgramRun, idx: np.ndarray) -> None:
-    """Partner employers hire apprentices into the target job on day one, at the training wage."""
+    """Host (partner) employers hire apprentices into open target jobs on day one, at the training wage."""
     w, t = model.workers, model.employers
-    hosts = program.partners
     rung = program.target_rung
-    # Hosts with open posts take apprentices first, then the largest by jobs wanted.
-    order = np.lexsort((-t.target[hosts, rung], -t.openings[hosts, rung]))
-    host = hosts[order][np.arange(idx.size) % hosts.size]
+    hosts = program.partners
+    # One apprentice per opening, the hosts with most openings first.
+    slots = np.repeat(hosts, t.openings[hosts, rung])
+    order = np.argsort(-t.openings[slots, rung], kind="stable")
+    host = slots[order][: idx.size]
     employed = idx[w.state[idx] == State.EMPLOYED]
     w.leave_jobs(employed, State.UNEMPLOYED)
-    wage = max(program.training_wage * model.scenario.economy.hours_per_year, model.wage_floor)
+    hourly = program.training_wage
+    wage = max(hourly * model.scenario.economy.hours_per_year, model.wage_floor)
+    wage = np.maximum(wage, model.policy.wage_floor(model, host, np.full(idx.size, rung),
+                                                     np.full(idx.size, Channel.APPRENTICESHIP)))  # fmt: skip
     occupation = np.full(idx.size, program.sector * N_RUNGS + rung, dtype=np.int16)
-    w.start_jobs(idx, host.astype(np.int32), occupation, np.full(idx.size, wage, np.float32),
+    w.start_jobs(idx, host.astype(np.int32), occupation, wage.astype(np.float32),
                  np.full(idx.size, Channel.APPRENTICESHIP, np.int8))  # fmt: skip
     np.add.at(t.openings, (host, rung), -1)
-    np.maximum(t.openings, 0, out=t.openings)
 
 
 def _connect(model: mesa.Model, program: ProgramRun, idx: np.ndarray) -> None:
@@ -182,13 +219,15 @@ def progress(model: mesa.Model, program: ProgramRun) -> None:
     hazard = spec.dropout_monthly + spec.dropout_stress * stressed
     leaving = u[trainees] < hazard
     drop = trainees[leaving]
-    if program.financing == "apprenticeship":
-        w.leave_jobs(drop[w.state[drop] == State.EMPLOYED], State.UNEMPLOYED)
+    apprentices = w.channel[drop] == Channel.APPRENTICESHIP
+    w.leave_jobs(drop[apprentices & (w.state[drop] == State.EMPLOYED)], State.UNEMPLOYED)
+    # Dropouts owe nothing under an ISA.
+    w.isa_share[drop], w.isa_left[drop], w.isa_cap_left[drop] = 0.0, 0, 0.0
     _leave(w, drop)
     model.funnel.exit(w, drop, program.index, model.elapsed, completed=False)
 
     if program.financing == "apprenticeship":
-        paid = np.flatnonzero((w.program == program.index) & (w.state == State.EMPLOYED))
+        paid = np.flatnonzero((w.program == program.index) & (w.channel == Channel.APPRENTICESHIP))
         wages = float(w.wage[paid].sum()) / 12.0
         model.ledger.add("public", "apprentice_wages", wages * program.public_wage_share, program.key)
         model.ledger.add("employer", "apprentice_wages", wages * (1 - program.public_wage_share), program.key)
@@ -201,22 +240,13 @@ def progress(model: mesa.Model, program: ProgramRun) -> None:
     w.skill[done, program.sector] += spec.skill_gain
     w.soft_skill[done] += spec.soft_skill_gain
     w.credentials[done] |= np.uint16(program.credential_bit)
-    if program.financing == "apprenticeship":
-        # The guaranteed job becomes a regular one at the employer's posted wage.
-        e = w.employer[done]
-        w.wage[done] = np.maximum(w.wage[done], model.employers.wage[e, program.target_rung])
-    elif program.financing == "labor_management":
-        w.wage[done] *= np.float32(1.0 + spec.wage_step)
-    elif program.financing == "isa":
-        waived = model.policy.tuition_waived(model, program, done)
-        owe = done[~waived]
-        w.isa_share[owe] = spec.isa_share
-        w.isa_floor[owe] = spec.isa_floor
-        w.isa_left[owe] = spec.isa_months
-        w.isa_cap_left[owe] = spec.isa_cap if spec.isa_cap > 0 else np.inf
-        model.ledger.add(
-            model.policy.tuition_payer(), "isa_waiver", _isa_value(spec) * waived.sum(), program.key
-        )
+    # Each trainee finishes on the terms they enrolled on.
+    hired = done[(w.channel[done] == Channel.APPRENTICESHIP) & (w.state[done] == State.EMPLOYED)]
+    # The guaranteed job becomes a regular one at the employer's posted wage.
+    w.wage[hired] = np.maximum(w.wage[hired], model.employers.wage[w.employer[hired], program.target_rung])
+    if spec.financing == "labor_management":
+        incumbents = done[w.state[done] == State.EMPLOYED]
+        w.wage[incumbents] *= np.float32(1.0 + spec.wage_step)
     _leave(w, done)
     w.graduated[done] = program.index
     w.graduated_month[done] = model.elapsed

@@ -138,7 +138,14 @@ def build_applications_reference(
     n_public = public_applications + n_extra
     k_ties = workers.ties.shape[1]
     u_sector, u_post, u_up, u_tie = _draws(
-        searchers, n_sectors, public_applications, n_extra, referral_contacts, month, key, key_extra
+        searchers,
+        n_sectors,
+        public_applications,
+        n_extra,
+        max_contacts(workers, referral_contacts) + 1,
+        month,
+        key,
+        key_extra,
     )
 
     exp_months = workers.experience[searchers].astype(np.float64)
@@ -148,7 +155,7 @@ def build_applications_reference(
     top = np.argsort(-pull, axis=1, kind="stable")[:, :k]
 
     # One row per searcher: public | referral | internal columns; -1 = none.
-    width = n_public + referral_contacts + 1
+    width = n_public + u_tie.shape[1] - 1 + 1
     post = np.full((m, width), -1, dtype=np.int64)
     channel = np.zeros((m, width), dtype=np.int8)
     posts, cum, bounds = posting_sampler(table, n_sectors, aim_high)
@@ -176,8 +183,10 @@ def build_applications_reference(
     # Referrals: ask random ties; employed ones pass on their employer's opening.
     if referral_contacts and k_ties:
         filled = workers.n_ties[searchers].astype(np.int64)[:, None]
-        tie = workers.ties[searchers[:, None], (u_tie * filled).astype(np.int64)]
-        valid = tie >= 0
+        asked = contacts_asked(workers.n_ties[searchers], workers.base_ties, referral_contacts, u_tie[:, -1])
+        u_ask = u_tie[:, :-1]
+        tie = workers.ties[searchers[:, None], (u_ask * filled).astype(np.int64)]
+        valid = (tie >= 0) & (np.arange(u_ask.shape[1])[None, :] < asked[:, None])
         tie_c = np.where(valid, tie, 0)
         employed = valid & (workers.state[tie_c] == State.EMPLOYED)
         emp = np.where(employed, workers.employer[tie_c], 0).astype(np.int64)
@@ -188,7 +197,7 @@ def build_applications_reference(
         for rung in range(N_RUNGS):
             candidate = emp * N_RUNGS + rung
             referred = np.where((rung <= fit) & open_post[candidate], candidate, referred)
-        cols = slice(n_public, n_public + referral_contacts)
+        cols = slice(n_public, n_public + u_ask.shape[1])
         post[:, cols] = np.where(employed, referred, -1)
         channel[:, cols] = Channel.REFERRAL
 
@@ -205,13 +214,32 @@ def build_applications_reference(
     return Applications(searchers[r], post[r, c], channel[r, c], r)
 
 
-def _draws(searchers, n_sectors, public_applications, n_extra, referral_contacts, month, key, key_extra):
+def contacts_asked(n_ties: np.ndarray, base_ties: int, referral_contacts: int, u: np.ndarray) -> np.ndarray:
+    """How many ties each searcher asks this month: ``referral_contacts`` for a
+    base network, proportionally more for someone with added ties (mentors,
+    partner staff), the fraction settled by the draw ``u``. Int array (m,)."""
+    if base_ties == 0:
+        return np.zeros(n_ties.shape, dtype=np.int64)
+    expected = referral_contacts * n_ties.astype(np.float64) / base_ties
+    whole = np.floor(expected)
+    return (whole + (u < expected - whole)).astype(np.int64)
+
+
+def max_contacts(workers: Workers, referral_contacts: int) -> int:
+    """Most ties anyone can ask in a month (all tie slots filled)."""
+    if workers.base_ties == 0 or referral_contacts == 0:
+        return 0
+    return int(np.ceil(referral_contacts * workers.ties.shape[1] / workers.base_ties))
+
+
+def _draws(searchers, n_sectors, public_applications, n_extra, tie_draws, month, key, key_extra):
     """Per-worker uniforms for search (common random numbers across scenarios).
 
     Returns (u_sector (m, n_sectors), u_post (m, n_public), u_up (m, n_public),
-    u_tie (m, referral_contacts)) with n_public = public_applications + n_extra.
+    u_tie (m, tie_draws)) with n_public = public_applications + n_extra. The
+    tie draws come last, so their number never moves the others.
     """
-    u = worker_uniform(key, month, searchers, n_sectors + 2 * public_applications + referral_contacts)
+    u = worker_uniform(key, month, searchers, n_sectors + 2 * public_applications + tie_draws)
     u_sector = u[:, :n_sectors]
     u_public = u[:, n_sectors : n_sectors + 2 * public_applications]
     u_tie = u[:, n_sectors + 2 * public_applications :]
@@ -249,13 +277,21 @@ def build_applications(
     n_sectors = workers.taste.shape[1]
     n_extra = int(extra_public.max(initial=0))
     u_sector, u_post, u_up, u_tie = _draws(
-        searchers, n_sectors, public_applications, n_extra, referral_contacts, month, key, key_extra
+        searchers,
+        n_sectors,
+        public_applications,
+        n_extra,
+        max_contacts(workers, referral_contacts) + 1,
+        month,
+        key,
+        key_extra,
     )
     posts, cum, bounds = posting_sampler(table, n_sectors, aim_high)
+    asked = contacts_asked(workers.n_ties[searchers], workers.base_ties, referral_contacts, u_tie[:, -1])
     post, channel = _applications_kernel(
         searchers, workers.taste, workers.experience, workers.occupation, workers.employer, workers.ties,
         workers.n_ties, table.sector, table.openings.ravel() > 0, np.asarray(rung_months, np.float64),
-        extra_public.astype(np.int64), public_applications, referral_contacts,
+        extra_public.astype(np.int64), public_applications, asked,
         min(sectors_considered, n_sectors), experience_pull, reach_up,
         u_sector, u_post, u_up, u_tie, posts, cum, bounds, _STRENGTH,
     )  # fmt: skip
@@ -275,7 +311,7 @@ def _fitting_rung(months, rung_months_row):
 @njit(cache=True)
 def _applications_kernel(
     searchers, taste, experience, occupation, employer, ties, n_ties, emp_sector, open_post, rung_months,
-    extra_public, public_applications, referral_contacts, k, experience_pull, reach_up,
+    extra_public, public_applications, asked, k, experience_pull, reach_up,
     u_sector, u_post, u_up, u_tie, posts, cum, bounds, strength,
 ):  # fmt: skip
     # guide[b] is the first position whose running weight exceeds b / scale.
@@ -285,7 +321,8 @@ def _applications_kernel(
     m = searchers.shape[0]
     n_sectors = taste.shape[1]
     n_public = u_post.shape[1]
-    width = n_public + referral_contacts + 1
+    n_contacts = u_tie.shape[1] - 1
+    width = n_public + n_contacts + 1
     k_ties = ties.shape[1]
     post = np.full((m, width), -1, dtype=np.int64)
     channel = np.zeros((m, width), dtype=np.int8)
@@ -330,9 +367,11 @@ def _applications_kernel(
                 channel[i, j] = NAVIGATOR if j >= public_applications else PUBLIC
         # Referrals.
         if k_ties > 0:
-            for c in range(referral_contacts):
+            for c in range(n_contacts):
                 col = n_public + c
                 channel[i, col] = REFERRAL
+                if c >= asked[i]:
+                    continue
                 tie = ties[w, int(u_tie[i, c] * n_ties[w])]
                 if tie < 0:
                     continue

@@ -35,11 +35,12 @@ class SyntheticTrial:
         return self.spec.start_month <= month < self.spec.start_month + self.spec.intake_months
 
     def embargoed(self, workers: Workers, idx: np.ndarray, month: int) -> np.ndarray:
-        """Bool: controls may not enrol in the trial program until their follow-up ends."""
+        """Bool: people in the study may not apply to the trial program again until their follow-up
+        ends (controls are kept out; a treated dropout is not randomised a second time)."""
         barred = np.zeros(idx.size, dtype=bool)
         if self.worker.size == 0:
             return barred
-        open_ = (self.arm == 0) & (month < self.assigned + self.spec.follow_up_months)
+        open_ = month < self.assigned + self.spec.follow_up_months
         rows = self.worker[open_][self.person[open_] == workers.person[self.worker[open_]]]
         return np.isin(idx, rows)
 
