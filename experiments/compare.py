@@ -169,6 +169,15 @@ def _fmt(outcome: str, v: float) -> str:
     return f"{v:.3f}"
 
 
+def _signed(outcome: str, v: float) -> str:
+    unit = OUTCOMES.get(outcome, ("", ""))[1]
+    if unit == "share":
+        return f"{v * 100:+.1f}pt"
+    if unit in ("dollars", "dollars per year"):
+        return f"{v:+,.0f}"
+    return f"{v:+.3f}"
+
+
 PRINTED = (
     "enrolment_per_10k", "completion_rate", "placement_rate_120d", "retention_rate_1y", "starting_wage",
     "debt_added", "mobility_rate", "pay_ratio", "good_job_share", "annual_earnings", "trial_impact_y2",
@@ -198,6 +207,21 @@ def format_table(summary: list[dict], arms: list[Arm], outcomes=PRINTED) -> str:
                     cells.append(f"{_fmt(outcome, r['mean'])} [{_fmt(outcome, r['ci_low'])}, "
                                  f"{_fmt(outcome, r['ci_high'])}]")  # fmt: skip
             lines.append(f"{outcome[:21]:<22}{g:<16}" + "".join(f"{c:>{width}}" for c in cells))
+    if len(labels) > 1:
+        lines.append("")
+        lines.append(f"Change from {labels[0]} (paired by seed) [95% interval]")
+        for outcome in ("mobility_rate", "pay_ratio", "good_job_share", "annual_earnings", "theil_between"):
+            for g in groups:
+                cells = []
+                for lab in labels[1:]:
+                    r = index.get((lab, g, outcome))
+                    if r is None or np.isnan(r["diff"]):
+                        cells.append("-")
+                    else:
+                        cells.append(f"{_signed(outcome, r['diff'])} [{_signed(outcome, r['diff_low'])}, "
+                                     f"{_signed(outcome, r['diff_high'])}]")  # fmt: skip
+                if any(c != "-" for c in cells):
+                    lines.append(f"{outcome[:21]:<22}{g:<16}" + "".join(f"{c:>{width}}" for c in cells))
     for r in summary:
         if r["outcome"] == "earnings_gain_per_public_dollar":
             lines.append(f"Earnings gained per extra public dollar, {r['scenario']} vs {labels[0]}: "

@@ -11,7 +11,9 @@ At recorded month 0 the tracker notes every person's state and pay. After
   quintiles of the start distribution) by quintile at the end (quintiles of
   the end distribution), with "not employed" as a sixth row and column.
 
-People who retire before the end leave the sample. Pay in dollars per year.
+People who retire before the end leave the sample. A run shorter than the
+window ends it at the run's last month (``months`` in the result). Pay in
+dollars per year.
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ def quintile(wage: np.ndarray, employed: np.ndarray) -> np.ndarray:
 
 
 class MobilityTracker:
-    def __init__(self, low_wage_threshold: float, years: int) -> None:
+    def __init__(self, low_wage_threshold: float, years: int, months_run: int) -> None:
         self.threshold = low_wage_threshold
-        self.months = 12 * years
+        # A shorter run ends the window at its last month (the result says how long it was).
+        self.months = min(12 * years, months_run - 1)
         self.start: dict[str, np.ndarray] | None = None
         self.result: list[dict] | None = None
 
@@ -50,7 +53,7 @@ class MobilityTracker:
                 "employed": employed,
                 "quintile": quintile(workers.wage, employed),
             }
-        elif month == self.months and self.start is not None:
+        if month == self.months and self.start is not None and month > 0:
             self.result = self._compare(workers, group_names)
 
     def _compare(self, workers: Workers, group_names: list[str]) -> list[dict]:
@@ -69,6 +72,7 @@ class MobilityTracker:
             rows.append(
                 {
                     "group": name,
+                    "months": self.months,
                     "low_wage_at_start": base,
                     "moved_above_threshold": int((moved_up & mine).sum()),
                     "mobility_rate": (moved_up & mine).sum() / base if base else float("nan"),

@@ -147,7 +147,9 @@ class LabourMarket(mesa.Model):
         if sc.trial is not None:
             self.trial = SyntheticTrial(sc.trial, by_key[sc.trial.program].index)
         self.earnings_by_group = np.zeros(len(self.group_names))  # dollars earned in recorded months
-        self.mobility = MobilityTracker(sc.outcomes.low_wage_threshold, sc.outcomes.mobility_years)
+        self.mobility = MobilityTracker(
+            sc.outcomes.low_wage_threshold, sc.outcomes.mobility_years, sc.run.months
+        )
         # Typical entry pay: what a job seeker with no recent job expects without training.
         entry = np.array([s.ladder[0].wage for s in sectors])
         self.entry_wage = float(np.dot(entry, self.sector_share0))

@@ -1,0 +1,109 @@
+"""Outcome measures: inequality, mobility, trial estimates, intervals, and a run's key outcomes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import small
+from pathways.experiments.compare import interval
+from pathways.experiments.outcomes import OUTCOMES, key_outcomes
+from pathways.simulation import LabourMarket, State
+from pathways.simulation.metrics import theil
+from pathways.simulation.mobility import NOT_EMPLOYED, MobilityTracker, quintile
+from pathways.simulation.trial import difference_in_means
+from pathways.simulation.workers import Workers
+
+
+def test_theil_decomposes_exactly():
+    rng = np.random.default_rng(0)
+    wages = rng.lognormal(10, 0.5, 5000)
+    group = rng.integers(0, 4, 5000)
+    wages[group == 2] *= 1.5
+    t_g, between, within = theil(wages, group, 4)
+    mu = wages.mean()
+    total = np.mean(wages / mu * np.log(wages / mu))
+    assert between + within == pytest.approx(total, rel=1e-10)
+    assert between > 0
+    for g in range(4):
+        w = wages[group == g]
+        assert t_g[g] == pytest.approx(np.mean(w / w.mean() * np.log(w / w.mean())), rel=1e-10)
+
+
+def test_theil_is_zero_for_equal_pay_and_between_is_zero_for_equal_means():
+    _t_g, between, within = theil(np.full(10, 40_000.0), np.arange(10) % 2, 2)
+    assert between == pytest.approx(0) and within == pytest.approx(0)
+    wages = np.array([1.0, 3.0, 1.0, 3.0])
+    _, between, within = theil(wages, np.array([0, 0, 1, 1]), 2)
+    assert between == pytest.approx(0) and within > 0
+
+
+def test_quintiles():
+    wage = np.arange(1, 101, dtype=float)
+    employed = np.ones(100, bool)
+    employed[:5] = False
+    q = quintile(wage, employed)
+    assert (q[:5] == NOT_EMPLOYED).all()
+    assert np.bincount(q[5:], minlength=5).tolist() == [19, 19, 19, 19, 19]
+    assert (np.diff(q[5:]) >= 0).all()
+
+
+def test_mobility_tracks_the_same_people():
+    w = Workers.empty(6, 2, 2)
+    w.state[:] = State.EMPLOYED
+    w.wage[:] = [20_000, 25_000, 20_000, 60_000, 20_000, 20_000]
+    w.group[:] = [0, 0, 1, 1, 1, 0]
+    tracker = MobilityTracker(low_wage_threshold=30_000, years=5, months_run=120)
+    tracker.observe(w, 0, ["a", "b"])
+    w.wage[:] = [35_000, 25_000, 40_000, 60_000, 10_000, 50_000]
+    w.state[4] = State.UNEMPLOYED
+    w.person[5] = 99  # the person in row 5 retired; a new one took the row
+    tracker.observe(w, 60, ["a", "b"])
+    rows = {r["group"]: r for r in tracker.result}
+    # Low-wage at the start and still here: rows 0, 1 (group a), 2, 4 (group b).
+    assert rows["a"]["low_wage_at_start"] == 2 and rows["a"]["moved_above_threshold"] == 1
+    assert rows["b"]["low_wage_at_start"] == 2 and rows["b"]["moved_above_threshold"] == 1
+    assert rows["all"]["mobility_rate"] == pytest.approx(0.5)
+    matrix = np.array(rows["all"]["transitions"])
+    assert matrix.sum() == 5  # the retiree left the sample
+    assert matrix[:, NOT_EMPLOYED].sum() == 1
+
+
+def test_difference_in_means_and_interval():
+    t = np.array([10.0, 12.0, 14.0, 16.0])
+    c = np.array([8.0, 9.0, 10.0, 11.0])
+    r = difference_in_means(t, c)
+    se = np.sqrt(t.var(ddof=1) / 4 + c.var(ddof=1) / 4)
+    assert r["impact"] == pytest.approx(3.5) and r["se"] == pytest.approx(se)
+    assert r["ci_low"] == pytest.approx(3.5 - 1.959964 * se, rel=1e-6)
+    assert np.isnan(difference_in_means(t[:1], c)["impact"])
+
+
+def test_t_interval_over_seeds():
+    mean, _lo, hi = interval(np.array([1.0, 2.0, 3.0, np.nan]))
+    assert mean == 2.0
+    assert hi - mean == pytest.approx(4.302653 * 1.0 / np.sqrt(3), rel=1e-6)
+    assert np.isnan(interval(np.array([5.0]))[1])
+
+
+def test_key_outcomes_of_a_program_run():
+    from conftest import ROOT
+    from pathways.simulation import load_scenario
+
+    sc = load_scenario(ROOT / "scenarios" / "tuition_bootcamp.toml",
+                       {"run": {"workers": 4000, "burn_in_months": 12, "months": 24}})  # fmt: skip
+    model = LabourMarket(sc)
+    model.run()
+    rows = key_outcomes(model)
+    names = {r["outcome"] for r in rows}
+    assert names <= set(OUTCOMES)
+    for needed in ("enrolment_per_10k", "completion_rate", "placement_rate_120d", "mobility_rate",
+                   "pay_ratio", "annual_earnings", "public_dollars", "cost_per_placement"):  # fmt: skip
+        assert needed in names, needed
+    by = {(r["group"], r["outcome"]): r["value"] for r in rows}
+    assert 0 <= by[("all", "completion_rate")] <= 1
+    assert by[("all", "enrolment_per_10k")] > 0
+    # A baseline run has no new programs, so no funnel rows.
+    base = LabourMarket(small(workers=3000, burn_in=12, months=12))
+    base.run()
+    assert not any(r["outcome"] == "completion_rate" for r in key_outcomes(base))
