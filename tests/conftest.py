@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from pathways.simulation import load_scenario
+import pathways.simulation.programs as programs_module
+from pathways.simulation import LabourMarket, load_scenario
+from pathways.simulation.employers import N_RUNGS, EmployerTable
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -22,3 +26,123 @@ def small(workers: int = 3000, months: int = 24, burn_in: int = 24, seed: int = 
 @pytest.fixture
 def baseline_path() -> Path:
     return BASELINE
+
+
+def library(name: str, *, workers=5000, months=16, burn_in=12, seed=1, **blocks):
+    """A scenario of the library at test size, with overrides by block."""
+    overrides = {"run": {"workers": workers, "months": months, "burn_in_months": burn_in, "seed": seed}}
+    overrides.update(blocks)
+    return load_scenario(ROOT / "scenarios" / f"{name}.toml", overrides)
+
+
+def program_run(model: LabourMarket, key: str):
+    return next(p for p in model.programs if p.key == key)
+
+
+def group_codes(model: LabourMarket, names: list[str]) -> list[int]:
+    return [model.group_names.index(g) for g in names]
+
+
+def booked(model: LabourMarket, payer: str, item: str, program: str | None = None) -> float:
+    return sum(
+        r["dollars"]
+        for r in model.ledger.rows()
+        if r["payer"] == payer and r["item"] == item and (program is None or r["program"] == program)
+    )
+
+
+def assert_same_state(a: LabourMarket, b: LabourMarket) -> None:
+    """Two models hold identical workers, employers, ledger and funnel."""
+    assert a.month == b.month
+    other = b.workers.arrays()
+    for name, arr in a.workers.arrays().items():
+        np.testing.assert_array_equal(arr, other[name], err_msg=f"workers.{name}")
+    for f in fields(EmployerTable):
+        np.testing.assert_array_equal(
+            getattr(a.employers, f.name), getattr(b.employers, f.name), err_msg=f"employers.{f.name}"
+        )
+    assert a.ledger.rows() == b.ledger.rows()
+    for name, arr in a.funnel.data.items():
+        np.testing.assert_array_equal(arr, b.funnel.data[name], err_msg=f"funnel.{name}")
+
+
+class HireLog:
+    """Every hire of a model (calls of ``workers.start_jobs``), with the worker's state before it."""
+
+    def __init__(self, model: LabourMarket) -> None:
+        self.parts: list[dict[str, np.ndarray]] = []
+        w = model.workers
+        original = w.start_jobs
+
+        def start_jobs(idx, employer, occupation, wage, channel):
+            idx = np.asarray(idx)
+            self.parts.append(
+                {
+                    "month": np.full(idx.size, model.month),
+                    "worker": idx.copy(),
+                    "group": w.group[idx].astype(np.int64),
+                    "state": w.state[idx].copy(),
+                    "sector": np.asarray(occupation).astype(np.int64) // N_RUNGS,
+                    "rung": np.asarray(occupation).astype(np.int64) % N_RUNGS,
+                    "employer": np.asarray(employer).astype(np.int64),
+                    "channel": np.asarray(channel).astype(np.int8),
+                }
+            )
+            original(idx, employer, occupation, wage, channel)
+
+        w.start_jobs = start_jobs
+
+    def table(self) -> dict[str, np.ndarray]:
+        keys = ("month", "worker", "group", "state", "sector", "rung", "employer", "channel")
+        if not self.parts:
+            return {k: np.zeros(0, np.int64) for k in keys}
+        return {k: np.concatenate([p[k] for p in self.parts]) for k in keys}
+
+
+class Admissions:
+    """Records each admission to program ``key``: worker, person, savings and debt just before and after."""
+
+    def __init__(self, monkeypatch, key: str) -> None:
+        self.rows: list[dict[str, np.ndarray]] = []
+        original = programs_module.admit
+
+        def admit(model, program, applicants, price, arm=-1):
+            if program.key != key:
+                return original(model, program, applicants, price, arm)
+            w = model.workers
+            row = {
+                "month": np.full(applicants.size, model.month),
+                "worker": applicants.copy(),
+                "person": w.person[applicants].copy(),
+                "state": w.state[applicants].copy(),
+                "employer": w.employer[applicants].copy(),
+                "wage": w.wage[applicants].astype(np.float64),
+                "savings": w.savings[applicants].astype(np.float64),
+                "debt": w.debt[applicants].astype(np.float64),
+                "price": np.asarray(price, dtype=np.float64).copy(),
+                "median_savings": np.full(applicants.size, float(np.median(w.savings))),
+            }
+            admitted = original(model, program, applicants, price, arm)
+            # Apprenticeships may admit fewer than offered (host openings): keep the admitted.
+            keep = np.isin(applicants, admitted)
+            row = {k: v[keep] for k, v in row.items()}
+            row["employer_after"] = w.employer[admitted].copy()
+            row["savings_after"] = w.savings[admitted].astype(np.float64)
+            row["debt_after"] = w.debt[admitted].astype(np.float64)
+            row["state_after"] = w.state[admitted].copy()
+            self.rows.append(row)
+            return admitted
+
+        monkeypatch.setattr(programs_module, "admit", admit)
+
+    def table(self) -> dict[str, np.ndarray]:
+        assert self.rows, "nobody was admitted"
+        return {k: np.concatenate([r[k] for r in self.rows]) for k in self.rows[0]}
+
+
+def low_savings_enrolments(monkeypatch, scenario, key: str) -> int:
+    with monkeypatch.context() as m:
+        admissions = Admissions(m, key)
+        LabourMarket(scenario).run()
+    a = admissions.table()
+    return int(((a["month"] >= 0) & (a["savings"] < a["median_savings"])).sum())

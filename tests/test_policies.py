@@ -8,15 +8,21 @@ compare the two arms over several seeds.
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 import numpy as np
 import pytest
 
-import pathways.simulation.programs as programs_module
-from conftest import ROOT, small
-from pathways.simulation import Channel, LabourMarket, ScenarioError, State, load_scenario
-from pathways.simulation.employers import N_RUNGS, EmployerTable
+from conftest import (
+    HireLog,
+    assert_same_state,
+    booked,
+    group_codes,
+    library,
+    low_savings_enrolments,
+    program_run,
+    small,
+)
+from pathways.simulation import Channel, LabourMarket, ScenarioError, State
+from pathways.simulation.employers import N_RUNGS
 
 START = 4  # recorded month the policies of the rule tests switch on
 BLACK = ["black_men", "black_women"]
@@ -27,28 +33,6 @@ WHITE = ["white_men", "white_women"]
 # --------------------------------------------------------------------------- helpers
 
 
-def library(name: str, *, workers=5000, months=16, burn_in=12, seed=1, **blocks):
-    """A scenario of the library at test size, with overrides by block."""
-    overrides = {"run": {"workers": workers, "months": months, "burn_in_months": burn_in, "seed": seed}}
-    overrides.update(blocks)
-    return load_scenario(ROOT / "scenarios" / f"{name}.toml", overrides)
-
-
-def assert_same_state(a: LabourMarket, b: LabourMarket) -> None:
-    """Two models hold identical workers, employers, ledger and funnel."""
-    assert a.month == b.month
-    other = b.workers.arrays()
-    for name, arr in a.workers.arrays().items():
-        np.testing.assert_array_equal(arr, other[name], err_msg=f"workers.{name}")
-    for f in fields(EmployerTable):
-        np.testing.assert_array_equal(
-            getattr(a.employers, f.name), getattr(b.employers, f.name), err_msg=f"employers.{f.name}"
-        )
-    assert a.ledger.rows() == b.ledger.rows()
-    for name, arr in a.funnel.data.items():
-        np.testing.assert_array_equal(arr, b.funnel.data[name], err_msg=f"funnel.{name}")
-
-
 def pair(off_scenario, on_scenario, start: int = START) -> tuple[LabourMarket, LabourMarket]:
     """Both arms stepped to the end of recorded month ``start - 1``, checked identical."""
     off, on = LabourMarket(off_scenario), LabourMarket(on_scenario)
@@ -57,55 +41,6 @@ def pair(off_scenario, on_scenario, start: int = START) -> tuple[LabourMarket, L
         on.step()
     assert_same_state(off, on)
     return off, on
-
-
-def booked(model: LabourMarket, payer: str, item: str, program: str | None = None) -> float:
-    return sum(
-        r["dollars"]
-        for r in model.ledger.rows()
-        if r["payer"] == payer and r["item"] == item and (program is None or r["program"] == program)
-    )
-
-
-def program_run(model: LabourMarket, key: str):
-    return next(p for p in model.programs if p.key == key)
-
-
-def group_codes(model: LabourMarket, names: list[str]) -> list[int]:
-    return [model.group_names.index(g) for g in names]
-
-
-class HireLog:
-    """Every hire of a model (calls of ``workers.start_jobs``), with the worker's state before it."""
-
-    def __init__(self, model: LabourMarket) -> None:
-        self.parts: list[dict[str, np.ndarray]] = []
-        w = model.workers
-        original = w.start_jobs
-
-        def start_jobs(idx, employer, occupation, wage, channel):
-            idx = np.asarray(idx)
-            self.parts.append(
-                {
-                    "month": np.full(idx.size, model.month),
-                    "worker": idx.copy(),
-                    "group": w.group[idx].astype(np.int64),
-                    "state": w.state[idx].copy(),
-                    "sector": np.asarray(occupation).astype(np.int64) // N_RUNGS,
-                    "rung": np.asarray(occupation).astype(np.int64) % N_RUNGS,
-                    "employer": np.asarray(employer).astype(np.int64),
-                    "channel": np.asarray(channel).astype(np.int8),
-                }
-            )
-            original(idx, employer, occupation, wage, channel)
-
-        w.start_jobs = start_jobs
-
-    def table(self) -> dict[str, np.ndarray]:
-        keys = ("month", "worker", "group", "state", "sector", "rung", "employer", "channel")
-        if not self.parts:
-            return {k: np.zeros(0, np.int64) for k in keys}
-        return {k: np.concatenate([p[k] for p in self.parts]) for k in keys}
 
 
 def count_hires(model: LabourMarket, log: HireLog, groups: list[str], since: int = 0, **equal) -> int:
@@ -173,24 +108,6 @@ def test_tuition_free_covers_isa_graduates_who_then_owe_nothing():
     covered = (d["program"] == program_run(model, "it_bootcamp").index) & d["completed"]
     covered &= np.isin(d["group"], group_codes(model, BLACK))
     assert booked(model, "public", "isa_waiver", "it_bootcamp") == pytest.approx(spec.isa_cap * covered.sum())
-
-
-def low_savings_enrolments(monkeypatch, scenario, key: str) -> int:
-    """Enrolments in program ``key`` (recorded months) of people whose savings at admission were
-    below the median savings of all workers that month."""
-    count = [0]
-    original = programs_module.admit
-
-    def admit(model, program, applicants, price, arm=-1):
-        if program.key == key and model.month >= 0:
-            s = model.workers.savings
-            count[0] += int((s[applicants] < np.median(s)).sum())
-        return original(model, program, applicants, price, arm)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(programs_module, "admit", admit)
-        LabourMarket(scenario).run()
-    return count[0]
 
 
 def test_tuition_free_raises_enrolment_from_low_savings_workers(monkeypatch):
