@@ -413,48 +413,54 @@ class LabourMarket(mesa.Model):
         )
 
     def _search_and_match(self) -> None:
-        w, t, sc = self.workers, self.employers, self.scenario
+        w, sc = self.workers, self.scenario
         unemployed = w.state == State.UNEMPLOYED
         on_job = (w.state == State.EMPLOYED) & (self.draws("on_the_job_search") < sc.search.on_the_job_search)
         searchers = np.flatnonzero(unemployed | (on_job & (w.program < 0)))
+        apps = self._applications(searchers)
+        apps, score, offered, bonus = self._screen_and_score(apps)
+        self._match_and_hire(searchers, apps, score, offered, bonus)
+
+    def _applications(self, searchers: np.ndarray) -> search.Applications:
+        """Public, referral, internal and navigator applications, plus placement teams' hand-offs."""
+        w = self.workers
         extra = np.zeros(searchers.shape[0], dtype=np.int64)
         client = w.navigator[searchers]
         for nav in self.navigators:
             extra[client == nav.index] = nav.spec.extra_applications
-
-        apps = search.build_applications(searchers, w, t, self.rung_months, extra, **self.search_settings())
+        apps = search.build_applications(searchers, w, self.employers, self.rung_months, extra,
+                                         **self.search_settings())  # fmt: skip
         for team in self.placement_teams:
             rows, posts = team.applications(searchers, self.elapsed, self.streams.key("handoffs"))
-            apps = search.merge(
-                apps,
-                search.Applications(
-                    searchers[rows], posts, np.full(rows.size, Channel.HANDOFF, np.int8), rows
-                ),
-            )
-        waived = t.waived(sc.hiring.screen_waiver_months)
-        apps = apps.select(screening.passes_screens(apps, w, t, waived))
-        month = self.elapsed
-        h = sc.hiring
+            handoffs = np.full(rows.size, Channel.HANDOFF, np.int8)
+            apps = search.merge(apps, search.Applications(searchers[rows], posts, handoffs, rows))
+        return apps
+
+    def _screen_and_score(self, apps: search.Applications):
+        """Applications passing the screens and the hiring bar: (apps, score, pay offered, incentive bonus)."""
+        w, t, sc, h = self.workers, self.employers, self.scenario, self.scenario.hiring
+        apps = apps.select(screening.passes_screens(apps, w, t, t.waived(h.screen_waiver_months)))
         e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
-        bonus = self.policy.incentive_bonus(self, apps.searcher, t.sector[e]) if self.month >= 0 else 0.0
+        bonus = self.policy.incentive_bonus(self, apps.searcher, t.sector[e])
         score = screening.score_applicants(
             apps, w, t, self.group_penalty,
-            pair_uniform(self.streams.key("hiring_noise"), month, apps.searcher, apps.posting),
+            pair_uniform(self.streams.key("hiring_noise"), self.elapsed, apps.searcher, apps.posting),
             skill_weight=h.skill_weight, soft_skill_weight=h.soft_skill_weight,
             experience_weight=h.experience_weight, referral_bonus=h.referral_bonus,
             internal_bonus=h.internal_bonus, handoff_bonus=self.handoff_bonus, noise_sd=h.noise_sd,
         ) + bonus  # fmt: skip
-        floor = self.policy.wage_floor(self, e, r, apps.channel)
-        offered = np.maximum(t.wage[e, r], floor)
+        offered = np.maximum(t.wage[e, r], self.policy.wage_floor(self, e, r, apps.channel))
         current = w.wage[apps.searcher]
+        # The employed move only for enough of a raise.
         worth_it = np.where(current > 0, offered >= current * (1.0 + sc.search.job_change_premium), True)
         keep = (score >= self.hire_threshold[t.sector[e], r]) & worth_it
-        apps, score, offered = apps.select(keep), score[keep], offered[keep]
-        bonus = bonus[keep] if np.ndim(bonus) else np.zeros(keep.sum())
+        return apps.select(keep), score[keep], offered[keep], bonus[keep]
 
-        utility = np.log(offered) + sc.search.preference_noise * (
-            pair_uniform(self.streams.key("preference_noise"), month, apps.searcher, apps.posting) - 0.5
-        )
+    def _match_and_hire(self, searchers, apps: search.Applications, score, offered, bonus) -> None:
+        """Searchers rank by pay (with noise), postings by score; deferred acceptance; hires."""
+        w, t, sc = self.workers, self.employers, self.scenario
+        noise = pair_uniform(self.streams.key("preference_noise"), self.elapsed, apps.searcher, apps.posting)
+        utility = np.log(offered) + sc.search.preference_noise * (noise - 0.5)
         ptr, order = matching.ranking_order(apps.row, apps.posting, utility, searchers.shape[0])
         post = apps.posting[order]
         capacity = t.openings.ravel()
