@@ -437,7 +437,7 @@ class LabourMarket(mesa.Model):
         return apps
 
     def _screen_and_score(self, apps: search.Applications):
-        """Applications passing the screens and the hiring bar: (apps, score, pay offered, incentive bonus)."""
+        """Applications passing the screens and hiring bar: (apps, score, pay offered, incentive bonus)."""
         w, t, sc, h = self.workers, self.employers, self.scenario, self.scenario.hiring
         apps = apps.select(screening.passes_screens(apps, w, t, t.waived(h.screen_waiver_months)))
         e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
