@@ -248,27 +248,17 @@ class LabourMarket(mesa.Model):
 
     def _separations(self) -> None:
         w, t, lf = self.workers, self.employers, self.scenario.labour_force
-        emp = np.flatnonzero(w.state == State.EMPLOYED)
-        e = w.employer[emp]
-        rung = w.occupation[emp] % N_RUNGS
-        sector = t.sector[e]
         t.headcount[:] = self.headcount()
-        surplus = separations.surplus_rate(t.headcount, t.target)
-        p = separations.separation_probability(
-            self.separation_rate[sector] * w.coach_factor[emp],
-            w.tenure[emp],
-            surplus[e, rung],
-            lf.new_job_multiplier,
-            lf.new_job_months,
-        )
-        # Trainees in paid programs keep their jobs while training (the job is guaranteed).
-        p[w.program[emp] >= 0] = 0.0
+        code = separations.separations(
+            w.state == State.EMPLOYED, w.employer, w.occupation, w.tenure, w.coach_factor, w.program,
+            t.sector, separations.surplus_rate(t.headcount, t.target), self.separation_rate, lf.new_job_multiplier,
+            lf.new_job_months, lf.leave_from_employment, self.draws("separation"), self.draws("leave_force"),
+        )  # fmt: skip
         coached = np.flatnonzero(w.coached_left > 0)
         w.coached_left[coached] -= 1
         w.coach_factor[coached[w.coached_left[coached] == 0]] = 1.0
-        leave_force = emp[(self.draws("leave_force")[emp] < lf.leave_from_employment) & (p > 0)]
-        lose_job = emp[self.draws("separation")[emp] < p]
-        lose_job = np.setdiff1d(lose_job, leave_force, assume_unique=True)
+        leave_force = np.flatnonzero(code == separations.TO_OUT)
+        lose_job = np.flatnonzero(code == separations.TO_UNEMPLOYMENT)
         for gone in (leave_force, lose_job):
             slot = w.employer[gone].astype(np.int64) * N_RUNGS + w.occupation[gone] % N_RUNGS
             t.headcount -= np.bincount(slot, minlength=t.headcount.size).reshape(t.headcount.shape)

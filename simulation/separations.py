@@ -2,31 +2,46 @@
 
 The monthly hazard of an employed worker is the sector's separation rate,
 higher in the first months of a job (most separations happen early in a
-match), plus layoffs when the employer has more workers on the rung than it
-wants this month.
+match) and lower while a placement team coaches the worker, plus layoffs when
+the employer has more workers on the rung than it wants this month. Trainees
+of paid programs (apprentices, incumbents) keep their jobs while training.
+A separate small hazard takes employed workers out of the labour force.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
+
+from .employers import N_RUNGS
+
+STAY, TO_UNEMPLOYMENT, TO_OUT = 0, 1, 2
 
 
+@njit(cache=True, inline="always")
+def _hazard(rate, tenure, surplus, new_job_multiplier, new_job_months):
+    early = 1.0 + (new_job_multiplier - 1.0) * np.exp(-tenure / new_job_months)
+    return min(max(rate * early + surplus, 0.0), 1.0)
+
+
+@njit(cache=True)
 def separation_probability(
     sector_rate: np.ndarray,
     tenure: np.ndarray,
-    excess_rate: np.ndarray,
+    surplus: np.ndarray,
     new_job_multiplier: float,
     new_job_months: float,
 ) -> np.ndarray:
     """Monthly probability that each employed worker separates.
 
-    sector_rate: (m,) base monthly rate of the worker's sector.
-    tenure: (m,) months with the employer.
-    excess_rate: (m,) share of the worker's employer-rung jobs that are surplus.
-    Returns (m,) probabilities in [0, 1].
+    sector_rate: (m,) base monthly rate (times any coaching factor).
+    tenure: (m,) months with the employer. surplus: (m,) share of the worker's
+    employer-rung jobs that are surplus this month. Returns (m,) in [0, 1].
     """
-    early = 1.0 + (new_job_multiplier - 1.0) * np.exp(-tenure / new_job_months)
-    return np.clip(sector_rate * early + excess_rate, 0.0, 1.0)
+    out = np.empty(sector_rate.shape[0])
+    for i in range(out.shape[0]):
+        out[i] = _hazard(sector_rate[i], tenure[i], surplus[i], new_job_multiplier, new_job_months)
+    return out
 
 
 def surplus_rate(headcount: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -36,3 +51,30 @@ def surplus_rate(headcount: np.ndarray, target: np.ndarray) -> np.ndarray:
     """
     surplus = np.maximum(headcount - target, 0)
     return np.divide(surplus, headcount, out=np.zeros(headcount.shape), where=headcount > 0)
+
+
+@njit(cache=True)
+def separations(
+    employed, employer, occupation, tenure, coach_factor, program, employer_sector, surplus, sector_rate,
+    new_job_multiplier, new_job_months, leave_rate, u_separation, u_leave,
+):  # fmt: skip
+    """Who separates this month, in one pass over all workers.
+
+    employed: bool (n,). surplus: (E, 3) from :func:`surplus_rate`.
+    u_separation, u_leave: (n,) uniform draws. Returns int8 (n,): STAY,
+    TO_UNEMPLOYMENT or TO_OUT.
+    """
+    n = employed.shape[0]
+    out = np.zeros(n, dtype=np.int8)
+    for i in range(n):
+        if not employed[i] or program[i] >= 0:
+            continue
+        e = employer[i]
+        rung = occupation[i] % N_RUNGS
+        rate = sector_rate[employer_sector[e]] * coach_factor[i]
+        p = _hazard(rate, tenure[i], surplus[e, rung], new_job_multiplier, new_job_months)
+        if u_leave[i] < leave_rate:
+            out[i] = TO_OUT
+        elif u_separation[i] < p:
+            out[i] = TO_UNEMPLOYMENT
+    return out

@@ -167,3 +167,29 @@ def test_degree_screens_widen_the_gap_by_education():
                 good["white_men"] + good["white_women"] - good["hispanic_men"] - good["hispanic_women"]
             )
     assert np.mean(gaps["all"]) > np.mean(gaps["none"]) + 0.01, gaps
+
+
+def test_separation_kernel_matches_the_formula():
+    """The one-pass kernel decides exactly as the hazard formula says, worker by worker."""
+    from pathways.simulation import separations
+
+    model = LabourMarket(small(workers=3000, burn_in=12))
+    model.run(0)
+    w, t, lf = model.workers, model.employers, model.scenario.labour_force
+    rng = np.random.default_rng(3)
+    u_sep, u_leave = rng.random(w.n), rng.random(w.n)
+    surplus = rng.random(t.headcount.shape) * 0.05
+    w.coach_factor[::7] = 0.5
+    code = separations.separations(
+        w.state == State.EMPLOYED, w.employer, w.occupation, w.tenure, w.coach_factor, w.program, t.sector,
+        surplus, model.separation_rate, lf.new_job_multiplier, lf.new_job_months, 0.01, u_sep, u_leave,
+    )  # fmt: skip
+    emp = np.flatnonzero((w.state == State.EMPLOYED) & (w.program < 0))
+    e, r = w.employer[emp], w.occupation[emp] % N_RUNGS
+    early = 1 + (lf.new_job_multiplier - 1) * np.exp(-w.tenure[emp] / lf.new_job_months)
+    p = np.clip(model.separation_rate[t.sector[e]] * w.coach_factor[emp] * early + surplus[e, r], 0, 1)
+    expected = np.where(u_leave[emp] < 0.01, separations.TO_OUT,
+                        np.where(u_sep[emp] < p, separations.TO_UNEMPLOYMENT, separations.STAY))  # fmt: skip
+    np.testing.assert_array_equal(code[emp], expected)
+    assert (code[w.state != State.EMPLOYED] == separations.STAY).all()
+    assert (code[w.program >= 0] == separations.STAY).all()
