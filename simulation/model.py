@@ -251,8 +251,9 @@ class LabourMarket(mesa.Model):
         t.headcount[:] = self.headcount()
         code = separations.separations(
             w.state == State.EMPLOYED, w.employer, w.occupation, w.tenure, w.coach_factor, w.program,
-            t.sector, separations.surplus_rate(t.headcount, t.target), self.separation_rate, lf.new_job_multiplier,
-            lf.new_job_months, lf.leave_from_employment, self.draws("separation"), self.draws("leave_force"),
+            t.sector, separations.surplus_rate(t.headcount, t.target), self.separation_rate,
+            lf.new_job_multiplier, lf.new_job_months, lf.leave_from_employment,
+            self.draws("separation"), self.draws("leave_force"),
         )  # fmt: skip
         coached = np.flatnonzero(w.coached_left > 0)
         w.coached_left[coached] -= 1
