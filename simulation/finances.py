@@ -13,25 +13,49 @@ enrolment and are not held to the credit limit.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .workers import State, Workers
 
+_EMPLOYED = int(State.EMPLOYED)
 
-def isa_payments(workers: Workers) -> np.ndarray:
-    """This month's income-share payments (dollars, shape (n,)), updating what is still owed.
 
-    A payment is due from an employed graduate with payments left who earns
-    above the floor: ``isa_share`` of monthly pay, never beyond the cap left.
-    """
-    due = (workers.isa_left > 0) & (workers.state == State.EMPLOYED) & (workers.wage > workers.isa_floor)
-    due &= workers.program < 0  # nothing is owed while still training
-    pay = np.where(due, np.minimum(workers.isa_share * workers.wage / 12.0, workers.isa_cap_left), 0.0)
-    workers.isa_left -= due
-    workers.isa_cap_left -= pay.astype(np.float32)
-    done = (workers.isa_left <= 0) | (workers.isa_cap_left <= 0)
-    workers.isa_share[done] = 0.0
-    workers.isa_left[done] = 0
-    return pay
+@njit(cache=True)
+def _money_kernel(
+    state, wage, last_wage, ui_months_left, savings, debt, program,
+    isa_share, isa_floor, isa_left, isa_cap_left, stipend,
+    monthly_expenses, savings_rate, ui_replacement, monthly_interest, repayment_share, credit_limit,
+):  # fmt: skip
+    isa_total = np.zeros(state.shape[0])
+    for i in range(state.shape[0]):
+        employed = state[i] == _EMPLOYED
+        pay = wage[i] / 12.0
+        ui = 0.0
+        if ui_months_left[i] > 0:
+            ui = ui_replacement * last_wage[i] / 12.0
+            if not employed:
+                ui_months_left[i] -= 1
+        # Income-share payment: employed graduates above the floor, within the payments and cap left.
+        isa = 0.0
+        if isa_left[i] > 0 and employed and wage[i] > isa_floor[i] and program[i] < 0:
+            isa = min(isa_share[i] * pay, isa_cap_left[i])
+            isa_left[i] -= 1
+            isa_cap_left[i] -= isa
+        if isa_left[i] <= 0 or isa_cap_left[i] <= 0:
+            isa_share[i] = 0.0
+            isa_left[i] = 0
+        isa_total[i] = isa
+
+        owed = debt[i] * (1.0 + monthly_interest)
+        repay = min(owed, repayment_share * pay) if employed else 0.0
+        inflow = (savings_rate * pay if employed else ui - monthly_expenses) + stipend[i] - isa
+        cash = savings[i] + inflow
+        borrowed = 0.0
+        if cash < 0:
+            borrowed = min(-cash, max(credit_limit - owed, 0.0))
+        debt[i] = max(owed + borrowed - repay, 0.0)
+        savings[i] = max(cash, 0.0)
+    return isa_total
 
 
 def month_of_money(
@@ -45,22 +69,21 @@ def month_of_money(
     repayment_share: float,
     credit_limit: float,
 ) -> np.ndarray:
-    """Update savings and debt for one month (dollars). Returns the ISA payments made.
+    """Update savings and debt for one month (dollars), in one pass; returns the ISA payments made.
 
-    stipend: (n,) training stipend received this month, dollars.
+    Each worker: unemployment insurance (``ui_replacement`` of the last pay,
+    while months are left and the worker is not employed); an ISA payment
+    (``isa_share`` of monthly pay above ``isa_floor``, while payments are left,
+    within the cap; nothing while still training); debt accrues
+    ``debt_interest_per_year / 12`` and the employed repay ``repayment_share``
+    of pay; the employed save ``savings_rate`` of pay, the others pay
+    ``monthly_expenses`` from UI, stipend and savings; a shortfall is borrowed
+    up to ``credit_limit``. stipend: (n,) dollars this month.
     """
-    employed = workers.state == State.EMPLOYED
-    monthly_pay = workers.wage / 12.0
-    ui = np.where(workers.ui_months_left > 0, ui_replacement * workers.last_wage / 12.0, 0.0)
-    workers.ui_months_left -= (workers.ui_months_left > 0) & ~employed
-    isa = isa_payments(workers)
-
-    workers.debt *= np.float32(1.0 + debt_interest_per_year / 12.0)
-    repay = np.where(employed, np.minimum(workers.debt, repayment_share * monthly_pay), 0.0)
-    inflow = np.where(employed, savings_rate * monthly_pay, ui - monthly_expenses) + stipend - isa
-    cash = workers.savings + inflow
-    room = np.maximum(credit_limit - workers.debt, 0.0)
-    workers.debt += np.minimum(np.maximum(-cash, 0.0), room) - repay
-    workers.savings = np.maximum(cash, 0.0).astype(np.float32)
-    np.maximum(workers.debt, 0.0, out=workers.debt)
-    return isa
+    w = workers
+    return _money_kernel(
+        w.state, w.wage, w.last_wage, w.ui_months_left, w.savings, w.debt, w.program,
+        w.isa_share, w.isa_floor, w.isa_left, w.isa_cap_left, np.asarray(stipend, np.float64),
+        float(monthly_expenses), float(savings_rate), float(ui_replacement), debt_interest_per_year / 12.0,
+        float(repayment_share), float(credit_limit),
+    )  # fmt: skip

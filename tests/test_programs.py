@@ -71,12 +71,12 @@ def test_tuition_is_paid_from_savings_then_debt_and_trainees_train_unpaid(monkey
 def test_isa_nothing_up_front_graduates_above_the_floor_pay_up_to_the_cap(monkeypatch, cap, months):
     admissions = Admissions(monkeypatch, "it_bootcamp")
     payments: dict[int, list[float]] = {}
-    original = finances_module.isa_payments
+    original = finances_module.month_of_money
 
-    def isa_payments(workers):
+    def month_of_money(workers, stipend, **kw):
         wage, state, floor = workers.wage.copy(), workers.state.copy(), workers.isa_floor.copy()
         share, cap_left = workers.isa_share.copy(), workers.isa_cap_left.copy()
-        pay = original(workers)
+        pay = original(workers, stipend, **kw)
         paying = np.flatnonzero(pay > 0)
         # Only employed graduates earning above the floor pay: a share of pay, never beyond the cap left.
         assert (state[paying] == State.EMPLOYED).all() and (wage[paying] > floor[paying]).all()
@@ -87,7 +87,7 @@ def test_isa_nothing_up_front_graduates_above_the_floor_pay_up_to_the_cap(monkey
             payments.setdefault(p, []).append(amount)
         return pay
 
-    monkeypatch.setattr(finances_module, "isa_payments", isa_payments)
+    monkeypatch.setattr(finances_module, "month_of_money", month_of_money)
     program = {"isa_cap": cap, "isa_months": months}
     model = LabourMarket(
         library(
