@@ -31,7 +31,7 @@ from scipy import stats
 from ..simulation import LabourMarket, Scenario, load_scenario, scenario_hash
 from ..simulation.scenario import scenario_dict
 from .outcomes import OUTCOMES, key_outcomes
-from .run import atomic_write_bytes, versions, write_parquet
+from .run import atomic_write_bytes, versions, write_csv, write_parquet
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,15 @@ def interval(values: np.ndarray) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
+def outcome_interval(values: np.ndarray, outcome: str) -> tuple[float, float, float]:
+    """:func:`interval`, kept within [0, 1] for outcomes that are shares."""
+    mean, lo, hi = interval(values)
+    if OUTCOMES.get(outcome, ("", ""))[1] == "share":
+        # A t interval can overrun the bounds of a share; report it within them.
+        lo, hi = max(lo, 0.0), min(hi, 1.0)
+    return mean, lo, hi
+
+
 def summarise(rows: list[dict], arms: list[Arm]) -> list[dict]:
     """Per (scenario, group, outcome): mean and interval, and the paired difference from the first arm."""
     table: dict[tuple[str, str, str], dict[int, float]] = {}
@@ -104,10 +113,7 @@ def summarise(rows: list[dict], arms: list[Arm]) -> list[dict]:
     for (label, group, outcome), by_seed in table.items():
         seeds = sorted(by_seed)
         values = np.array([by_seed[s] for s in seeds], dtype=float)
-        mean, lo, hi = interval(values)
-        if OUTCOMES.get(outcome, ("", ""))[1] == "share":
-            # A t interval can overrun the bounds of a share; report it within them.
-            lo, hi = max(lo, 0.0), min(hi, 1.0)
+        mean, lo, hi = outcome_interval(values, outcome)
         row = {"scenario": label, "group": group, "outcome": outcome, "seeds": int((~np.isnan(values)).sum()),
                "mean": mean, "ci_low": lo, "ci_high": hi}  # fmt: skip
         base = table.get((first, group, outcome))
@@ -240,9 +246,7 @@ def write_outputs(
     table = pa.Table.from_pylist(summary)
     write_parquet(table, summary_path)
     csv_path = out / "summary.csv"
-    header = list(summary[0])
-    text = ",".join(header) + "\n" + "\n".join(",".join(_csv(r[h]) for h in header) for r in summary) + "\n"
-    atomic_write_bytes(csv_path, text.encode())
+    write_csv(summary, csv_path)
     manifest = {
         "command": "compare",
         "seeds": seeds,
@@ -262,13 +266,6 @@ def write_outputs(
     chart_path = out / "compare.png"
     compare_chart(summary, arms, seeds, chart_path)
     return [runs_path, summary_path, csv_path, manifest_path, chart_path]
-
-
-def _csv(v) -> str:
-    if isinstance(v, float):
-        return "" if np.isnan(v) else repr(v)
-    s = str(v)
-    return f'"{s}"' if "," in s else s
 
 
 def default_jobs() -> int:

@@ -95,6 +95,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def write_csv(rows: list[dict], path: Path) -> None:
+    """Rows of equal keys as a CSV file (written atomically); NaN as empty."""
+
+    def cell(v) -> str:
+        if isinstance(v, float):
+            return "" if v != v else repr(v)
+        text = str(v)
+        return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+
+    header = list(rows[0])
+    lines = [",".join(header)] + [",".join(cell(r[h]) for h in header) for r in rows]
+    atomic_write_bytes(path, ("\n".join(lines) + "\n").encode())
+
+
 def write_parquet(table: pa.Table, path: Path) -> None:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd")

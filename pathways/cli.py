@@ -2,7 +2,10 @@
 
     pathways run SCENARIO [--seed N] [--months N] [--workers N] [--out DIR]
     pathways compare SCENARIO... [--seeds N] [--jobs N] [--months N] [--workers N] [--out DIR]
-    pathways bench [--sizes 10000,100000,1000000] [--months N]
+    pathways sweep SWEEP.toml [--out DIR] [--jobs N] [--dask ADDRESS|local] [--resume]
+                              [--seeds N] [--workers N] [--months N]
+    pathways summarize SWEEP_DIR
+    pathways bench [--sizes 10000,100000,1000000] [--months N] [--sweep]
 
 User errors (a bad scenario file, a folder that cannot be written) print one
 line to stderr and exit with status 2, without a traceback.
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 EXIT_USER_ERROR = 2
@@ -117,6 +121,52 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from pathways.experiments import sweep as sw
+    from pathways.experiments.summarize import summarize_folder
+
+    try:
+        plan = sw.load_sweep(args.sweep, seeds=args.seeds, workers=args.workers, months=args.months)
+    except sw.SweepError as exc:
+        raise UserError(str(exc)) from None
+    out = _writable_dir(Path(args.out) if args.out else Path("out") / "sweeps" / plan.spec.sweep.name)
+    unique = len({r.run_id for r in plan.runs})
+    have = len(sw.done_ids(out) & {r.run_id for r in plan.runs}) if args.resume else 0
+    s = plan.spec.sweep
+    engine = f"Dask ({args.dask})" if args.dask else f"{args.jobs or 1} process(es)"
+    print(f"Sweep {s.name}: {len(plan.spec.arms)} arms x {len(plan.points)} points x {s.seeds} seeds = "
+          f"{len(plan.runs)} runs ({unique} distinct, {have} already done), {s.workers:,} workers, "
+          f"{s.months} months, on {engine}", flush=True)  # fmt: skip
+    start = time.perf_counter()
+    try:
+        progress = sw.run_sweep(plan, out, jobs=args.jobs or 1, dask=args.dask, resume=args.resume,
+                                on_result=sw.progress_bar(unique - have))  # fmt: skip
+    except sw.SweepError as exc:
+        raise UserError(str(exc)) from None
+    wall = time.perf_counter() - start
+    if progress.done:
+        print(f"Ran {progress.done} runs in {wall:.1f} s ({progress.done / wall * 60:.1f} runs/minute), "
+              f"{progress.failed} failed.")  # fmt: skip
+    text, paths = summarize_folder(plan, out)
+    print(text)
+    print(f"\nWrote results under {out} ({len(paths)} tables); rerun `pathways summarize {out}` any time.")
+    return 0 if not progress.failed else 1
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from pathways.experiments import sweep as sw
+    from pathways.experiments.summarize import summarize_folder
+
+    try:
+        plan = sw.load_folder(Path(args.folder))
+    except sw.SweepError as exc:
+        raise UserError(str(exc)) from None
+    text, paths = summarize_folder(plan, Path(args.folder))
+    print(text)
+    print("\nWrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from pathways.benchmarks.bench import run_bench
 
@@ -153,6 +203,27 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--workers", type=int, help="number of workers")
     comp.add_argument("--out", help="output folder (default: out/compare-<names>)")
     comp.set_defaults(func=cmd_compare)
+
+    sweep = sub.add_parser("sweep", help="run a sweep (arms x parameter samples x seeds), resumable")
+    sweep.add_argument("sweep", help="sweep TOML file (see experiments/)")
+    sweep.add_argument("--out", help="sweep folder (default: out/sweeps/<name>)")
+    sweep.add_argument(
+        "--jobs", type=int, help="local processes, or Dask workers with --dask local (default 1)"
+    )
+    sweep.add_argument(
+        "--dask", metavar="ADDRESS", help="run on Dask: 'local' for a LocalCluster, or a scheduler address"
+    )
+    sweep.add_argument("--resume", action="store_true", help="keep the runs already in the folder")
+    sweep.add_argument("--seeds", type=int, help="override the file's number of seeds")
+    sweep.add_argument("--workers", type=int, help="override the file's number of workers")
+    sweep.add_argument("--months", type=int, help="override the file's number of months")
+    sweep.set_defaults(func=cmd_sweep)
+
+    summ = sub.add_parser(
+        "summarize", help="tables of a sweep folder: outcomes with intervals, parameter effects"
+    )
+    summ.add_argument("folder", help="a sweep folder")
+    summ.set_defaults(func=cmd_summarize)
 
     bench = sub.add_parser("bench", help="measure speed and memory")
     bench.add_argument("--sizes", default="10000,100000,1000000", help="worker counts, comma-separated")

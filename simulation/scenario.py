@@ -655,10 +655,23 @@ def _format_error(err: dict, origin: dict, fallback: Path) -> str:
     return f"{source}: {key}: {msg} (got {err['input']!r})"
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+def validation_messages(exc: ValidationError, path: Path) -> list[str]:
+    """One line per problem of a validated file, naming the file and the key path."""
+    return [_format_error(e, {(): path}, path) for e in exc.errors()]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict; a ScenarioError naming the file if it cannot be read or parsed."""
+    return _read_toml(path)
+
+
+def load_scenario(
+    path: str | Path, overrides: dict[str, Any] | None = None, overrides_from: str = "<command line>"
+) -> Scenario:
     """Load, merge (``extends``) and validate a scenario file.
 
-    ``overrides`` is a nested dict applied last, e.g. ``{"run": {"seed": 3}}``.
+    ``overrides`` is a nested dict applied last, e.g. ``{"run": {"seed": 3}}``;
+    ``overrides_from`` names where they came from in error messages.
     Raises :class:`ScenarioError` with one line per problem, each naming the
     file and the key path.
     """
@@ -666,7 +679,7 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     origin: dict[tuple, Path] = {}
     data = _load_raw(path, origin, ())
     if overrides:
-        data = _merge(data, overrides, origin, (), Path("<command line>"))
+        data = _merge(data, overrides, origin, (), Path(overrides_from))
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,277 @@
+"""``pathways summarize SWEEP_DIR``: what a sweep found, with its uncertainty.
+
+Three tables, printed in part and written in full (Parquet and CSV):
+
+``summary``  per arm, group and outcome: the mean over seeds and its 95%
+             interval, and the Monte Carlo standard error of the mean. Each
+             replicate's value is first averaged over the design points, so
+             the interval is over independent seeds.
+``points``   the same per design point.
+``effects``  per arm and outcome (everyone): the effect of each varied
+             parameter, from a least-squares fit of the run-level outcome on
+             all the arm's parameters scaled to [0, 1] (so a coefficient is the
+             change from the low to the high end of the range), with a 95%
+             interval.
+
+Arms are compared pairwise on each outcome (paired by replicate: common
+random numbers); where the interval of the difference still covers zero, a
+plain warning says so and estimates how many seeds would separate them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from scipy import stats
+
+from .compare import interval, outcome_interval
+from .outcomes import OUTCOMES
+from .run import write_csv, write_parquet
+from .sweep import Sweep, combine
+
+KEY_OUTCOMES = (
+    "enrolment_per_10k",
+    "completion_rate",
+    "placement_rate_120d",
+    "retention_rate_1y",
+    "starting_wage",
+    "mobility_rate",
+    "pay_ratio",
+    "annual_earnings",
+)
+
+
+def _by(rows: dict[str, list], keys: tuple[str, ...]) -> dict[tuple, list[int]]:
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, key in enumerate(zip(*(rows[k] for k in keys), strict=True)):
+        groups[key].append(i)
+    return groups
+
+
+def summarise_sweep(sweep: Sweep, table: pa.Table) -> dict[str, list[dict]]:
+    rows = table.to_pydict()
+    if not rows:
+        return {"summary": [], "points": [], "effects": [], "warnings": []}
+    value = np.asarray(rows["value"], dtype=float)
+    arm_order = {a: i for i, a in enumerate(sweep.spec.arms)}
+
+    points = []
+    for (arm, point, group, outcome), idx in sorted(
+        _by(rows, ("arm", "point", "group", "outcome")).items(),
+        key=lambda kv: (arm_order[kv[0][0]], *kv[0][1:]),
+    ):
+        v = value[idx]
+        mean, lo, hi = outcome_interval(v, outcome)
+        points.append(
+            {
+                "arm": arm,
+                "point": point,
+                "group": group,
+                "outcome": outcome,
+                "mean": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+                "mc_se": _se(v),
+                "seeds": int(np.isfinite(v).sum()),
+            }
+        )
+
+    # Per replicate, average over points; then the interval is over seeds.
+    per_rep: dict[tuple, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for arm, group, outcome, rep, v in zip(
+        rows["arm"], rows["group"], rows["outcome"], rows["replicate"], value, strict=True
+    ):
+        per_rep[(arm, group, outcome)][rep].append(v)
+    replicate_means = {k: {r: _finite_mean(vs) for r, vs in d.items()} for k, d in per_rep.items()}
+    summary = []
+    for (arm, group, outcome), by_rep in sorted(
+        replicate_means.items(), key=lambda kv: (arm_order[kv[0][0]], kv[0][1], kv[0][2])
+    ):
+        v = np.array(list(by_rep.values()))
+        mean, lo, hi = outcome_interval(v, outcome)
+        summary.append(
+            {
+                "arm": arm,
+                "group": group,
+                "outcome": outcome,
+                "mean": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+                "mc_se": _se(v),
+                "seeds": int(np.isfinite(v).sum()),
+            }
+        )
+
+    return {
+        "summary": summary,
+        "points": points,
+        "effects": _effects(sweep, rows, value),
+        "warnings": _separation_warnings(sweep, replicate_means),
+    }
+
+
+def _finite_mean(values: list[float]) -> float:
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    return float(v.mean()) if v.size else float("nan")
+
+
+def _se(v: np.ndarray) -> float:
+    v = v[np.isfinite(v)]
+    return float(v.std(ddof=1) / np.sqrt(v.size)) if v.size > 1 else float("nan")
+
+
+def _effects(sweep: Sweep, rows: dict[str, list], value: np.ndarray) -> list[dict]:
+    out = []
+    params = sweep.spec.parameters
+    for arm in sweep.spec.arms:
+        mine = [p for p in params if not p.arms or arm in p.arms]
+        if not mine:
+            continue
+        for outcome in dict.fromkeys(rows["outcome"]):
+            idx = [
+                i
+                for i, (a, g, o) in enumerate(zip(rows["arm"], rows["group"], rows["outcome"], strict=True))
+                if a == arm and g == "all" and o == outcome
+            ]
+            y = value[idx]
+            x = np.column_stack([_unit(p, np.asarray(rows[p.name], dtype=float)[idx]) for p in mine])
+            ok = np.isfinite(y)
+            # Nothing to explain when the outcome never varies (e.g. seats always full).
+            if ok.sum() <= len(mine) + 1 or np.ptp(y[ok]) == 0 or np.allclose(x[ok].std(axis=0), 0):
+                continue
+            design = np.column_stack([np.ones(ok.sum()), x[ok]])
+            coef, _res, rank, _ = np.linalg.lstsq(design, y[ok], rcond=None)
+            if rank < design.shape[1]:
+                continue
+            resid = y[ok] - design @ coef
+            dof = ok.sum() - design.shape[1]
+            sigma2 = resid @ resid / dof
+            se = np.sqrt(np.diag(sigma2 * np.linalg.inv(design.T @ design)))
+            t = stats.t.ppf(0.975, dof)
+            for j, p in enumerate(mine, start=1):
+                out.append(
+                    {
+                        "arm": arm,
+                        "outcome": outcome,
+                        "parameter": p.name,
+                        "effect": float(coef[j]),
+                        "ci_low": float(coef[j] - t * se[j]),
+                        "ci_high": float(coef[j] + t * se[j]),
+                    }
+                )
+    return out
+
+
+def _unit(p, values: np.ndarray) -> np.ndarray:
+    lo, hi = p.range if p.range is not None else (min(p.values), max(p.values))
+    return (values - lo) / (hi - lo) if hi > lo else np.zeros_like(values)
+
+
+def _separation_warnings(sweep: Sweep, replicate_means: dict) -> list[str]:
+    """One line per pair of arms listing the key outcomes their seeds cannot yet tell apart."""
+    warnings = []
+    for a, b in combinations(sweep.spec.arms, 2):
+        unclear, seeds = [], 0
+        for outcome in KEY_OUTCOMES:
+            ra, rb = replicate_means.get((a, "all", outcome)), replicate_means.get((b, "all", outcome))
+            if not ra or not rb:
+                continue
+            d = np.array([ra[r] - rb[r] for r in sorted(set(ra) & set(rb))])
+            d = d[np.isfinite(d)]
+            if d.size < 2 or (d == 0).all():
+                continue
+            mean, lo, hi = interval(d)
+            seeds = max(seeds, d.size)
+            if lo <= 0 <= hi:
+                sd = d.std(ddof=1)
+                need = int(np.ceil((1.96 * sd / abs(mean)) ** 2)) if mean else 10**9
+                unclear.append(
+                    f"{outcome} (~{max(need, d.size + 1)} seeds)"
+                    if need < 10_000
+                    else f"{outcome} (no visible difference)"
+                )
+        if unclear:
+            warnings.append(
+                f"{a} vs {b}: not separated by {len(next(iter(replicate_means.values())))} "
+                f"seeds on {', '.join(unclear)}"
+            )
+    return warnings
+
+
+def _fmt(outcome: str, v: float) -> str:
+    if v != v:
+        return "-"
+    unit = OUTCOMES.get(outcome, ("", ""))[1]
+    if unit == "share":
+        return f"{v:.1%}"
+    if unit in ("dollars", "dollars per year"):
+        return f"{v:,.0f}"
+    return f"{v:.3g}"
+
+
+def format_summary(sweep: Sweep, result: dict, failures: list[dict]) -> str:
+    lines = []
+    arms = list(sweep.spec.arms)
+    index = {(r["arm"], r["group"], r["outcome"]): r for r in result["summary"]}
+    width = 30
+    lines.append(f"{'outcome (everyone)':<24}" + "".join(f"{a[: width - 2]:>{width}}" for a in arms))
+    for outcome in KEY_OUTCOMES:
+        cells = []
+        for a in arms:
+            r = index.get((a, "all", outcome))
+            if r is None:
+                cells.append("-")
+            else:
+                low, high = _fmt(outcome, r["ci_low"]), _fmt(outcome, r["ci_high"])
+                cells.append(f"{_fmt(outcome, r['mean'])} [{low}, {high}]")
+        if any(c != "-" for c in cells):
+            lines.append(f"{outcome:<24}" + "".join(f"{c:>{width}}" for c in cells))
+    if result["effects"]:
+        lines.append(
+            "\nEffect of moving each parameter from the low to the high end of its range "
+            "(everyone) [95% interval]:"
+        )
+        for r in result["effects"]:
+            if r["outcome"] in KEY_OUTCOMES:
+                lines.append(
+                    f"  {r['arm']:<22} {r['parameter']:<22} {r['outcome']:<22} "
+                    f"{r['effect']:+.4g} [{r['ci_low']:+.4g}, {r['ci_high']:+.4g}]"
+                )
+    if result["warnings"]:
+        lines.append("\nMonte Carlo warnings:")
+        lines += [f"  - {w}" for w in result["warnings"]]
+    if failures:
+        lines.append(f"\n{len(failures)} run(s) failed:")
+        lines += [
+            f"  - {f['arm']} point {f['point']} replicate {f['replicate']}: {f['error']}" for f in failures
+        ]
+    return "\n".join(lines)
+
+
+def write_summary(out: Path, table: pa.Table, result: dict, failures: list[dict]) -> list[Path]:
+    paths = []
+    write_parquet(table, out / "results.parquet")
+    paths.append(out / "results.parquet")
+    for name in ("summary", "points", "effects"):
+        rows = result[name]
+        if not rows:
+            continue
+        write_parquet(pa.Table.from_pylist(rows), out / f"{name}.parquet")
+        write_csv(rows, out / f"{name}.csv")
+        paths += [out / f"{name}.parquet", out / f"{name}.csv"]
+    if failures:
+        write_csv(failures, out / "failures.csv")
+        paths.append(out / "failures.csv")
+    return paths
+
+
+def summarize_folder(sweep: Sweep, out: Path) -> tuple[str, list[Path]]:
+    table, failures = combine(sweep, out)
+    result = summarise_sweep(sweep, table)
+    paths = write_summary(out, table, result, failures)
+    return format_summary(sweep, result, failures), paths
