@@ -9,7 +9,10 @@ Three measurements, printed as tables:
 2. The matching kernel against the plain-Python reference and the ``matching``
    package's hospital-resident solver, all on the same instance taken from a
    real month of the baseline.
-3. The same core rules written the plain Mesa way, one Python object per
+3. (``--sweep``) The sweep machinery: runs per minute of 10,000-worker,
+   120-month baseline runs with 1 and 2 processes, and the per-run overhead of
+   planning, scheduling and writing results, as a share of run time.
+4. The same core rules written the plain Mesa way, one Python object per
    worker (``benchmarks/plain_mesa.py``), at 10k and 100k workers, beside the
    engine on the same months from the same starting state: the speed-up is a
    ratio measured in this run.
@@ -162,8 +165,49 @@ def bench_matching(repeat_seconds: float = 2.0) -> list[dict]:
     return rows
 
 
+SWEEP_FILE = """
+[sweep]
+name = "bench"
+seed = 1
+seeds = {seeds}
+workers = {workers}
+months = {months}
+
+[arms.baseline]
+scenario = "{scenario}"
+"""
+
+
+def bench_sweep(runs: int = 16, workers: int = 10_000, months: int = 120) -> list[dict]:
+    """Runs per minute with 1 and 2 processes, and the sweep's overhead per run."""
+    import tempfile
+
+    from ..experiments import sweep as sw
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.toml"
+        scenario = Path(builtin_dir()) / BASELINE
+        path.write_text(SWEEP_FILE.format(seeds=runs, workers=workers, months=months, scenario=scenario))
+        LabourMarket(_scenario(1000, 2)).run()  # compile or load the kernels first
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            plan = sw.load_sweep(path)
+            progress = sw.run_sweep(plan, Path(tmp) / f"out{jobs}", jobs=jobs)
+            wall = time.perf_counter() - start
+            per_minute = progress.done / wall * 60
+            rows.append({"jobs": jobs, "runs": progress.done, "wall": wall, "runs_per_minute": per_minute,
+                         "run_seconds": progress.seconds})  # fmt: skip
+    return rows
+
+
 def run_bench(
-    sizes: list[int], months: int, plain_sizes: list[int], plain_months: int, matching: bool = True
+    sizes: list[int],
+    months: int,
+    plain_sizes: list[int],
+    plain_months: int,
+    matching: bool = True,
+    sweep: bool = False,
 ) -> int:
     print(f"Engine: baseline scenario, {months} months, one process per size\n")
     print(f"{'workers':>10}{'init s':>9}{'run s':>9}{'worker-months/s':>18}{'peak MB':>10}{'state MB':>10}")
@@ -189,6 +233,21 @@ def run_bench(
                 f"{r['solver']:<38}{r['instances_per_second']:>13,.1f}{r['applications_per_second']:>16,.0f}"
                 f"{'yes' if r['same_matching'] else 'NO':>13}"
             )
+
+    if sweep:
+        rows = bench_sweep()
+        print("\nSweep machinery: 10,000-worker, 120-month baseline runs")
+        header = f"{'processes':>10}{'runs':>6}{'wall s':>9}{'runs/minute':>13}{'speed-up':>10}"
+        print(header + f"{'overhead/run':>14}")
+        one = rows[0]
+        for r in rows:
+            # Overhead: wall time not spent inside the runs themselves (serial run only).
+            overhead = (
+                (one["wall"] - one["run_seconds"]) / one["run_seconds"] if r["jobs"] == 1 else float("nan")
+            )
+            print(f"{r['jobs']:>10}{r['runs']:>6}{r['wall']:>9.1f}{r['runs_per_minute']:>13.1f}"
+                  f"{r['runs_per_minute'] / one['runs_per_minute']:>9.2f}x"
+                  f"{'' if overhead != overhead else f'{overhead:.1%}':>14}", flush=True)  # fmt: skip
 
     if plain_sizes:
         print(f"\nPlain Mesa (one object per worker, core rules) vs the engine, both {plain_months} months")

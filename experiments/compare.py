@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from scipy import stats
 from ..simulation import LabourMarket, Scenario, load_scenario, scenario_hash
 from ..simulation.scenario import scenario_dict
 from .outcomes import OUTCOMES, key_outcomes
+from .parallel import process_pool
 from .run import atomic_write_bytes, versions, write_csv, write_parquet
 
 
@@ -74,7 +74,7 @@ def run_all(arms: list[Arm], seeds: list[int], jobs: int, progress=None) -> list
             if progress:
                 progress(i + 1, len(tasks))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with process_pool(jobs) as pool:
             for i, r in enumerate(pool.map(_run_one, tasks)):
                 results.append(r)
                 if progress:

@@ -441,9 +441,11 @@ def _results(tasks: list, jobs: int, dask: str | None) -> Iterable[dict]:
         for t in tasks:
             yield execute(t)
     else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import as_completed
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        from .parallel import process_pool
+
+        with process_pool(jobs) as pool:
             futures = [pool.submit(execute, t) for t in tasks]
             for f in as_completed(futures):
                 yield f.result()

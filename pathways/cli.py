@@ -177,6 +177,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         plain_sizes=[int(s) for s in args.plain_sizes.split(",") if s],
         plain_months=args.plain_months,
         matching=not args.skip_matching,
+        sweep=args.sweep,
     )
 
 
@@ -233,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--plain-months", type=int, default=12, help="months for the plain Mesa model")
     bench.add_argument("--skip-matching", action="store_true", help="skip the matching-kernel comparison")
+    bench.add_argument(
+        "--sweep", action="store_true", help="also time the sweep machinery with 1 and 2 processes"
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 
