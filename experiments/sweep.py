@@ -366,7 +366,7 @@ def prepare_folder(sweep: Sweep, out: Path, resume: bool) -> None:
             raise SweepError(f"{out}: already has results; add --resume to continue, or use another --out")
     run_dir(out).mkdir(parents=True, exist_ok=True)
     manifest = {
-        "sweep_file": str(sweep.path),
+        "sweep_file": str(sweep.path.resolve()),
         "sweep_hash": sweep.hash,
         "sweep": sweep.spec.model_dump(mode="json"),
         "parameters": [p.name for p in sweep.spec.parameters],
