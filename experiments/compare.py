@@ -29,7 +29,7 @@ from scipy import stats
 
 from ..simulation import LabourMarket, Scenario, load_scenario, scenario_hash
 from ..simulation.scenario import scenario_dict
-from .outcomes import OUTCOMES, key_outcomes
+from .outcomes import OUTCOMES, format_value, key_outcomes
 from .parallel import process_pool
 from .run import atomic_write_bytes, versions, write_csv, write_parquet
 
@@ -162,19 +162,6 @@ def _gain_per_public_dollar(table: dict, arms: list[Arm]) -> list[dict]:
     return rows
 
 
-def _fmt(outcome: str, v: float) -> str:
-    if np.isnan(v):
-        return "-"
-    unit = OUTCOMES.get(outcome, ("", ""))[1]
-    if unit == "share":
-        return f"{v:.1%}"
-    if unit in ("dollars", "dollars per year"):
-        return f"{v:,.0f}"
-    if unit == "per 10,000":
-        return f"{v:.1f}"
-    return f"{v:.3f}"
-
-
 def _signed(outcome: str, v: float) -> str:
     unit = OUTCOMES.get(outcome, ("", ""))[1]
     if unit == "share":
@@ -210,8 +197,8 @@ def format_table(summary: list[dict], arms: list[Arm], outcomes=PRINTED) -> str:
                 if r is None:
                     cells.append("-")
                 else:
-                    cells.append(f"{_fmt(outcome, r['mean'])} [{_fmt(outcome, r['ci_low'])}, "
-                                 f"{_fmt(outcome, r['ci_high'])}]")  # fmt: skip
+                    cells.append(f"{format_value(outcome, r['mean'])} [{format_value(outcome, r['ci_low'])}, "
+                                 f"{format_value(outcome, r['ci_high'])}]")  # fmt: skip
             lines.append(f"{outcome[:21]:<22}{g:<16}" + "".join(f"{c:>{width}}" for c in cells))
     if len(labels) > 1:
         lines.append("")

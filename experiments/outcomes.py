@@ -43,6 +43,20 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 }
 
 
+def format_value(outcome: str, v: float) -> str:
+    """A value in its outcome's unit, for tables: 41.7%, 34,866, 300.0, 0.981."""
+    if v != v:
+        return "-"
+    unit = OUTCOMES.get(outcome, ("", ""))[1]
+    if unit == "share":
+        return f"{v:.1%}"
+    if unit in ("dollars", "dollars per year"):
+        return f"{v:,.0f}"
+    if unit == "per 10,000":
+        return f"{v:.1f}"
+    return f"{v:.3g}"
+
+
 def year_five_window(months: int) -> tuple[int, int]:
     """Recorded months averaged for 'year 5' outcomes: months 48-59, or the last 12 run."""
     end = min(60, months)

@@ -29,7 +29,7 @@ import pyarrow as pa
 from scipy import stats
 
 from .compare import interval, outcome_interval
-from .outcomes import OUTCOMES
+from .outcomes import format_value
 from .run import write_csv, write_parquet
 from .sweep import Sweep, combine
 
@@ -64,21 +64,8 @@ def summarise_sweep(sweep: Sweep, table: pa.Table) -> dict[str, list[dict]]:
         _by(rows, ("arm", "point", "group", "outcome")).items(),
         key=lambda kv: (arm_order[kv[0][0]], *kv[0][1:]),
     ):
-        v = value[idx]
-        mean, lo, hi = outcome_interval(v, outcome)
-        points.append(
-            {
-                "arm": arm,
-                "point": point,
-                "group": group,
-                "outcome": outcome,
-                "mean": mean,
-                "ci_low": lo,
-                "ci_high": hi,
-                "mc_se": _se(v),
-                "seeds": int(np.isfinite(v).sum()),
-            }
-        )
+        stats_ = _stats(value[idx], outcome)
+        points.append({"arm": arm, "point": point, "group": group, "outcome": outcome, **stats_})
 
     # Per replicate, average over points; then the interval is over seeds.
     per_rep: dict[tuple, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
@@ -91,20 +78,8 @@ def summarise_sweep(sweep: Sweep, table: pa.Table) -> dict[str, list[dict]]:
     for (arm, group, outcome), by_rep in sorted(
         replicate_means.items(), key=lambda kv: (arm_order[kv[0][0]], kv[0][1], kv[0][2])
     ):
-        v = np.array(list(by_rep.values()))
-        mean, lo, hi = outcome_interval(v, outcome)
-        summary.append(
-            {
-                "arm": arm,
-                "group": group,
-                "outcome": outcome,
-                "mean": mean,
-                "ci_low": lo,
-                "ci_high": hi,
-                "mc_se": _se(v),
-                "seeds": int(np.isfinite(v).sum()),
-            }
-        )
+        stats_ = _stats(np.array(list(by_rep.values())), outcome)
+        summary.append({"arm": arm, "group": group, "outcome": outcome, **stats_})
 
     return {
         "summary": summary,
@@ -112,6 +87,12 @@ def summarise_sweep(sweep: Sweep, table: pa.Table) -> dict[str, list[dict]]:
         "effects": _effects(sweep, rows, value),
         "warnings": _separation_warnings(sweep, replicate_means),
     }
+
+
+def _stats(v: np.ndarray, outcome: str) -> dict:
+    """Mean over seeds, 95% interval, Monte Carlo standard error and seed count."""
+    mean, lo, hi = outcome_interval(v, outcome)
+    return {"mean": mean, "ci_low": lo, "ci_high": hi, "mc_se": _se(v), "seeds": int(np.isfinite(v).sum())}
 
 
 def _finite_mean(values: list[float]) -> float:
@@ -196,22 +177,8 @@ def _separation_warnings(sweep: Sweep, replicate_means: dict) -> list[str]:
                     else f"{outcome} (no visible difference)"
                 )
         if unclear:
-            warnings.append(
-                f"{a} vs {b}: not separated by {len(next(iter(replicate_means.values())))} "
-                f"seeds on {', '.join(unclear)}"
-            )
+            warnings.append(f"{a} vs {b}: not separated by {seeds} seeds on {', '.join(unclear)}")
     return warnings
-
-
-def _fmt(outcome: str, v: float) -> str:
-    if v != v:
-        return "-"
-    unit = OUTCOMES.get(outcome, ("", ""))[1]
-    if unit == "share":
-        return f"{v:.1%}"
-    if unit in ("dollars", "dollars per year"):
-        return f"{v:,.0f}"
-    return f"{v:.3g}"
 
 
 def format_summary(sweep: Sweep, result: dict, failures: list[dict]) -> str:
@@ -227,8 +194,8 @@ def format_summary(sweep: Sweep, result: dict, failures: list[dict]) -> str:
             if r is None:
                 cells.append("-")
             else:
-                low, high = _fmt(outcome, r["ci_low"]), _fmt(outcome, r["ci_high"])
-                cells.append(f"{_fmt(outcome, r['mean'])} [{low}, {high}]")
+                low, high = format_value(outcome, r["ci_low"]), format_value(outcome, r["ci_high"])
+                cells.append(f"{format_value(outcome, r['mean'])} [{low}, {high}]")
         if any(c != "-" for c in cells):
             lines.append(f"{outcome:<24}" + "".join(f"{c:>{width}}" for c in cells))
     if result["effects"]:
