@@ -127,3 +127,105 @@ def compare_chart(summary: list[dict], arms, seeds: list[int], path: Path) -> No
              color="#555555")  # fmt: skip
     fig.savefig(path, dpi=150, metadata={"Software": None})
     plt.close(fig)
+
+
+def calibration_fit_chart(rows: list[dict], path: Path) -> None:
+    """Each target's distance from the published value, in tolerances: start (hollow) and fit (filled)."""
+    labels = [f"{r['target']} [{r['group']}]" for r in rows][::-1]
+    tol = np.array([r["tolerance"] for r in rows])[::-1]
+    pub = np.array([r["published"] for r in rows])[::-1]
+    start = (np.array([r["start"] for r in rows])[::-1] - pub) / tol
+    fit = (np.array([r["simulated"] for r in rows])[::-1] - pub) / tol
+    lo = (np.array([r["ci_low"] for r in rows])[::-1] - pub) / tol
+    hi = (np.array([r["ci_high"] for r in rows])[::-1] - pub) / tol
+    y = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(10, 0.32 * len(rows) + 1.6), layout="constrained")
+    ax.axvspan(-1, 1, color="#009E73", alpha=0.12, label="within tolerance")
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.plot(start, y, "o", mfc="none", color="#999999", label="starting guess")
+    ax.errorbar(
+        fit, y, xerr=[fit - lo, hi - fit], fmt="o", color="#0072B2", capsize=2, label="fitted (95% interval)"
+    )
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("Simulated minus published, in tolerances")
+    inside = int(np.sum(np.abs(fit) <= 1))
+    ax.set_title(f"Calibration: {inside} of {len(rows)} targets within tolerance", loc="left")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.savefig(path, dpi=150, metadata={"Software": None})
+    plt.close(fig)
+
+
+def convergence_chart(history: list[dict], path: Path) -> None:
+    """Objective at each evaluated point, by stage, and the best so far."""
+    q = np.array([h["objective"] for h in history])
+    stage = [h["stage"] for h in history]
+    x = np.arange(1, q.size + 1)
+    fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
+    for name, colour in (("start", "#000000"), ("screen", "#E69F00"), ("local", "#0072B2")):
+        mask = np.array([s == name for s in stage])
+        ax.plot(x[mask], q[mask], "o", markersize=3, color=colour, label=name)
+    ax.plot(x, np.minimum.accumulate(q), color="#D55E00", label="best so far")
+    ax.set_yscale("log")
+    ax.set_xlabel("Evaluation")
+    ax.set_ylabel("Objective (mean squared distance, tolerances)")
+    ax.set_title("Calibration convergence: global screen, then local search", loc="left")
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.savefig(path, dpi=150, metadata={"Software": None})
+    plt.close(fig)
+
+
+def validation_chart(rows: list, path: Path) -> None:
+    """Each program's simulated trial impact (dots, 95% interval) beside the published one (diamond)."""
+    rows = [r for r in rows if "share" not in r.measure]
+    y = np.arange(len(rows))[::-1]
+    fig, ax = plt.subplots(figsize=(9, 1.0 * len(rows) + 1.5), layout="constrained")
+    for yi, r in zip(y, rows, strict=True):
+        ax.errorbar(
+            [r.simulated],
+            [yi],
+            xerr=[[r.simulated - r.ci_low], [r.ci_high - r.simulated]],
+            fmt="o",
+            color="#0072B2",
+            capsize=3,
+            label="model (95% interval over seeds)" if yi == y[0] else None,
+        )
+        if r.published == r.published:
+            ax.errorbar(
+                [r.published],
+                [yi + 0.15],
+                xerr=[[r.tolerance], [r.tolerance]],
+                fmt="D",
+                color="#D55E00",
+                capsize=3,
+                label="published trial (range)",
+            )
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_yticks(y, [f"{r.scenario}\n({r.program})" for r in rows], fontsize=9)
+    ax.set_xlabel("Earnings impact, years 2-3 after random assignment (dollars per year)")
+    ax.set_title("Validation: synthetic trials against published trials (not fitted)", loc="left")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.savefig(path, dpi=150, metadata={"Software": None})
+    plt.close(fig)
+
+
+def tornado_chart(result: dict, path: Path) -> None:
+    """Sensitivity indices per outcome, largest first (Morris mu* or Sobol total index)."""
+    key = "mu_star" if result["method"] == "morris" else "ST"
+    outcomes = list(dict.fromkeys(r["outcome"] for r in result["indices"]))
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(5 * len(outcomes), 4.5), layout="constrained")
+    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
+        rows = sorted((r for r in result["indices"] if r["outcome"] == outcome), key=lambda r: r[key])
+        ax.barh([r["parameter"] for r in rows], [r[key] for r in rows], color="#0072B2")
+        ax.set_title(outcome.replace("_", " "), loc="left", fontsize=11)
+        ax.set_xlabel("Morris mu* (outcome units)" if key == "mu_star" else "Sobol total index")
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(
+        f"Sensitivity of key outcomes to the free parameters ({result['method']}, {result['runs']} runs)",
+        x=0.01,
+        ha="left",
+    )
+    fig.savefig(path, dpi=150, metadata={"Software": None})
+    plt.close(fig)

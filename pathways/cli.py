@@ -5,6 +5,9 @@
     pathways sweep SWEEP.toml [--out DIR] [--jobs N] [--dask ADDRESS|local] [--resume]
                               [--seeds N] [--workers N] [--months N]
     pathways summarize SWEEP_DIR
+    pathways calibrate [--budget N] [--jobs N] [--out DIR] [--scenario-out FILE]
+    pathways validate [--workers N] [--seeds N] [--jobs N] [--out DIR]
+    pathways sensitivity [--method morris|sobol] [--samples N] [--jobs N] [--out DIR]
     pathways bench [--sizes 10000,100000,1000000] [--months N] [--sweep]
 
 User errors (a bad scenario file, a folder that cannot be written) print one
@@ -167,6 +170,82 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from pathways.calibration import fit
+    from pathways.calibration.report import format_report, write_report
+
+    jobs = args.jobs or 1
+    config = fit.load_config()
+    s = config.calibration
+    print(
+        f"Calibrating {len(config.parameters)} parameters on {s.replicates} replicate seeds per point, "
+        f"{s.workers:,} workers, {s.burn_in_months} + {s.months} months, {jobs} process(es)",
+        flush=True,
+    )
+
+    def progress(history: list[dict]) -> None:
+        if sys.stderr.isatty():
+            best = min(h["objective"] for h in history)
+            print(
+                f"\r  {len(history)} points, best objective {best:.3f}", end="", file=sys.stderr, flush=True
+            )
+
+    start = time.perf_counter()
+    result = fit.calibrate(jobs=jobs, budget=args.budget, progress=progress)
+    minutes = (time.perf_counter() - start) / 60
+    out = _writable_dir(Path(args.out) if args.out else Path("out") / "calibration")
+    scenario_out = Path(args.scenario_out) if args.scenario_out else fit.default_scenario_path()
+    note = (
+        f"Budget: {len(result.history)} points x {s.replicates} seeds, seed {s.seed}, "
+        f"{jobs} process(es), {minutes:.1f} minutes."
+    )
+    fit.write_calibrated_scenario(result, scenario_out, note)
+    paths = write_report(result, out)
+    print("\n" + format_report(result))
+    print(f"\nTook {minutes:.1f} minutes. Wrote {scenario_out} and " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from pathways.calibration.validate import format_rows, validate
+    from pathways.experiments.charts import validation_chart
+    from pathways.experiments.run import write_csv
+
+    jobs = args.jobs or 1
+    print(
+        f"Validating: synthetic trials of the library's programs, {args.workers:,} workers, "
+        f"{args.seeds} seeds, {jobs} process(es)",
+        flush=True,
+    )
+    rows = validate(workers=args.workers, seeds=args.seeds, jobs=jobs)
+    out = _writable_dir(Path(args.out) if args.out else Path("out") / "validation")
+    write_csv([dict(vars(r), agrees=r.agrees) for r in rows], out / "validation.csv")
+    validation_chart(rows, out / "validation.png")
+    print(format_rows(rows))
+    print(
+        f"\nNo parameter was fitted to these figures. "
+        f"Wrote {out / 'validation.csv'}, {out / 'validation.png'}"
+    )
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from pathways.calibration.sensitivity import format_indices, sensitivity
+    from pathways.experiments.charts import tornado_chart
+    from pathways.experiments.run import write_csv
+
+    jobs = args.jobs or 1
+    result = sensitivity(
+        method=args.method, samples=args.samples, replicates=args.replicates, workers=args.workers, jobs=jobs
+    )
+    out = _writable_dir(Path(args.out) if args.out else Path("out") / "sensitivity")
+    write_csv(result["indices"], out / "sensitivity.csv")
+    tornado_chart(result, out / "sensitivity.png")
+    print(format_indices(result))
+    print(f"\n{result['runs']} runs. Wrote {out / 'sensitivity.csv'}, {out / 'sensitivity.png'}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from pathways.benchmarks.bench import run_bench
 
@@ -225,6 +304,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summ.add_argument("folder", help="a sweep folder")
     summ.set_defaults(func=cmd_summarize)
+
+    cal = sub.add_parser("calibrate", help="fit free parameters to published figures (simulated moments)")
+    cal.add_argument("--budget", type=int, help="parameter points to evaluate (default: calibration.toml)")
+    cal.add_argument("--jobs", type=int, help="parallel processes (default 1)")
+    cal.add_argument("--out", help="report folder (default: out/calibration)")
+    cal.add_argument("--scenario-out", help="fitted scenario file (default: scenarios/calibrated.toml)")
+    cal.set_defaults(func=cmd_calibrate)
+
+    val = sub.add_parser(
+        "validate", help="synthetic trials of the library's programs against published trials"
+    )
+    val.add_argument("--workers", type=int, default=50_000, help="workers per run (default 50,000)")
+    val.add_argument("--seeds", type=int, default=3, help="seeds per program (default 3)")
+    val.add_argument("--jobs", type=int, help="parallel processes (default 1)")
+    val.add_argument("--out", help="output folder (default: out/validation)")
+    val.set_defaults(func=cmd_validate)
+
+    sens = sub.add_parser("sensitivity", help="global sensitivity of key outcomes to the free parameters")
+    sens.add_argument("--method", choices=["morris", "sobol"], default="morris")
+    sens.add_argument(
+        "--samples", type=int, default=8, help="Morris trajectories or Sobol base samples (default 8)"
+    )
+    sens.add_argument("--replicates", type=int, default=2, help="seeds per sample point (default 2)")
+    sens.add_argument("--workers", type=int, default=10_000)
+    sens.add_argument("--jobs", type=int, help="parallel processes (default 1)")
+    sens.add_argument("--out", help="output folder (default: out/sensitivity)")
+    sens.set_defaults(func=cmd_sensitivity)
 
     bench = sub.add_parser("bench", help="measure speed and memory")
     bench.add_argument("--sizes", default="10000,100000,1000000", help="worker counts, comma-separated")

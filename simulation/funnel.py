@@ -15,6 +15,7 @@ from .workers import State, Workers
 
 PLACEMENT_MONTHS = 4  # 120 days
 RETENTION_MONTHS = 12
+EMPLOYED_CHECK_MONTHS = 9  # "employed within 6-9 months" (Per Scholas reports)
 
 _FIELDS = {
     "worker": np.int64,
@@ -29,6 +30,7 @@ _FIELDS = {
     "placed_month": np.int64,  # -1 until placed
     "start_wage": np.float64,  # dollars per year in the first job after completion
     "retained": np.int8,  # -1 unknown yet, 0 no, 1 yes
+    "employed_9m": np.int8,  # employed 9 months after completing: -1 unknown yet, 0 no, 1 yes
     "arm": np.int8,  # trial arm: -1 none, 0 control, 1 treatment
 }
 
@@ -57,6 +59,7 @@ class Funnel:
             "placed_month": np.full(m, -1),
             "start_wage": np.full(m, np.nan),
             "retained": np.full(m, -1),
+            "employed_9m": np.full(m, -1),
             "arm": np.full(m, arm),
         }
         for k, t in _FIELDS.items():
@@ -86,6 +89,8 @@ class Funnel:
         d["start_wage"][placed] = workers.wage[w[placed]]
         due = (d["placed_month"] >= 0) & (d["retained"] < 0) & (month - d["placed_month"] >= RETENTION_MONTHS)
         d["retained"][due] = employed[due]
+        check = d["completed"] & (d["employed_9m"] < 0) & (month - d["exit_month"] >= EMPLOYED_CHECK_MONTHS)
+        d["employed_9m"][check] = employed[check]
 
     def table(self, program_names: list[str], group_names: list[str]) -> dict[str, list]:
         """Records as columns, with names for program and group."""
@@ -126,6 +131,9 @@ def summarise(
         "debt_at_exit": float(np.mean(d["debt_at_exit"][exited])) if exited.any() else float("nan"),
         "debt_added": float(np.mean(added)) if added.size else float("nan"),
         "placements": float(placed.sum()),
+        "employment_of_graduates": _share(
+            (d["employed_9m"][completed] == 1).sum(), (d["employed_9m"][completed] >= 0).sum()
+        ),
     }
 
 
