@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,12 +172,16 @@ class Evaluator:
         return [table[i * len(seeds) : (i + 1) * len(seeds)] for i in range(len(thetas))]
 
     def objective_of(self, sims: np.ndarray) -> float:
-        z = (np.nanmean(sims, axis=0) - self.values) / self.scale
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a target all-NaN at a point is penalised below
+            z = (np.nanmean(sims, axis=0) - self.values) / self.scale
         z2 = np.where(np.isfinite(z), z**2, NAN_PENALTY)
         return float(np.mean(z2))
 
     def set_scale(self, sims_at_start: np.ndarray) -> None:
-        var = np.nanvar(sims_at_start, axis=0, ddof=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            var = np.nanvar(sims_at_start, axis=0, ddof=1)
         var = np.where(np.isfinite(var), var, 0.0)
         self.scale = np.sqrt(self.tolerance**2 + var / len(self.seeds))
 

@@ -12,7 +12,12 @@ _STATE_CODES = {"unemployed": State.UNEMPLOYED, "employed": State.EMPLOYED, "out
 
 
 def eligible(
-    rule: Eligibility, workers: Workers, idx: np.ndarray, group_names: list[str], sector_names: list[str]
+    rule: Eligibility,
+    workers: Workers,
+    idx: np.ndarray,
+    group_names: list[str],
+    sector_names: list[str],
+    credential_names: list[str] | None = None,
 ) -> np.ndarray:
     """Bool (len(idx),): which workers ``idx`` meet every condition of ``rule``.
 
@@ -36,4 +41,7 @@ def eligible(
         ok &= ~employed | np.isin(workers.occupation[idx] // N_RUNGS, codes)
     if rule.max_rung < N_RUNGS - 1:
         ok &= ~employed | (workers.occupation[idx] % N_RUNGS <= rule.max_rung)
+    if rule.credentials:
+        need = np.uint16(sum(1 << credential_names.index(c) for c in rule.credentials))
+        ok &= (workers.credentials[idx] & need) == need
     return ok

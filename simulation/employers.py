@@ -35,7 +35,8 @@ class EmployerTable:
     degree_required: np.ndarray  # bool (E, 3)
     experience_required: np.ndarray  # int64 (E, 3), months in the sector
     credential_required: np.ndarray  # uint16 (E, 3), bit mask (0: none)
-    months_open: np.ndarray  # int64 (E, 3), consecutive months the rung has had unfilled openings
+    months_open: np.ndarray  # int64 (E, 3), consecutive months the rung's hiring left openings unfilled
+    unfilled: np.ndarray  # int64 (E, 3), openings last month's hiring did not fill
 
     def waived(self, waive_after: int) -> np.ndarray:
         """Bool (E, 3): degree and experience screens set aside after a long vacancy.
@@ -104,6 +105,7 @@ def build_employer_table(
         experience_required=np.where(rng.random(shape) < p_exp, months, 0).astype(np.int64),
         credential_required=np.where(rng.random(shape) < p_cred, bits, 0).astype(np.uint16),
         months_open=np.zeros(shape, np.int64),
+        unfilled=np.zeros(shape, np.int64),
     )
 
 
@@ -119,8 +121,8 @@ def update_openings(
     Demand follows an AR(1) in logs, ``d <- persistence * d + shock``; jobs
     wanted on each rung are the base jobs times the sector's growth scale
     times ``exp(d)``; openings are the gap between wanted and filled jobs.
-    ``months_open`` counts how long a rung has had openings that the last
-    round of hiring did not fill.
+    ``months_open`` counts the consecutive months in which a rung's hiring
+    left openings unfilled (``unfilled``, set after each month's matching).
 
     sector_scale: (n_sectors,) employment relative to the start, by sector.
     shock: (E,) this month's demand shocks for all employers (log units).
@@ -129,9 +131,8 @@ def update_openings(
     t.demand[rows] = persistence * t.demand[rows] + shock[rows]
     scale = sector_scale[t.sector[rows]] * np.exp(t.demand[rows])
     wanted = np.rint(t.base_jobs[rows] * scale[:, None]).astype(np.int64)
-    still_open = t.openings[rows] > 0
     openings = np.maximum(wanted - t.headcount[rows], 0)
-    t.months_open[rows] = np.where(still_open & (openings > 0), t.months_open[rows] + 1, 0)
+    t.months_open[rows] = np.where((t.unfilled[rows] > 0) & (openings > 0), t.months_open[rows] + 1, 0)
     t.target[rows] = wanted
     t.openings[rows] = openings
 

@@ -57,7 +57,8 @@ def enrolment_value(
     """
     borrowed = np.maximum(price - savings, 0.0)
     gain = success * (target_wage - reference_wage) * annuity(horizon_years, discount_per_year)
-    isa = isa_share * np.maximum(target_wage - isa_floor, 0.0) * isa_months / 12.0
+    # An ISA takes a share of all pay once pay is above the floor (as finances.py collects it).
+    isa = isa_share * np.where(np.asarray(target_wage) > isa_floor, target_wage, 0.0) * isa_months / 12.0
     if isa_cap > 0:
         isa = np.minimum(isa, isa_cap)
     months = duration_months

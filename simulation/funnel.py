@@ -83,7 +83,8 @@ class Funnel:
         w = d["worker"]
         present = d["person"] == workers.person[w]
         employed = present & (workers.state[w] == State.EMPLOYED) & (workers.program[w] < 0)
-        waiting = d["completed"] & (d["placed_month"] < 0) & (month - d["exit_month"] <= PLACEMENT_MONTHS)
+        # Four monthly rounds of hiring from the month of completion: about 120 days.
+        waiting = d["completed"] & (d["placed_month"] < 0) & (month - d["exit_month"] < PLACEMENT_MONTHS)
         placed = waiting & employed
         d["placed_month"][placed] = month
         d["start_wage"][placed] = workers.wage[w[placed]]

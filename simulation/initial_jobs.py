@@ -2,7 +2,7 @@
 
 A simple, group-blind start: each worker in the labour force lines up for
 the sector it is most drawn to; within a sector the most experienced and
-skilled take the senior jobs, then mid, then entry; employers are random.
+educated take the senior jobs, then mid, then entry; employers are random.
 Workers left over start unemployed, jobs left over start open. Incumbents
 hold the credentials that their rung and the rungs below it ask for. No screen,
 referral or bias acts here: those act from the first month of the burn-in,

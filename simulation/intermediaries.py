@@ -19,7 +19,6 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .eligibility import eligible
 from .employers import N_RUNGS
 from .randomness import worker_uniform
 from .scenario import Intermediary
@@ -49,7 +48,7 @@ class Navigator(mesa.Agent):
         pool = np.flatnonzero(
             (w.state == State.UNEMPLOYED) & (w.navigator == NO_ONE) & (w.months_unemployed >= 1)
         )
-        pool = pool[eligible(self.spec.eligibility, w, pool, m.group_names, m.sector_names)]
+        pool = pool[m.eligible(self.spec.eligibility, pool)]
         if pool.size == 0:
             return
         # Longest spells first; the per-worker draw breaks ties reproducibly.

@@ -5,10 +5,10 @@ Employers, trainers and intermediaries are Mesa agents with their own
 rule is one vectorised pass in the module named for it. This class only
 orchestrates, in the order of the design:
 
+0. policies that start this month       (policies.py)
 1. ageing, retirement and entry          (demography.py)
 2. separations and labour-force exits    (separations.py)
 3. employers update demand and openings  (employers.py, agents)
-0. policies that start this month       (policies.py)
 4. trainers run their programs           (programs.py, agents)
 5. enrolment decisions and admissions    (enrolment.py, programs.py)
 6. navigators and placement teams        (intermediaries.py, agents)
@@ -190,6 +190,12 @@ class LabourMarket(mesa.Model):
         size = t.base_jobs[in_sector].sum(axis=1)
         return np.sort(in_sector[np.argsort(-size, kind="stable")[:k]])
 
+    def eligible(self, rule, idx: np.ndarray) -> np.ndarray:
+        """Bool (len(idx),): which workers ``idx`` meet an eligibility block (see eligibility.py)."""
+        return eligible(
+            rule, self.workers, idx, self.group_names, self.sector_names, self.scenario.credentials
+        )
+
     @property
     def partner_mask(self) -> np.ndarray:
         """Bool (E,): employers partnering with any program."""
@@ -209,6 +215,9 @@ class LabourMarket(mesa.Model):
 
     def step(self) -> None:
         self._draws.clear()
+        if self.month == 0:
+            # Spending is reported over the recorded months only.
+            self.ledger = Ledger()
         if self.month >= 0:
             self.policy.start(self)
         self._demography()
@@ -312,9 +321,7 @@ class LabourMarket(mesa.Model):
                 & (drawn_to == program.sector).any(axis=1)
                 & ((w.credentials[looking] & np.uint16(program.credential_bit)) == 0)
             ]
-            candidates = candidates[
-                eligible(program.spec.eligibility, w, candidates, self.group_names, self.sector_names)
-            ]
+            candidates = candidates[self.eligible(program.spec.eligibility, candidates)]
             if self.trial is not None and self.trial.program == program.index:
                 candidates = candidates[~self.trial.embargoed(w, candidates, self.month)]
             applicants, price = self._applicants(program, candidates)
@@ -472,6 +479,8 @@ class LabourMarket(mesa.Model):
         self.policy.book_incentives(self, int((bonus[app] > 0).sum()))
         self.hires_this_month = channel
         self.hired_postings = chosen
+        hires = np.bincount(chosen, minlength=capacity.size).reshape(t.openings.shape)
+        t.unfilled[:] = np.maximum(t.openings - hires, 0)
 
     def _pay_and_skills(self) -> None:
         sk = self.scenario.skills

@@ -11,7 +11,7 @@ tuition_free           enrolment and admission: eligible trainees pay no price a
                        owe no ISA; the payer covers it (programs.py, model)
 hire_on_day_one        listed programs run as apprenticeships from the start month
 wage_standards         hiring: hand-off hires (or all hires by partner employers)
-                       are paid at least the floor (model._hire)
+                       are paid at least the floor (model._screen_and_score)
 network_access         at start: eligible workers gain ties to people working in
                        the named sectors at the named rung or above
 skills_based_hiring    at start: adopting employers drop degree (and optionally
@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .eligibility import eligible
 from .employers import N_RUNGS
 from .intermediaries import Navigator
 from .scenario import Intermediary, Policies
@@ -85,9 +84,7 @@ class PolicyState:
 
     def _start_network_access(self, model: LabourMarket, p) -> None:
         w = model.workers
-        who = np.flatnonzero(
-            eligible(p.eligibility, w, np.arange(w.n), model.group_names, model.sector_names)
-        )
+        who = np.flatnonzero(model.eligible(p.eligibility, np.arange(w.n)))
         sectors = [model.sector_names.index(s) for s in p.sectors]
         pool = np.flatnonzero(
             (w.state == State.EMPLOYED)
@@ -121,7 +118,7 @@ class PolicyState:
         p = self.active("tuition_free", model.month)
         if p is None or (p.programs and program.key not in p.programs):
             return np.zeros(idx.size, dtype=bool)
-        return eligible(p.eligibility, model.workers, idx, model.group_names, model.sector_names)
+        return model.eligible(p.eligibility, idx)
 
     def tuition_payer(self) -> str:
         p = self.policies.tuition_free
@@ -132,7 +129,7 @@ class PolicyState:
         p = self.active("benefits_bridge", model.month)
         if p is None or (p.programs and program.key not in p.programs):
             return np.zeros(idx.size)
-        ok = eligible(p.eligibility, model.workers, idx, model.group_names, model.sector_names)
+        ok = model.eligible(p.eligibility, idx)
         return np.where(ok, p.monthly_stipend, 0.0)
 
     def wage_floor(self, model: LabourMarket, employer: np.ndarray, rung: np.ndarray, channel: np.ndarray):
@@ -157,7 +154,7 @@ class PolicyState:
         p = self.active("employer_incentive", model.month)
         if p is None:
             return np.zeros(searcher.size)
-        ok = eligible(p.eligibility, model.workers, searcher, model.group_names, model.sector_names)
+        ok = model.eligible(p.eligibility, searcher)
         if p.sectors:
             ok &= np.isin(sector, [model.sector_names.index(s) for s in p.sectors])
         return np.where(ok, p.score_bonus, 0.0)

@@ -239,7 +239,10 @@ FINANCING = ("tuition", "isa", "tuition_free", "apprenticeship", "labor_manageme
 
 
 class Eligibility(_Block):
-    """Who a program or policy is for. Every condition must hold; empty means no condition."""
+    """Who a program or policy is for. Every condition must hold; empty means no condition.
+
+    (Programs look only at the unemployed and the employed: "out" admits no one to a program.)
+    """
 
     groups: list[str] = Field(default_factory=list, description="Group keys; empty: all groups.")
     states: list[Literal["unemployed", "employed", "out"]] = Field(
@@ -253,6 +256,7 @@ class Eligibility(_Block):
         default_factory=list, description="Employed only in these sectors; empty: any."
     )
     max_rung: int = Field(2, ge=0, le=2, description="Employed only up to this rung (0 entry).")
+    credentials: list[str] = Field(default_factory=list, description="Credentials one must already hold.")
 
 
 class Program(_Block):
@@ -361,10 +365,15 @@ class Intermediary(_Block):
 
 class _Policy(_Block):
     start_month: int = Field(0, ge=0, description="First recorded month the policy is in force.")
+
+
+class _TargetedPolicy(_Policy):
+    """A policy for some workers only (the others are untouched)."""
+
     eligibility: Eligibility = Eligibility()
 
 
-class TuitionFreePolicy(_Policy):
+class TuitionFreePolicy(_TargetedPolicy):
     """Eligible trainees pay nothing for the listed programs; the payer covers the price."""
 
     programs: list[str] = Field(default_factory=list, description="Program keys; empty: every program.")
@@ -388,7 +397,7 @@ class WageStandardsPolicy(_Policy):
     scope: Literal["handoffs", "partners"] = "handoffs"
 
 
-class NetworkAccessPolicy(_Policy):
+class NetworkAccessPolicy(_TargetedPolicy):
     """Eligible workers gain ties to people working in the named sectors (mentoring networks)."""
 
     ties_added: int = Field(gt=0)
@@ -403,7 +412,7 @@ class SkillsBasedHiringPolicy(_Policy):
     drop_experience_screens: bool = False
 
 
-class CareerNavigationPolicy(_Policy):
+class CareerNavigationPolicy(_TargetedPolicy):
     """A publicly funded navigator team for eligible job seekers."""
 
     caseload_per_10k_workers: float = Field(gt=0)
@@ -413,7 +422,7 @@ class CareerNavigationPolicy(_Policy):
     cost_per_client: float = Field(0.0, ge=0)
 
 
-class BenefitsBridgePolicy(_Policy):
+class BenefitsBridgePolicy(_TargetedPolicy):
     """A monthly stipend for eligible trainees while they train (income support)."""
 
     monthly_stipend: float = Field(gt=0, description="Dollars per month in training.")
@@ -427,7 +436,7 @@ class BiasReductionPolicy(_Policy):
     employer_share: float = Field(1.0, ge=0, le=1)
 
 
-class EmployerIncentivePolicy(_Policy):
+class EmployerIncentivePolicy(_TargetedPolicy):
     """A subsidy per hire of an eligible worker; employers act on it as a score bonus."""
 
     score_bonus: float = Field(gt=0, description="Score units added to eligible applicants.")
@@ -519,17 +528,18 @@ class Scenario(_Block):
                     raise ValueError(f"{where}.sector '{prog.sector}' is not a sector")
                 if prog.credential and prog.credential not in creds:
                     raise ValueError(f"{where}.credential '{prog.credential}' is not in credentials")
-                _check_eligibility(prog.eligibility, groups, sectors, f"{where}.eligibility")
+                _check_eligibility(prog.eligibility, groups, sectors, f"{where}.eligibility", creds)
         programs = set(seen)
         for k, inter in self.intermediaries.items():
             _known_list(inter.programs, programs, f"intermediaries.{k}.programs")
-            _check_eligibility(inter.eligibility, groups, sectors, f"intermediaries.{k}.eligibility")
+            _check_eligibility(inter.eligibility, groups, sectors, f"intermediaries.{k}.eligibility", creds)
         for name in Policies.model_fields:
             policy = getattr(self.policies, name)
             if policy is None:
                 continue
             where = f"policies.{name}"
-            _check_eligibility(policy.eligibility, groups, sectors, f"{where}.eligibility")
+            if hasattr(policy, "eligibility"):
+                _check_eligibility(policy.eligibility, groups, sectors, f"{where}.eligibility", creds)
             if hasattr(policy, "programs"):
                 _known_list(policy.programs, programs, f"{where}.programs")
             if hasattr(policy, "sectors"):
@@ -543,9 +553,12 @@ class Scenario(_Block):
         return self
 
 
-def _check_eligibility(e: Eligibility, groups: set[str], sectors: set[str], where: str) -> None:
+def _check_eligibility(
+    e: Eligibility, groups: set[str], sectors: set[str], where: str, creds: set[str]
+) -> None:
     _known_list(e.groups, groups, f"{where}.groups")
     _known_list(e.sectors, sectors, f"{where}.sectors")
+    _known_list(e.credentials, creds, f"{where}.credentials")
 
 
 def _known_list(values: list[str], expected: set[str], where: str) -> None:

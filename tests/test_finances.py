@@ -50,3 +50,32 @@ def test_no_isa_payment_below_the_floor_or_while_training():
     w = workers()
     w.program[4] = 0
     assert month_of_money(w, np.zeros(5), **SETTINGS)[4] == 0 and w.isa_left[4] == 2
+
+
+def test_expected_isa_cost_matches_what_is_collected():
+    """The enrolment decision expects the same ISA payments the money rule collects."""
+    from pathways.simulation.enrolment import enrolment_value
+
+    share, floor, months, cap = 0.15, 40_000.0, 36, 1e9
+    for wage in (35_000.0, 53_000.0):
+        base = dict(target_wage=wage, duration_months=4, training_income=0.0, success=1.0, horizon_years=5,
+                    discount_per_year=0.0, debt_aversion=0.0)  # fmt: skip
+        with_isa, _ = enrolment_value(
+            np.array([0.0]),
+            np.array([0.0]),
+            np.array([0.0]),
+            np.array([False]),
+            isa_share=share,
+            isa_floor=floor,
+            isa_months=months,
+            isa_cap=cap,
+            **base,
+        )
+        without, _ = enrolment_value(
+            np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([False]), **base
+        )
+        w = Workers.empty(1, 2, 2)
+        w.state[0], w.wage[0] = State.EMPLOYED, wage
+        w.isa_share[0], w.isa_floor[0], w.isa_left[0], w.isa_cap_left[0] = share, floor, months, cap
+        collected = sum(month_of_money(w, np.zeros(1), **SETTINGS)[0] for _ in range(months + 3))
+        assert without[0] - with_isa[0] == pytest.approx(collected, rel=1e-4)

@@ -573,9 +573,9 @@ def test_employer_incentive_gets_eligible_applicants_hired_more():
             "policies.employer_incentive.sectors",
         ),
         (
-            "bias_reduction",
-            {"reduction": 0.5, "eligibility": {"groups": ["no_such_group"]}},
-            "policies.bias_reduction.eligibility.groups",
+            "employer_incentive",
+            {"score_bonus": 0.5, "subsidy_per_hire": 1.0, "eligibility": {"groups": ["no_such_group"]}},
+            "policies.employer_incentive.eligibility.groups",
         ),
         (
             "career_navigation",
@@ -589,6 +589,16 @@ def test_policy_naming_an_unknown_key_is_an_error_naming_it(name, block, key):
         small(policies={name: block})
     message = str(exc.value)
     assert key in message and "no_such_" in message
+
+
+@pytest.mark.parametrize(
+    "name", ["hire_on_day_one", "wage_standards", "skills_based_hiring", "bias_reduction"]
+)
+def test_employer_side_policies_take_no_worker_eligibility(name):
+    """These act on employers or programs as a whole; a worker eligibility block would be silently
+    ignored, so it is an unknown key instead."""
+    with pytest.raises(ScenarioError, match=rf"policies\.{name}\.eligibility: unknown key"):
+        small(policies={name: {"eligibility": {"groups": ["black_men"]}}})
 
 
 def test_policy_starting_after_the_last_month_is_an_error():

@@ -1,0 +1,107 @@
+"""Calibration: targets data, model moments, reproducible fits, nothing fitted on held-out figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, library
+from pathways.calibration import fit
+from pathways.calibration.moments import moment, moments
+from pathways.calibration.targets import load_targets
+from pathways.simulation import LabourMarket, State
+from pathways.simulation.employers import N_RUNGS
+
+
+def test_targets_have_sources_and_a_use():
+    targets = load_targets()
+    assert {t.use for t in targets} == {"calibrate", "validate"}
+    assert all(t.citation and t.definition and t.tolerance > 0 for t in targets)
+    keys = [t.key for t in targets]
+    assert len(keys) == len(set(keys))
+    validate = {t.id for t in load_targets(use="validate")}
+    assert "per_scholas_rct_earnings_gain" in validate
+
+
+def test_calibration_never_reads_validation_targets(monkeypatch):
+    """The fit sees only `calibrate` rows: held-out trial results cannot leak into it."""
+    seen = []
+    original = fit.load_targets
+
+    def spy(*args, use=None, **kw):
+        seen.append(use)
+        return original(*args, use=use, **kw)
+
+    monkeypatch.setattr(fit, "load_targets", spy)
+    monkeypatch.setattr(
+        fit.Evaluator,
+        "simulate",
+        lambda self, thetas, seeds: [
+            np.tile([t.value for t in self.targets], (len(seeds), 1)) for _ in thetas
+        ],
+    )
+    result = fit.calibrate(budget=4)
+    assert seen == ["calibrate"]
+    assert all(r["target"] not in {t.id for t in load_targets(use="validate")} for r in result.fit_rows)
+
+
+def test_moments_match_direct_computation():
+    model = LabourMarket(library("sectoral_tuition_free", workers=4000, months=18))
+    model.run()
+    targets = {t.key: t for t in load_targets(use="calibrate")}
+    m = moments(model, list(targets.values()), "sectoral_it")
+    assert set(m) == set(targets)
+    w = model.workers
+    senior_it = (w.state == State.EMPLOYED) & (w.occupation == 0 * N_RUNGS + 2)
+    men = np.array([model.scenario.groups[g].gender == "men" for g in model.group_names])
+    assert m["occ_software_developers_share_men[all]"] == pytest.approx(men[w.group[senior_it]].mean())
+    cols = model.metrics.columns()
+    last = [
+        v
+        for mo, g, v in zip(cols["month"], cols["group"], cols["unemployment_rate"], strict=True)
+        if g == "black_men" and mo >= 6
+    ]
+    assert m["unemp_rate[black_men]"] == pytest.approx(np.mean(last))
+    for key in ("per_scholas_graduation_rate[all]", "per_scholas_placement_120_days[all]"):
+        assert 0 <= m[key] <= 1
+    with pytest.raises(ValueError, match="unknown statistic"):
+        moment(
+            model, targets["flow_UE[all]"].__class__(**{**vars(targets["flow_UE[all]"]), "statistic": "x"})
+        )
+
+
+def test_a_small_fit_is_reproducible_and_improves(tmp_path):
+    config = (ROOT / "calibration" / "calibration.toml").read_text()
+    config = config.replace('scenario = "../scenarios/', f'scenario = "{ROOT}/scenarios/')
+    for key, value in (
+        ("workers", 1500),
+        ("months", 18),
+        ("burn_in_months", 24),
+        ("replicates", 2),
+        ("final_replicates", 2),
+        ("screening_points", 4),
+        ("local_evaluations", 3),
+    ):
+        config = "\n".join(
+            f"{key} = {value}" if line.split("=")[0].strip() == key else line for line in config.splitlines()
+        )
+    path = tmp_path / "calibration.toml"
+    path.write_text(config)
+    a = fit.calibrate(path, jobs=1)
+    b = fit.calibrate(path, jobs=2)
+    np.testing.assert_array_equal(a.best, b.best)
+    assert a.best_objective == b.best_objective
+    assert min(h["objective"] for h in a.history) <= a.history[0]["objective"]
+    lo = np.array([p.bounds[0] for p in a.config.parameters])
+    hi = np.array([p.bounds[1] for p in a.config.parameters])
+    assert ((a.best >= lo) & (a.best <= hi)).all()
+    # The fitted values are written as a scenario over the baseline that loads and validates.
+    out = tmp_path / "calibrated.toml"
+    fit.write_calibrated_scenario(a, out, "test")
+    from pathways.simulation import load_scenario
+
+    sc = load_scenario(out)
+    assert sc.economy.jobs_per_worker == pytest.approx(a.best[0])
+    assert sc.hiring.race_penalty["black"] == pytest.approx(
+        a.best[[p.name for p in a.config.parameters].index("bias_black")]
+    )
