@@ -13,7 +13,7 @@ same replicate seeds (common random numbers), so Q changes smoothly with
 theta and a comparison of two points is not a comparison of two draws.
 
 Search: a scrambled Sobol screen of the box of bounds (global), then
-Nelder-Mead from the best screened point (local), both in the unit cube.
+Nelder-Mead from the best few screened points (local), both in the unit cube.
 Everything is seeded, so the same budget and seed give the same fit.
 """
 
@@ -56,7 +56,8 @@ class Settings(_Block):
     final_replicates: int = Field(ge=2)
     seed: int = Field(ge=0)
     screening_points: int = Field(gt=0)
-    local_evaluations: int = Field(ge=0)
+    local_starts: int = Field(1, ge=1, description="Local searches, from the best distinct screened points.")
+    local_evaluations: int = Field(ge=0, description="Nelder-Mead evaluations in all, shared by the starts.")
 
 
 class FreeParameter(_Block):
@@ -269,10 +270,16 @@ def calibrate(
         screen_q = ev.evaluate(list(sobol), "screen")
         if progress:
             progress(ev.history)
-        candidates = [(q0, u0), *zip(screen_q, sobol, strict=True)]
-        best_q, best_u = min(candidates, key=lambda c: c[0])
+        candidates = sorted(
+            [(q0, 0, u0), *((q, i + 1, u) for i, (q, u) in enumerate(zip(screen_q, sobol, strict=True)))],
+            key=lambda c: (c[0], c[1]),
+        )
+        best_q, _, best_u = candidates[0]
 
-        if local > 0:
+        # Nelder-Mead from the best few screened points (several starts guard against a poor local basin).
+        starts = [c[2] for c in candidates[: s.local_starts]] if local > 0 else []
+        for k, u_start in enumerate(starts):
+            share = local // len(starts) + (1 if k < local % len(starts) else 0)
 
             def f(u: np.ndarray) -> float:
                 q = ev.evaluate([u], "local")[0]
@@ -282,10 +289,10 @@ def calibrate(
 
             res = optimize.minimize(
                 f,
-                best_u,
+                u_start,
                 method="Nelder-Mead",
                 bounds=[(0.0, 1.0)] * len(u0),
-                options={"maxfev": local, "xatol": 1e-3, "fatol": 1e-4, "initial_simplex": _simplex(best_u)},
+                options={"maxfev": share, "xatol": 1e-3, "fatol": 1e-4, "initial_simplex": _simplex(u_start)},
             )
             if res.fun < best_q:
                 best_q, best_u = float(res.fun), np.clip(res.x, 0, 1)
