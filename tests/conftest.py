@@ -23,6 +23,13 @@ def small(workers: int = 3000, months: int = 24, burn_in: int = 24, seed: int = 
     return load_scenario(BASELINE, overrides)
 
 
+def calibrated(workers: int = 3000, months: int = 24, burn_in: int = 24, seed: int = 1, **blocks):
+    """The calibrated market (the library's reference arm) at test size."""
+    overrides = {"run": {"workers": workers, "months": months, "burn_in_months": burn_in, "seed": seed}}
+    overrides.update(blocks)
+    return load_scenario(ROOT / "scenarios" / "calibrated.toml", overrides)
+
+
 @pytest.fixture
 def baseline_path() -> Path:
     return BASELINE

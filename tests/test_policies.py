@@ -103,9 +103,11 @@ def test_tuition_free_covers_isa_graduates_who_then_owe_nothing():
     assert black.sum() > 0 and (~black).sum() > 0
     assert (w.isa_share[grads[black]] == 0).all() and (w.isa_left[grads[black]] == 0).all()
     assert (w.isa_left[grads[~black]] > 0).any()
-    # The policy's payer books the value of each waived ISA (its cap) when a covered trainee completes.
+    # The policy's payer books the value of each waived ISA (its cap) when a covered trainee enrols
+    # (the terms are agreed at enrolment; the ledger covers recorded months).
     d = model.funnel.data
-    covered = (d["program"] == program_run(model, "it_bootcamp").index) & d["completed"]
+    covered = (d["program"] == program_run(model, "it_bootcamp").index)
+    covered &= (d["enrolled_month"] >= model.scenario.run.burn_in_months) & (d["arm"] != 0)
     covered &= np.isin(d["group"], group_codes(model, BLACK))
     assert booked(model, "public", "isa_waiver", "it_bootcamp") == pytest.approx(spec.isa_cap * covered.sum())
 
@@ -414,7 +416,8 @@ def test_career_navigation_adds_a_public_navigator_for_eligible_job_seekers():
 def test_benefits_bridge_pays_a_stipend_to_trainees_from_the_start_month():
     policy = {"monthly_stipend": 1000.0, "programs": ["it_bootcamp"], "start_month": START}
     off, on = pair(
-        library("tuition_bootcamp"), library("tuition_bootcamp", policies={"benefits_bridge": policy})
+        library("tuition_bootcamp", workers=12000),
+        library("tuition_bootcamp", workers=12000, policies={"benefits_bridge": policy}),
     )
     assert booked(on, "public", "training_stipends") == 0
     program = program_run(on, "it_bootcamp")
