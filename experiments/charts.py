@@ -205,7 +205,7 @@ def validation_chart(rows: list, path: Path) -> None:
     ax.set_yticks(y, [f"{r.scenario}\n({r.program})" for r in rows], fontsize=9)
     ax.set_xlabel("Earnings impact, years 2-3 after random assignment (dollars per year)")
     ax.set_title("Validation: synthetic trials against published trials (not fitted)", loc="left")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.legend(frameon=False, fontsize=9, loc="outside lower center", ncols=2)
     ax.spines[["top", "right"]].set_visible(False)
     fig.savefig(path, dpi=150, metadata={"Software": None})
     plt.close(fig)

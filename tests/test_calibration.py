@@ -105,3 +105,26 @@ def test_a_small_fit_is_reproducible_and_improves(tmp_path):
     assert sc.hiring.race_penalty["black"] == pytest.approx(
         a.best[[p.name for p in a.config.parameters].index("bias_black")]
     )
+
+
+def test_validate_compares_synthetic_trials_with_the_published_one():
+    from pathways.calibration.validate import format_rows, validate
+
+    rows = validate(workers=2000, seeds=2, jobs=1)
+    scenarios = {r.scenario for r in rows}
+    assert scenarios == {"sectoral_tuition_free", "tuition_bootcamp", "isa_bootcamp", "apprenticeship"}
+    published = [r for r in rows if r.published == r.published]
+    # Only the sectoral program has a published trial (Per Scholas); the others are shown without one.
+    assert {r.scenario for r in published} == {"sectoral_tuition_free"}
+    assert all(r.seeds == 2 for r in rows)
+    assert "sectoral_tuition_free" in format_rows(rows)
+
+
+def test_sensitivity_gives_an_index_per_parameter_and_outcome():
+    from pathways.calibration.sensitivity import OUTCOMES, sensitivity
+
+    result = sensitivity(samples=2, replicates=1, workers=1500, jobs=2)
+    n_params = len(fit.load_config().parameters)
+    assert result["runs"] == 2 * (n_params + 1)
+    assert len(result["indices"]) == n_params * len(OUTCOMES)
+    assert all(r["mu_star"] >= 0 for r in result["indices"])

@@ -106,7 +106,7 @@ def test_tuition_free_covers_isa_graduates_who_then_owe_nothing():
     # The policy's payer books the value of each waived ISA (its cap) when a covered trainee enrols
     # (the terms are agreed at enrolment; the ledger covers recorded months).
     d = model.funnel.data
-    covered = (d["program"] == program_run(model, "it_bootcamp").index)
+    covered = d["program"] == program_run(model, "it_bootcamp").index
     covered &= (d["enrolled_month"] >= model.scenario.run.burn_in_months) & (d["arm"] != 0)
     covered &= np.isin(d["group"], group_codes(model, BLACK))
     assert booked(model, "public", "isa_waiver", "it_bootcamp") == pytest.approx(spec.isa_cap * covered.sum())
