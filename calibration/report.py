@@ -6,8 +6,8 @@
                     within tolerance.
 ``parameters.csv``  each free parameter: key, bounds, starting guess, fitted value, why it is free.
 ``convergence.csv`` the objective at every evaluated point, in order.
-``fit.png``         published vs simulated, each target scaled by its tolerance.
-``convergence.png`` the objective by evaluation, and the best so far.
+``fit.*``           published vs simulated, each target scaled by its tolerance (PNG, SVG, PDF, CSV).
+``convergence.*``   the objective by evaluation, and the best so far.
 ``fit.json``        start and fitted values and objectives.
 """
 
@@ -20,7 +20,10 @@ from .fit import FitResult, result_json
 
 
 def write_report(result: FitResult, out: Path) -> list[Path]:
-    from ..experiments.charts import calibration_fit_chart, convergence_chart
+    import pathways
+
+    from ..experiments import charts
+    from ..experiments.style import Provenance
 
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "fit.csv", out / "parameters.csv", out / "convergence.csv", out / "fit.json"]
@@ -28,9 +31,16 @@ def write_report(result: FitResult, out: Path) -> list[Path]:
     write_csv(parameter_rows(result), paths[1])
     write_csv(result.history, paths[2])
     atomic_write_bytes(paths[3], (result_json(result) + "\n").encode())
-    calibration_fit_chart(result.fit_rows, out / "fit.png")
-    convergence_chart(result.history, out / "convergence.png")
-    return [*paths, out / "fit.png", out / "convergence.png"]
+    s = result.config.calibration
+    provenance = Provenance(
+        (Path(s.scenario).name, "calibration/targets.csv"),
+        f"{s.replicates} per point, from {s.seed}",
+        pathways.__version__,
+        f"{s.workers:,} workers",
+    )
+    fit_paths = charts.calibration_fit(result.fit_rows, provenance).save(out / "fit")
+    conv_paths = charts.convergence(result.history, provenance).save(out / "convergence")
+    return [*paths, *fit_paths, *conv_paths]
 
 
 def parameter_rows(result: FitResult) -> list[dict]:

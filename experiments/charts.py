@@ -1,135 +1,435 @@
-"""Charts of a single run."""
+"""The chart catalogue: one message per chart, each a function over results tables.
+
+Every function returns a :class:`Chart` (figure, title, the data shown,
+provenance); ``chart.save(stem)`` writes PNG, SVG, PDF and CSV in the house
+style (:mod:`.style`). Titles state the finding in words, computed from the
+numbers shown; the source line names scenario files, seeds and version.
+
+=========================  ==========================================================
+chart                      made from
+=========================  ==========================================================
+main_series                one run's monthly metrics (``pathways run``)
+comparison_by_group        a comparison summary: one outcome, dots with 95% intervals
+gaps_over_time             a comparison summary: a group's pay ratio by year, bands
+program_funnel             a comparison summary: of 100 enrolees, completed/placed/kept
+mobility_heatmap           a comparison summary: five-year quintile transitions
+cost_equity_frontier       a sweep's per-point summary: cost against equity gain
+sensitivity_tornado        ``pathways sensitivity`` indices
+calibration_fit            ``pathways calibrate`` fit rows
+convergence                ``pathways calibrate`` history
+validation                 ``pathways validate`` rows
+=========================  ==========================================================
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pyarrow as pa
 
-from ..simulation import Scenario
+from . import style
+from .style import Provenance, chart_style, finish, group_style, scenario_colour
 
-# Okabe-Ito palette (colour-blind safe); one fixed colour per group.
-OKABE_ITO = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
-PANELS = (
-    ("unemployment_rate", "Unemployment rate", "{:.0%}"),
-    ("pay_ratio", "Median pay relative to {ref}", "{:.2f}"),
-    ("good_job_share", "Share of workers in good jobs", "{:.0%}"),
-    ("training_share", "Share of people in training", "{:.1%}"),
+plt = style.plt
+
+
+@dataclass
+class Chart:
+    fig: object
+    title: str
+    rows: list[dict]
+    provenance: Provenance
+
+    def save(self, stem: Path) -> list[Path]:
+        return style.save(self.fig, Path(stem), self.rows, self.provenance, self.title)
+
+
+def nice(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _pct(v: float) -> str:
+    return f"{v:.0%}"
+
+
+def _formatter(fmt: str):
+    return matplotlib.ticker.FuncFormatter(lambda v, _p: fmt.format(v))
+
+
+# --------------------------------------------------------------------------- one run
+
+
+RUN_PANELS = (
+    ("unemployment_rate", "Unemployment rate (%)", "{:.0%}"),
+    ("pay_ratio", "Median pay / white men's", "{:.2f}"),
+    ("good_job_share", "Workers in good jobs (%)", "{:.0%}"),
+    ("training_share", "People in training (%)", "{:.1%}"),
 )
 
 
-def main_series_chart(table: pa.Table, scenario: Scenario, seed: int, path: Path) -> None:
-    """Four panels of monthly series by group; men solid, women dashed."""
+def main_series(table: pa.Table, scenario, provenance: Provenance) -> Chart:
+    """Monthly unemployment, pay ratio, good jobs and training by group (colour: race; dashes: women)."""
     data = table.to_pydict()
     month = np.asarray(data["month"])
     group = np.asarray(data["group"])
     names = list(scenario.groups)
-    ref_label = scenario.groups[scenario.meta.reference_group].label
-    races = list(dict.fromkeys(g.race for g in scenario.groups.values()))
-
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharex=True, layout="constrained")
-    for ax, (col, title, fmt) in zip(axes.ravel(), PANELS, strict=True):
-        values = np.asarray(data[col], dtype=float)
-        for name in names:
-            g = scenario.groups[name]
-            mask = group == name
-            ax.plot(
-                month[mask] / 12.0,
-                values[mask],
-                color=OKABE_ITO[races.index(g.race) % len(OKABE_ITO)],
-                linestyle="-" if g.gender == "men" else "--",
-                linewidth=1.6,
-                label=g.label,
-            )
-        ax.set_title(title.format(ref=ref_label), loc="left", fontsize=11)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p, f=fmt: f.format(v)))
-        ax.grid(alpha=0.3)
-        ax.spines[["top", "right"]].set_visible(False)
-    for ax in axes[1]:
-        ax.set_xlabel("Years since start of recording")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=4, frameon=False, fontsize=9)
-    fig.suptitle(f"{scenario.meta.name}: outcomes by group", fontsize=13, x=0.01, ha="left")
-    fig.text(
-        0.99, 0.995,
-        f"Pathways {_version()} · scenario {scenario.meta.name} · seed {seed} · "
-        f"{scenario.run.workers:,} workers · colour = race/ethnicity, dashed = women",
-        ha="right", va="top", fontsize=8, color="#555555",
-    )  # fmt: skip
-    fig.savefig(path, dpi=150, metadata={"Software": None})
-    plt.close(fig)
-
-
-def _version() -> str:
-    import pathways
-
-    return pathways.__version__
+    rows = []
+    with chart_style():
+        fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharex=True)
+        for ax, (col, label, fmt) in zip(axes.ravel(), RUN_PANELS, strict=True):
+            values = np.asarray(data[col], dtype=float)
+            for name in names:
+                g = scenario.groups[name]
+                mask = group == name
+                st = group_style(g.race, g.gender)
+                ax.plot(
+                    month[mask] / 12.0,
+                    values[mask],
+                    color=st["color"],
+                    linestyle=st["linestyle"],
+                    linewidth=1.6,
+                    label=g.label,
+                )
+            ax.set_ylabel(label)
+            ax.yaxis.set_major_formatter(_formatter(fmt))
+        for ax in axes[1]:
+            ax.set_xlabel("Years since the start of recording")
+        axes[0, 1].legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        last = month.max()
+        end = {
+            n: float(np.nanmean(np.asarray(data["pay_ratio"], float)[(group == n) & (month > last - 12)]))
+            for n in names
+        }
+        lowest = min((n for n in names if n != scenario.meta.reference_group), key=lambda n: end[n])
+        title = (
+            f"{scenario.groups[lowest].label} earn the least relative to white men: "
+            f"{end[lowest]:.2f} of their median pay in the last year"
+        )
+        finish(fig, title, provenance)
+    for m, g, *vals in zip(month, group, *(data[c] for c, _, _ in RUN_PANELS), strict=True):
+        rows.append(
+            {"month": int(m), "group": g, **dict(zip([c for c, _, _ in RUN_PANELS], vals, strict=True))}
+        )
+    return Chart(fig, title, rows, provenance)
 
 
-COMPARE_PANELS = (
-    ("enrolment_per_10k", "Enrolments per 10,000 people", "{:.0f}"),
-    ("completion_rate", "Completion rate", "{:.0%}"),
-    ("placement_rate_120d", "Placed within 120 days of completing", "{:.0%}"),
-    ("mobility_rate", "Low-wage workers above the line 5 years on", "{:.0%}"),
-    ("pay_ratio", "Median pay relative to white men, year 5", "{:.2f}"),
-    ("annual_earnings", "Mean annual earnings per person ($ thousand)", "{:,.0f}"),
-)
-# Scenario colours (Okabe-Ito, skipping black): fixed by position in the comparison.
-SCENARIO_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+# --------------------------------------------------------------------------- comparisons
 
 
-def compare_chart(summary: list[dict], arms, seeds: list[int], path: Path) -> None:
-    """Key outcomes by group for each scenario: dots at the mean, bars for the 95% interval."""
-    index = {(r["scenario"], r["group"], r["outcome"]): r for r in summary}
-    groups = ["all"] + [g for g in dict.fromkeys(r["group"] for r in summary) if g != "all"]
-    labels = [a.label for a in arms]
-    names = {"all": "Everyone", **{k: g.label for k, g in arms[0].scenario.groups.items()}}
-    panels = [p for p in COMPARE_PANELS if any(k[2] == p[0] for k in index)]
-    ncols = 3
-    nrows = (len(panels) + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(15, 4.2 * nrows + 1), layout="constrained", squeeze=False)
+def _index(summary: list[dict]) -> dict:
+    return {(r["scenario"], r["group"], r["outcome"]): r for r in summary}
+
+
+def _groups(summary: list[dict]) -> list[str]:
+    groups = [g for g in dict.fromkeys(r["group"] for r in summary) if g != "all"]
+    return ["all", *groups]
+
+
+def comparison_by_group(
+    summary: list[dict],
+    labels: list[str],
+    outcome: str,
+    words: str,
+    unit_fmt: str,
+    group_labels: dict,
+    provenance: Provenance,
+) -> Chart:
+    """One outcome by group for each scenario: dots at the mean, bars for the 95% interval over seeds."""
+    index = _index(summary)
+    groups = [g for g in _groups(summary) if any((lab, g, outcome) in index for lab in labels)]
     y = np.arange(len(groups))[::-1]
-    offsets = np.linspace(-0.25, 0.25, len(labels)) if len(labels) > 1 else np.zeros(1)
-    for ax, (outcome, title, fmt) in zip(axes.ravel(), panels, strict=False):
+    offsets = np.linspace(-0.22, 0.22, len(labels)) if len(labels) > 1 else np.zeros(1)
+    rows = []
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 0.45 * len(groups) + 2.2))
         for k, lab in enumerate(labels):
-            mean, lo, hi = [], [], []
-            for g in groups:
-                r = index.get((lab, g, outcome))
-                mean.append(np.nan if r is None else r["mean"])
-                lo.append(np.nan if r is None else r["ci_low"])
-                hi.append(np.nan if r is None else r["ci_high"])
-            mean, lo, hi = map(np.asarray, (mean, lo, hi))
-            if outcome == "annual_earnings":
-                mean, lo, hi = mean / 1000, lo / 1000, hi / 1000
-            colour = SCENARIO_COLOURS[k % len(SCENARIO_COLOURS)]
-            ax.errorbar(mean, y + offsets[k], xerr=[mean - lo, hi - mean], fmt="o", color=colour,
-                        markersize=5, capsize=2, linewidth=1.2, label=lab)  # fmt: skip
-        ax.set_yticks(y, [names.get(g, g) for g in groups])
-        ax.set_title(title, loc="left", fontsize=11)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p, f=fmt: f.format(v)))
-        ax.grid(axis="x", alpha=0.3)
-        ax.spines[["top", "right"]].set_visible(False)
-    for ax in axes.ravel()[len(panels) :]:
-        ax.set_visible(False)
-    handles, leg = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, leg, loc="outside lower center", ncols=len(labels), frameon=False, fontsize=10)
-    fig.suptitle(
-        "Scenario comparison by group (mean over seeds, 95% interval)", fontsize=13, x=0.01, ha="left"
+            m = np.array([index.get((lab, g, outcome), {}).get("mean", np.nan) for g in groups], float)
+            lo = np.array([index.get((lab, g, outcome), {}).get("ci_low", np.nan) for g in groups], float)
+            hi = np.array([index.get((lab, g, outcome), {}).get("ci_high", np.nan) for g in groups], float)
+            ax.errorbar(
+                m,
+                y + offsets[k],
+                xerr=[m - lo, hi - m],
+                fmt="o",
+                color=scenario_colour(lab),
+                capsize=2.5,
+                markersize=6,
+                linewidth=1.4,
+                label=nice(lab),
+            )
+            rows += [
+                {"scenario": lab, "group": g, "outcome": outcome, "mean": a, "ci_low": b, "ci_high": c}
+                for g, a, b, c in zip(groups, m, lo, hi, strict=True)
+            ]
+        ax.set_yticks(y, [group_labels.get(g, g) for g in groups])
+        ax.set_xlabel(words)
+        ax.xaxis.set_major_formatter(_formatter(unit_fmt))
+        ax.grid(axis="y", visible=False)
+        # Direct labels beside the "Everyone" row when there are few scenarios; a legend otherwise.
+        if len(labels) <= 3:
+            for k, lab in enumerate(labels):
+                r = index.get((lab, groups[0], outcome), {})
+                x = r.get("ci_high", r.get("mean", np.nan))
+                if np.isfinite(x):
+                    ax.annotate(
+                        nice(lab),
+                        (x, y[0] + offsets[k]),
+                        xytext=(6, 0),
+                        textcoords="offset points",
+                        va="center",
+                        fontsize=10,
+                        color=scenario_colour(lab),
+                        fontweight="bold",
+                    )
+            ax.set_ylim(y[-1] - 0.6, y[0] + 0.6)
+        else:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        everyone = {lab: index.get((lab, "all", outcome), {}).get("mean", np.nan) for lab in labels}
+        best = max(labels, key=lambda lab: -np.inf if np.isnan(everyone[lab]) else everyone[lab])
+        what = words.split(" (")[0].lower()
+        title = f"{nice(best).capitalize()} leads on {what}: {unit_fmt.format(everyone[best])}"
+        if len(labels) > 1:
+            others = ", ".join(
+                f"{unit_fmt.format(everyone[lab])} under {nice(lab)}" for lab in labels if lab != best
+            )
+            title += f" against {others}"
+        finish(fig, title, provenance, subtitle="Mean over seeds with 95% interval, by group")
+    return Chart(fig, title, rows, provenance)
+
+
+def gaps_over_time(
+    summary: list[dict],
+    labels: list[str],
+    group: str,
+    group_label: str,
+    provenance: Provenance,
+    measure: str = "pay_ratio",
+) -> Chart:
+    """A group's yearly pay ratio to white men under each scenario, with 95% bands over seeds."""
+    index = _index(summary)
+    years = sorted(
+        {
+            int(r["outcome"].rsplit("_", 1)[1])
+            for r in summary
+            if r["outcome"].startswith(f"{measure}_year_") and r["group"] == group
+        }
     )
-    workers = arms[0].scenario.run.workers
-    fig.text(0.99, 0.995, f"Pathways {_version()} · {', '.join(labels)} · {len(seeds)} seeds "
-             f"({seeds[0]}-{seeds[-1]}) · {workers:,} workers", ha="right", va="top", fontsize=8,
-             color="#555555")  # fmt: skip
-    fig.savefig(path, dpi=150, metadata={"Software": None})
-    plt.close(fig)
+    rows = []
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 5))
+        ends = {}
+        for lab in labels:
+            got = [index.get((lab, group, f"{measure}_year_{y}")) for y in years]
+            m = np.array([r["mean"] if r else np.nan for r in got])
+            lo = np.array([r["ci_low"] if r else np.nan for r in got])
+            hi = np.array([r["ci_high"] if r else np.nan for r in got])
+            colour = scenario_colour(lab)
+            ax.fill_between(years, lo, hi, color=colour, alpha=0.18, linewidth=0)
+            ax.plot(years, m, color=colour, marker="o", label=nice(lab))
+            if len(labels) <= 4 and np.isfinite(m[-1]):
+                ax.annotate(
+                    nice(lab),
+                    (years[-1], m[-1]),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    va="center",
+                    color=colour,
+                    fontsize=10,
+                )
+            ends[lab] = m[-1]
+            rows += [
+                {"scenario": lab, "group": group, "year": y, "mean": a, "ci_low": b, "ci_high": c}
+                for y, a, b, c in zip(years, m, lo, hi, strict=True)
+            ]
+        ax.set_xlabel("Year since the start of recording")
+        ax.set_ylabel(f"{group_label}: median pay / white men's")
+        ax.set_xlim(years[0] - 0.3, years[-1] + (2.2 if len(labels) <= 4 else 0.3))
+        ax.legend(loc="lower left") if len(labels) > 4 else None
+        first = labels[0]
+        parts = [f"{ends[lab]:.2f} under {nice(lab)}" for lab in labels]
+        title = f"{group_label}'s pay ratio to white men after {years[-1]} years: " + ", ".join(parts)
+        if first and len(labels) == 1:
+            title = f"{group_label}'s pay ratio to white men after {years[-1]} years: {ends[first]:.2f}"
+        finish(fig, title, provenance, subtitle="Mean over seeds; bands are 95% intervals")
+    return Chart(fig, title, rows, provenance)
 
 
-def calibration_fit_chart(rows: list[dict], path: Path) -> None:
+def program_funnel(
+    summary: list[dict], labels: list[str], group_labels: dict, provenance: Provenance
+) -> Chart:
+    """Of every 100 enrolees: how many complete, are placed within 120 days and are employed a year on."""
+    index = _index(summary)
+    groups = [g for g in _groups(summary) if any((lab, g, "completion_rate") in index for lab in labels)]
+    stages = ("completed", "placed within 120 days", "employed a year later")
+    rows = []
+    with chart_style():
+        fig, axes = plt.subplots(
+            1, len(labels), figsize=(5.2 * len(labels), 0.42 * len(groups) + 2.4), sharey=True, squeeze=False
+        )
+        kept_all = {}
+        for ax, lab in zip(axes[0], labels, strict=True):
+            y = np.arange(len(groups))[::-1]
+            for g, yi in zip(groups, y, strict=True):
+                c = index.get((lab, g, "completion_rate"), {}).get("mean", np.nan)
+                p = index.get((lab, g, "placement_rate_120d"), {}).get("mean", np.nan)
+                r = index.get((lab, g, "retention_rate_1y"), {}).get("mean", np.nan)
+                values = [100 * c, 100 * c * p, 100 * c * p * r]
+                for v, alpha in zip(values, (0.35, 0.6, 1.0), strict=True):
+                    ax.barh(yi, v, color=scenario_colour(lab), alpha=alpha, height=0.7)
+                rows.append({"scenario": lab, "group": g, **dict(zip(stages, values, strict=True))})
+                if g == "all":
+                    kept_all[lab] = values[-1]
+            ax.set_yticks(y, [group_labels.get(g, g) for g in groups])
+            ax.set_xlim(0, 100)
+            ax.set_xlabel("Per 100 enrolees")
+            ax.set_title(nice(lab), fontsize=12)
+            ax.grid(axis="y", visible=False)
+        handles = [
+            matplotlib.patches.Patch(color="#555555", alpha=a, label=s)
+            for s, a in zip(stages, (0.35, 0.6, 1.0), strict=True)
+        ]
+        # An axes legend below the plots: constrained layout makes room for it (a figure legend would not).
+        axes[0][0].legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.13), ncols=3)
+        best = max(kept_all, key=kept_all.get)
+        title = (
+            f"Of 100 enrolees, {kept_all[best]:.0f} are placed and still employed a year later under "
+            f"{nice(best)}"
+        )
+        if len(kept_all) > 1:
+            title += (
+                " (" + ", ".join(f"{v:.0f} under {nice(k)}" for k, v in kept_all.items() if k != best) + ")"
+            )
+        finish(fig, title, provenance, subtitle="Program funnel by group, mean over seeds")
+    return Chart(fig, title, rows, provenance)
+
+
+QUINTILES = ["Bottom fifth", "2nd", "3rd", "4th", "Top fifth", "Not employed"]
+
+
+def mobility_heatmap(summary: list[dict], label: str, provenance: Provenance) -> Chart:
+    """Where people in each pay quintile at the start are five years later (row shares)."""
+    index = _index(summary)
+    matrix = np.array(
+        [
+            [index.get((label, "all", f"transition_{i}_{j}"), {}).get("mean", np.nan) for j in range(6)]
+            for i in range(6)
+        ]
+    )
+    rows = [{"from": QUINTILES[i], **{QUINTILES[j]: matrix[i, j] for j in range(6)}} for i in range(6)]
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(8.5, 6.5))
+        im = ax.imshow(matrix, cmap="cividis", vmin=0, vmax=max(0.5, float(np.nanmax(matrix))), aspect="auto")
+        for i in range(6):
+            for j in range(6):
+                v = matrix[i, j]
+                ax.text(
+                    j,
+                    i,
+                    "-" if np.isnan(v) else f"{v:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                    color="white" if v < 0.3 else "black",
+                )
+        ax.set_xticks(range(6), QUINTILES, rotation=25, ha="right")
+        ax.set_yticks(range(6), QUINTILES)
+        ax.set_xlabel("Five years later (pay quintile)")
+        ax.set_ylabel("At the start (pay quintile)")
+        ax.grid(False)
+        fig.colorbar(im, ax=ax, label="Share of the row (%)", format=_formatter("{:.0%}"))
+        up = 1 - matrix[0, 0] - matrix[0, 5]
+        title = f"{nice(label).capitalize()}: {up:.0%} of the bottom pay fifth move up within five years"
+        finish(fig, title, provenance, subtitle="Everyone employed at the start, followed person by person")
+    return Chart(fig, title, rows, provenance)
+
+
+def cost_equity_frontier(
+    points: list[dict],
+    arms: list[str],
+    provenance: Provenance,
+    group: str = "black_women",
+    group_label: str = "Black women",
+) -> Chart:
+    """Each design point of a sweep: program cost against the group's year-5 pay ratio, and the frontier."""
+    by = {
+        (r["arm"], r["point"], r["outcome"]): r
+        for r in points
+        if r["group"] in ("all", group)
+        and (
+            (r["outcome"] == "program_dollars" and r["group"] == "all")
+            or (r["outcome"] == "pay_ratio" and r["group"] == group)
+        )
+    }
+    rows = []
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 5.5))
+        everything = []
+        for arm in arms:
+            pts = sorted({p for (a, p, _o) in by if a == arm})
+            xs = [by.get((arm, p, "program_dollars"), {}).get("mean", np.nan) / 1e6 for p in pts]
+            ys = [by.get((arm, p, "pay_ratio"), {}).get("mean", np.nan) for p in pts]
+            ax.scatter(xs, ys, color=scenario_colour(arm), label=nice(arm), s=40)
+            everything += [
+                (x, y, arm, p)
+                for x, y, p in zip(xs, ys, pts, strict=True)
+                if np.isfinite(x) and np.isfinite(y)
+            ]
+            rows += [
+                {"arm": arm, "point": p, "program_millions": x, "pay_ratio": y}
+                for x, y, p in zip(xs, ys, pts, strict=True)
+            ]
+        everything.sort()
+        frontier, best = [], -np.inf
+        for x, y, _arm, _point in everything:
+            if y > best:
+                frontier.append((x, y))
+                best = y
+        if frontier:
+            fx, fy = zip(*frontier, strict=True)
+            ax.plot(fx, fy, color="#333333", linewidth=1, linestyle=":", label="frontier")
+        ax.set_xlabel("Program cost over the run, all payers ($ million)")
+        ax.set_ylabel(f"{group_label}: pay ratio to white men, year 5")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        top = max(everything, key=lambda t: t[1]) if everything else (np.nan, np.nan, "-", 0)
+        title = (
+            f"The highest pay ratio for {group_label}, {top[1]:.3f}, comes from {nice(top[2])} "
+            f"at ${top[0]:.1f} million"
+        )
+        finish(fig, title, provenance, subtitle="Each dot is one design point of the sweep (mean over seeds)")
+    return Chart(fig, title, rows, provenance)
+
+
+# --------------------------------------------------------------------------- calibration and sensitivity
+
+
+def sensitivity_tornado(result: dict, provenance: Provenance) -> Chart:
+    """Sensitivity indices per outcome, largest first (Morris mu* or Sobol total index)."""
+    key = "mu_star" if result["method"] == "morris" else "ST"
+    outcomes = list(dict.fromkeys(r["outcome"] for r in result["indices"]))
+    with chart_style():
+        fig, axes = plt.subplots(1, len(outcomes), figsize=(5 * len(outcomes), 5), squeeze=False)
+        leaders = []
+        for ax, outcome in zip(axes[0], outcomes, strict=True):
+            rows = sorted((r for r in result["indices"] if r["outcome"] == outcome), key=lambda r: r[key])
+            ax.barh([nice(r["parameter"]) for r in rows], [r[key] for r in rows], color=style.BLUE)
+            ax.set_title(nice(outcome), fontsize=12)
+            ax.set_xlabel("Morris mu* (outcome units)" if key == "mu_star" else "Sobol total index")
+            ax.grid(axis="y", visible=False)
+            leaders.append(f"{nice(outcome)}: {nice(rows[-1]['parameter'])}")
+        title = "Most influential parameter — " + "; ".join(leaders)
+        finish(
+            fig,
+            title,
+            provenance,
+            subtitle=f"{result['method'].capitalize()} indices from {result['runs']} runs",
+        )
+    return Chart(fig, title, list(result["indices"]), provenance)
+
+
+def calibration_fit(rows: list[dict], provenance: Provenance) -> Chart:
     """Each target's distance from the published value, in tolerances: start (hollow) and fit (filled)."""
     labels = [f"{r['target']} [{r['group']}]" for r in rows][::-1]
     tol = np.array([r["tolerance"] for r in rows])[::-1]
@@ -139,93 +439,91 @@ def calibration_fit_chart(rows: list[dict], path: Path) -> None:
     lo = (np.array([r["ci_low"] for r in rows])[::-1] - pub) / tol
     hi = (np.array([r["ci_high"] for r in rows])[::-1] - pub) / tol
     y = np.arange(len(rows))
-    fig, ax = plt.subplots(figsize=(10, 0.32 * len(rows) + 1.6), layout="constrained")
-    ax.axvspan(-1, 1, color="#009E73", alpha=0.12, label="within tolerance")
-    ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.plot(start, y, "o", mfc="none", color="#999999", label="starting guess")
-    ax.errorbar(
-        fit, y, xerr=[fit - lo, hi - fit], fmt="o", color="#0072B2", capsize=2, label="fitted (95% interval)"
-    )
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.set_xlabel("Simulated minus published, in tolerances")
-    inside = int(np.sum(np.abs(fit) <= 1))
-    ax.set_title(f"Calibration: {inside} of {len(rows)} targets within tolerance", loc="left")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.savefig(path, dpi=150, metadata={"Software": None})
-    plt.close(fig)
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(10, 0.3 * len(rows) + 2))
+        ax.axvspan(-1, 1, color=style.GREEN, alpha=0.12, label="within tolerance")
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.plot(start, y, "o", mfc="none", color="#999999", label="starting guess")
+        ax.errorbar(
+            fit,
+            y,
+            xerr=[fit - lo, hi - fit],
+            fmt="o",
+            color=style.BLUE,
+            capsize=2,
+            label="fitted (95% interval)",
+        )
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.set_xlabel("Simulated minus published, in tolerances")
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.06), ncols=3)
+        inside = int(np.sum(np.abs(fit) <= 1))
+        title = f"Calibration: {inside} of {len(rows)} published targets within tolerance"
+        finish(fig, title, provenance)
+    return Chart(fig, title, list(rows), provenance)
 
 
-def convergence_chart(history: list[dict], path: Path) -> None:
+def convergence(history: list[dict], provenance: Provenance) -> Chart:
     """Objective at each evaluated point, by stage, and the best so far."""
     q = np.array([h["objective"] for h in history])
     stage = [h["stage"] for h in history]
     x = np.arange(1, q.size + 1)
-    fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
-    for name, colour in (("start", "#000000"), ("screen", "#E69F00"), ("local", "#0072B2")):
-        mask = np.array([s == name for s in stage])
-        ax.plot(x[mask], q[mask], "o", markersize=3, color=colour, label=name)
-    ax.plot(x, np.minimum.accumulate(q), color="#D55E00", label="best so far")
-    ax.set_yscale("log")
-    ax.set_xlabel("Evaluation")
-    ax.set_ylabel("Objective (mean squared distance, tolerances)")
-    ax.set_title("Calibration convergence: global screen, then local search", loc="left")
-    ax.legend(frameon=False, fontsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.savefig(path, dpi=150, metadata={"Software": None})
-    plt.close(fig)
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        for name, colour in (("start", style.BLACK), ("screen", style.ORANGE), ("local", style.BLUE)):
+            mask = np.array([s == name for s in stage])
+            ax.plot(x[mask], q[mask], "o", markersize=3, color=colour, label=name)
+        ax.plot(x, np.minimum.accumulate(q), color=style.VERMILLION, label="best so far")
+        ax.set_yscale("log")
+        ax.set_xlabel("Evaluation")
+        ax.set_ylabel("Objective (mean squared distance, tolerances)")
+        ax.legend()
+        title = f"Calibration converged from {q[0]:.2f} to {q.min():.2f} in {q.size} evaluations"
+        finish(fig, title, provenance, subtitle="Global Sobol screen, then Nelder-Mead from the best points")
+    return Chart(fig, title, list(history), provenance)
 
 
-def validation_chart(rows: list, path: Path) -> None:
-    """Each program's simulated trial impact (dots, 95% interval) beside the published one (diamond)."""
+def validation(rows: list, provenance: Provenance) -> Chart:
+    """Each program's simulated trial impact (95% interval) beside the published one."""
     rows = [r for r in rows if "share" not in r.measure]
     y = np.arange(len(rows))[::-1]
-    fig, ax = plt.subplots(figsize=(9, 1.0 * len(rows) + 1.5), layout="constrained")
-    for yi, r in zip(y, rows, strict=True):
-        ax.errorbar(
-            [r.simulated],
-            [yi],
-            xerr=[[r.simulated - r.ci_low], [r.ci_high - r.simulated]],
-            fmt="o",
-            color="#0072B2",
-            capsize=3,
-            label="model (95% interval over seeds)" if yi == y[0] else None,
-        )
-        if r.published == r.published:
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 0.9 * len(rows) + 2.4))
+        for yi, r in zip(y, rows, strict=True):
             ax.errorbar(
-                [r.published],
-                [yi + 0.15],
-                xerr=[[r.tolerance], [r.tolerance]],
-                fmt="D",
-                color="#D55E00",
+                [r.simulated],
+                [yi],
+                xerr=[[r.simulated - r.ci_low], [r.ci_high - r.simulated]],
+                fmt="o",
+                color=scenario_colour(r.scenario),
                 capsize=3,
-                label="published trial (range)",
+                label="model (95% interval over seeds)" if yi == y[0] else None,
             )
-    ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_yticks(y, [f"{r.scenario}\n({r.program})" for r in rows], fontsize=9)
-    ax.set_xlabel("Earnings impact, years 2-3 after random assignment (dollars per year)")
-    ax.set_title("Validation: synthetic trials against published trials (not fitted)", loc="left")
-    fig.legend(frameon=False, fontsize=9, loc="outside lower center", ncols=2)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.savefig(path, dpi=150, metadata={"Software": None})
-    plt.close(fig)
-
-
-def tornado_chart(result: dict, path: Path) -> None:
-    """Sensitivity indices per outcome, largest first (Morris mu* or Sobol total index)."""
-    key = "mu_star" if result["method"] == "morris" else "ST"
-    outcomes = list(dict.fromkeys(r["outcome"] for r in result["indices"]))
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(5 * len(outcomes), 4.5), layout="constrained")
-    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
-        rows = sorted((r for r in result["indices"] if r["outcome"] == outcome), key=lambda r: r[key])
-        ax.barh([r["parameter"] for r in rows], [r[key] for r in rows], color="#0072B2")
-        ax.set_title(outcome.replace("_", " "), loc="left", fontsize=11)
-        ax.set_xlabel("Morris mu* (outcome units)" if key == "mu_star" else "Sobol total index")
-        ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle(
-        f"Sensitivity of key outcomes to the free parameters ({result['method']}, {result['runs']} runs)",
-        x=0.01,
-        ha="left",
-    )
-    fig.savefig(path, dpi=150, metadata={"Software": None})
-    plt.close(fig)
+            if r.published == r.published:
+                ax.errorbar(
+                    [r.published],
+                    [yi + 0.2],
+                    xerr=[[r.tolerance], [r.tolerance]],
+                    fmt="D",
+                    color="#333333",
+                    capsize=3,
+                    label="published trial (range)",
+                )
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.set_yticks(y, [nice(r.scenario) for r in rows])
+        ax.set_xlabel("Earnings impact, years 2-3 after random assignment ($ per year)")
+        ax.xaxis.set_major_formatter(_formatter("${:,.0f}"))
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2)
+        checked = [r for r in rows if r.published == r.published]
+        if checked:
+            r = checked[0]
+            title = (
+                f"{nice(r.scenario).capitalize()}: simulated earnings gain ${r.simulated:,.0f}, "
+                f"{r.simulated / r.published:.1f} times the published trial's ${r.published:,.0f}"
+            )
+        else:
+            title = "Synthetic trials of the library's programs"
+        finish(fig, title, provenance, subtitle="Held out: no parameter was fitted to these figures")
+    out = [dict(vars(r)) for r in rows]
+    return Chart(fig, title, out, provenance)

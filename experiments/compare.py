@@ -12,7 +12,6 @@ Files written to the output folder:
 ``summary.parquet``  per (scenario, group, outcome): mean, 95% interval over
 ``summary.csv``      seeds (t interval of the mean), and the paired difference
                      from the first scenario with its interval.
-``compare.png``      the key outcomes by group, dots with 95% intervals.
 ``manifest.json``    scenarios as resolved, hashes, seeds, versions.
 """
 
@@ -225,8 +224,6 @@ def format_table(summary: list[dict], arms: list[Arm], outcomes=PRINTED) -> str:
 def write_outputs(
     rows: list[dict], summary: list[dict], arms: list[Arm], seeds: list[int], out: Path
 ) -> list[Path]:
-    from .charts import compare_chart
-
     out.mkdir(parents=True, exist_ok=True)
     runs_path, summary_path = out / "runs.parquet", out / "summary.parquet"
     write_parquet(pa.Table.from_pylist(rows), runs_path)
@@ -250,9 +247,7 @@ def write_outputs(
     }
     manifest_path = out / "manifest.json"
     atomic_write_bytes(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-    chart_path = out / "compare.png"
-    compare_chart(summary, arms, seeds, chart_path)
-    return [runs_path, summary_path, csv_path, manifest_path, chart_path]
+    return [runs_path, summary_path, csv_path, manifest_path]
 
 
 def default_jobs() -> int:

@@ -99,10 +99,16 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
         add("all", "program_dollars", spent)
         add("all", "cost_per_placement", spent / placements if placements else float("nan"))
 
-    # Mobility over five years.
+    # Mobility over five years, and (for everyone) the quintile transition shares, row by row.
     if model.mobility.result is not None:
         for r in model.mobility.result:
             add(r["group"], "mobility_rate", r["mobility_rate"])
+            if r["group"] == "all":
+                matrix = np.asarray(r["transitions"], dtype=float)
+                shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+                for i in range(shares.shape[0]):
+                    for j in range(shares.shape[1]):
+                        add("all", f"transition_{i}_{j}", shares[i, j])
 
     # Year-five levels from the monthly metrics.
     cols = model.metrics.columns()
@@ -123,6 +129,18 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
             )
             if values.size and not (outcome == "theil_between" and name != "all"):
                 add(name, outcome, float(np.nanmean(values)))
+
+    # Yearly pay ratios and unemployment (for gaps over time), as outcomes "pay_ratio_year_<y>".
+    for y in range(1, sc.run.months // 12 + 1):
+        in_year = (month >= 12 * (y - 1)) & (month < 12 * y)
+        for name in [*groups, "all"]:
+            mask = in_year & (group == name)
+            for col in ("pay_ratio", "unemployment_rate", "good_job_share"):
+                values = np.asarray(
+                    [v for v, m in zip(cols[col], mask, strict=True) if m and v is not None], float
+                )
+                if values.size:
+                    add(name, f"{col}_year_{y}", float(np.nanmean(values)))
 
     years = sc.run.months / 12.0
     for g, name in enumerate(groups):

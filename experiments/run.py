@@ -6,7 +6,8 @@ Files written:
 ``manifest.json``    the scenario as resolved, its hash, the seed and versions:
                      everything needed to reproduce the run, and nothing that
                      changes between identical runs (no clock times).
-``main_series.png``  unemployment, pay ratio, good jobs and training by group.
+``main_series.*``    unemployment, pay ratio, good jobs and training by group
+                     (PNG, SVG, PDF and the data as CSV).
 ``outcomes.parquet`` the key outcomes by group (see ``experiments.outcomes``).
 ``programs.parquet`` each program's funnel by group (enrolment to retention).
 ``enrolments.parquet`` one record per enrolment (and per trial control).
@@ -123,8 +124,16 @@ def program_table(model: LabourMarket) -> list[dict]:
     for p in model.programs:
         for g, name in [(None, "all"), *enumerate(model.group_names)]:
             f = summarise(model.funnel, p.index, g, model.elapsed, since)
-            rows.append({"program": p.key, "name": p.spec.name, "financing": p.financing, "group": name, **f,
-                         "placement_kpi": kpi.get(p.index, float("nan"))})  # fmt: skip
+            rows.append(
+                {
+                    "program": p.key,
+                    "name": p.spec.name,
+                    "financing": p.financing,
+                    "group": name,
+                    **f,
+                    "placement_kpi": kpi.get(p.index, float("nan")),
+                }
+            )
     return rows
 
 
@@ -141,7 +150,8 @@ def mobility_table(model: LabourMarket) -> list[dict]:
 
 def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str) -> list[Path]:
     """Write metrics, outcomes, manifest and chart into ``out``; returns the paths written."""
-    from .charts import main_series_chart
+    from . import charts
+    from .style import Provenance
 
     model = result.model
     out.mkdir(parents=True, exist_ok=True)
@@ -163,15 +173,22 @@ def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str)
     manifest_path = out / "manifest.json"
     text = json.dumps(manifest(scenario, model.seed, source), indent=2, sort_keys=True) + "\n"
     atomic_write_bytes(manifest_path, text.encode())
-    chart_path = out / "main_series.png"
-    main_series_chart(result.table, scenario, model.seed, chart_path)
-    return [*paths, manifest_path, chart_path]
+    provenance = Provenance(
+        (Path(source).name,),
+        str(model.seed),
+        pathways.__version__,
+        f"{scenario.run.workers:,} workers; colour = race/ethnicity, dashed = women",
+    )
+    chart_paths = charts.main_series(result.table, scenario, provenance).save(out / "main_series")
+    return [*paths, manifest_path, *chart_paths]
 
 
 def format_programs(model: LabourMarket) -> str:
     """The funnel of each program opened in the recorded period, everyone."""
-    lines = [f"{'program':<26}{'enrolled':>9}{'complete':>10}{'placed 120d':>13}{'(KPI)':>7}{'kept 1y':>9}"
-             f"{'start pay':>11}{'debt added':>12}"]  # fmt: skip
+    lines = [
+        f"{'program':<26}{'enrolled':>9}{'complete':>10}{'placed 120d':>13}{'(KPI)':>7}{'kept 1y':>9}"
+        f"{'start pay':>11}{'debt added':>12}"
+    ]
     for r in program_table(model):
         if r["group"] != "all" or not r["enrolled"]:
             continue

@@ -5,6 +5,7 @@
     pathways sweep SWEEP.toml [--out DIR] [--jobs N] [--dask ADDRESS|local] [--resume]
                               [--seeds N] [--workers N] [--months N]
     pathways summarize SWEEP_DIR
+    pathways brief RESULTS_DIR [--out DIR]
     pathways calibrate [--budget N] [--jobs N] [--out DIR] [--scenario-out FILE]
     pathways validate [--workers N] [--seeds N] [--jobs N] [--out DIR]
     pathways sensitivity [--method morris|sobol] [--samples N] [--jobs N] [--out DIR]
@@ -36,6 +37,12 @@ def _overrides(args: argparse.Namespace) -> dict:
         if v is not None
     }
     return {"run": run} if run else {}
+
+
+def _version() -> str:
+    import pathways
+
+    return pathways.__version__
 
 
 def _writable_dir(path: Path) -> Path:
@@ -83,6 +90,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print()
         print(format_trial(result.model))
     print("\nWrote " + ", ".join(str(p) for p in paths))
+    print(
+        "Brief-ready charts are in main_series.*; for a brief, compare scenarios, then run `pathways brief`."
+    )
     return 0
 
 
@@ -121,6 +131,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print("\nMean over seeds [95% interval]; program outcomes pool the programs each scenario opens.")
     print(compare.format_table(summary, arms))
     print("\nWrote " + ", ".join(str(p) for p in paths))
+    print(f"Charts and a brief (HTML and PDF): pathways brief {out}")
     return 0
 
 
@@ -137,22 +148,34 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     have = len(sw.done_ids(out) & {r.run_id for r in plan.runs}) if args.resume else 0
     s = plan.spec.sweep
     engine = f"Dask ({args.dask})" if args.dask else f"{args.jobs or 1} process(es)"
-    print(f"Sweep {s.name}: {len(plan.spec.arms)} arms x {len(plan.points)} points x {s.seeds} seeds = "
-          f"{len(plan.runs)} runs ({unique} distinct, {have} already done), {s.workers:,} workers, "
-          f"{s.months} months, on {engine}", flush=True)  # fmt: skip
+    print(
+        f"Sweep {s.name}: {len(plan.spec.arms)} arms x {len(plan.points)} points x {s.seeds} seeds = "
+        f"{len(plan.runs)} runs ({unique} distinct, {have} already done), {s.workers:,} workers, "
+        f"{s.months} months, on {engine}",
+        flush=True,
+    )
     start = time.perf_counter()
     try:
-        progress = sw.run_sweep(plan, out, jobs=args.jobs or 1, dask=args.dask, resume=args.resume,
-                                on_result=sw.progress_bar(unique - have))  # fmt: skip
+        progress = sw.run_sweep(
+            plan,
+            out,
+            jobs=args.jobs or 1,
+            dask=args.dask,
+            resume=args.resume,
+            on_result=sw.progress_bar(unique - have),
+        )
     except sw.SweepError as exc:
         raise UserError(str(exc)) from None
     wall = time.perf_counter() - start
     if progress.done:
-        print(f"Ran {progress.done} runs in {wall:.1f} s ({progress.done / wall * 60:.1f} runs/minute), "
-              f"{progress.failed} failed.")  # fmt: skip
+        print(
+            f"Ran {progress.done} runs in {wall:.1f} s ({progress.done / wall * 60:.1f} runs/minute), "
+            f"{progress.failed} failed."
+        )
     text, paths = summarize_folder(plan, out)
     print(text)
     print(f"\nWrote results under {out} ({len(paths)} tables); rerun `pathways summarize {out}` any time.")
+    print(f"Charts and a brief (HTML and PDF): pathways brief {out}")
     return 0 if not progress.failed else 1
 
 
@@ -167,6 +190,24 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     text, paths = summarize_folder(plan, Path(args.folder))
     print(text)
     print("\nWrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from pathways.experiments.brief import make_brief
+
+    results = Path(args.results)
+    if not results.is_dir():
+        raise UserError(f"{results}: no such results folder")
+    out = _writable_dir(Path(args.out) if args.out else results / "brief")
+    try:
+        paths = make_brief(results, out)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    print(
+        f"Wrote {paths[0]} and {paths[1]}, with {(len(paths) - 2) // 4} charts in {out / 'charts'} "
+        f"(PNG, SVG, PDF and the data as CSV)"
+    )
     return 0
 
 
@@ -208,8 +249,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from pathways.calibration.validate import format_rows, validate
-    from pathways.experiments.charts import validation_chart
+    from pathways.experiments import charts
     from pathways.experiments.run import write_csv
+    from pathways.experiments.style import Provenance
 
     jobs = args.jobs or 1
     print(
@@ -220,19 +262,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
     rows = validate(workers=args.workers, seeds=args.seeds, jobs=jobs)
     out = _writable_dir(Path(args.out) if args.out else Path("out") / "validation")
     write_csv([dict(vars(r), agrees=r.agrees) for r in rows], out / "validation.csv")
-    validation_chart(rows, out / "validation.png")
+    provenance = Provenance(
+        ("library program scenarios",),
+        f"1-{args.seeds}",
+        _version(),
+        f"{args.workers:,} workers; published: calibration/targets.csv",
+    )
+    charts.validation(rows, provenance).save(out / "validation")
     print(format_rows(rows))
     print(
         f"\nNo parameter was fitted to these figures. "
-        f"Wrote {out / 'validation.csv'}, {out / 'validation.png'}"
+        f"Wrote {out / 'validation.csv'}, {out / 'validation.png'} (and .svg, .pdf)"
     )
     return 0
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from pathways.calibration.sensitivity import format_indices, sensitivity
-    from pathways.experiments.charts import tornado_chart
+    from pathways.experiments import charts
     from pathways.experiments.run import write_csv
+    from pathways.experiments.style import Provenance
 
     jobs = args.jobs or 1
     result = sensitivity(
@@ -240,9 +289,18 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     )
     out = _writable_dir(Path(args.out) if args.out else Path("out") / "sensitivity")
     write_csv(result["indices"], out / "sensitivity.csv")
-    tornado_chart(result, out / "sensitivity.png")
+    provenance = Provenance(
+        ("sectoral_tuition_free.toml", "calibration/calibration.toml"),
+        f"{args.replicates} per point",
+        _version(),
+        f"{args.workers:,} workers",
+    )
+    charts.sensitivity_tornado(result, provenance).save(out / "sensitivity")
     print(format_indices(result))
-    print(f"\n{result['runs']} runs. Wrote {out / 'sensitivity.csv'}, {out / 'sensitivity.png'}")
+    print(
+        f"\n{result['runs']} runs. Wrote {out / 'sensitivity.csv'}, "
+        f"{out / 'sensitivity.png'} (and .svg, .pdf)"
+    )
     return 0
 
 
@@ -304,6 +362,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summ.add_argument("folder", help="a sweep folder")
     summ.set_defaults(func=cmd_summarize)
+
+    brief = sub.add_parser(
+        "brief", help="a short HTML and PDF brief, with charts, from compare or sweep results"
+    )
+    brief.add_argument("results", help="a folder written by `pathways compare` or `pathways sweep`")
+    brief.add_argument("--out", help="output folder (default: RESULTS_DIR/brief)")
+    brief.set_defaults(func=cmd_brief)
 
     cal = sub.add_parser("calibrate", help="fit free parameters to published figures (simulated moments)")
     cal.add_argument("--budget", type=int, help="parameter points to evaluate (default: calibration.toml)")
