@@ -112,7 +112,9 @@ def save(fig, stem: Path, rows: list[dict], provenance: Provenance, title: str) 
     description = provenance.line()
     png, svg, pdf, csv = (stem.with_suffix(s) for s in (".png", ".svg", ".pdf", ".csv"))
     fig.savefig(png, dpi=300, metadata={"Title": title, "Description": description, "Software": None})
-    fig.savefig(svg, metadata={"Title": title, "Description": description, "Date": None, "Creator": None})
+    # A fixed salt makes the SVG's clip-path ids, and so the file, identical from run to run.
+    with plt.rc_context({"svg.hashsalt": stem.name}):
+        fig.savefig(svg, metadata={"Title": title, "Description": description, "Date": None, "Creator": None})
     fig.savefig(pdf, metadata={"Title": title, "Subject": description, "Creator": None, "Producer": None,
                                "CreationDate": None})  # fmt: skip
     plt.close(fig)
