@@ -49,7 +49,7 @@ CAVEATS = [
     "about four times the published Per Scholas trials ($4,000-5,000 a year). Treat program effects here "
     "as upper bounds, and equity effects as directions rather than magnitudes.",
     "Intervals are 95% intervals of the mean over seeds: they measure simulation noise, not uncertainty "
-    "in the model's structure or parameters (see `pathways sensitivity`).",
+    "in the model's structure or parameters (run pathways sensitivity for that).",
     "Arms share seeds (common random numbers), so differences between arms are paired by seed.",
 ]
 
@@ -288,6 +288,7 @@ h1 { font-size: 1.7rem; margin-bottom: 0.3rem; } h2 { font-size: 1.25rem; margin
 table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.5rem; text-align: right; vertical-align: top; }
 th:first-child, td:first-child { text-align: left; }
+td:not(:first-child) { white-space: nowrap; }
 figure { margin: 1.5rem 0; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.85rem; color: #555; }
 pre { background: #f5f5f5; padding: 0.8rem; overflow-x: auto; font-size: 0.85rem; white-space: pre-wrap; }

@@ -55,8 +55,61 @@ def _pct(v: float) -> str:
     return f"{v:.0%}"
 
 
+def _signed(fmt: str, v: float) -> str:
+    """``fmt`` of ``v`` with a typographic minus before any unit: "−$20,000", not "$-20,000"."""
+    return "\u2212" + fmt.format(-v) if v < 0 else fmt.format(v)
+
+
 def _formatter(fmt: str):
-    return matplotlib.ticker.FuncFormatter(lambda v, _p: fmt.format(v))
+    if fmt.endswith("%}"):
+        # Decimals follow the tick spacing, so 27.5% is not printed as a second "28%".
+        return matplotlib.ticker.PercentFormatter(xmax=1.0, decimals=None)
+    return matplotlib.ticker.FuncFormatter(lambda v, _p: _signed(fmt, v))
+
+
+def _clear_leader(index: dict, labels: list[str], group: str, outcome: str) -> str | None:
+    """The scenario with the highest mean if its lead over every other is beyond noise, else None.
+
+    Against the first scenario the paired difference (common seeds) and its 95% interval decide;
+    between two other scenarios, whose pairing the summary does not hold, the intervals of the
+    means must not overlap.
+    """
+    rows = {lab: index.get((lab, group, outcome)) for lab in labels}
+    rows = {lab: r for lab, r in rows.items() if r and np.isfinite(r["mean"])}
+    if len(rows) < 2:
+        return next(iter(rows), None)
+    best = max(rows, key=lambda lab: rows[lab]["mean"])
+    first = labels[0]
+    for lab, r in rows.items():
+        if lab == best:
+            continue
+        if first in (lab, best):
+            paired = rows[best if best != first else lab]
+            lo, hi = paired.get("diff_low", np.nan), paired.get("diff_high", np.nan)
+            beyond = (lo > 0) if best != first else (hi < 0)
+        else:
+            beyond = rows[best]["ci_low"] > r["ci_high"]
+        if not beyond:
+            return None
+    return best
+
+
+def _spread(values: list[float], gap: float) -> list[float]:
+    """Label positions near ``values`` (same order), at least ``gap`` apart, for direct labels."""
+    order = np.argsort(values, kind="stable")
+    out = np.asarray(values, float).copy()
+    for k in range(1, len(order)):
+        out[order[k]] = max(out[order[k]], out[order[k - 1]] + gap)
+    # Centre the block on the original values so labels do not all drift upwards.
+    out -= (out - np.asarray(values, float)).mean()
+    return list(out)
+
+
+def _money(dollars: float) -> str:
+    """Dollars in words a brief would use: "$155,000", "$2.4 million"."""
+    if abs(dollars) >= 1e6:
+        return _signed("${:,.1f} million", dollars)
+    return _signed("${:,.0f}", dollars)
 
 
 # --------------------------------------------------------------------------- one run
@@ -188,14 +241,17 @@ def comparison_by_group(
         else:
             ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
         everyone = {lab: index.get((lab, "all", outcome), {}).get("mean", np.nan) for lab in labels}
-        best = max(labels, key=lambda lab: -np.inf if np.isnan(everyone[lab]) else everyone[lab])
-        what = words.split(" (")[0].lower()
-        title = f"{nice(best).capitalize()} leads on {what}: {unit_fmt.format(everyone[best])}"
-        if len(labels) > 1:
-            others = ", ".join(
-                f"{unit_fmt.format(everyone[lab])} under {nice(lab)}" for lab in labels if lab != best
-            )
-            title += f" against {others}"
+        what = words.split(" (")[0]
+        value = {lab: _signed(unit_fmt, everyone[lab]) for lab in labels}
+        leader = _clear_leader(index, labels, "all", outcome)
+        if len(labels) == 1:
+            title = f"{what}: {value[labels[0]]} under {nice(labels[0])}"
+        elif leader is None:
+            listed = ", ".join(f"{value[lab]} under {nice(lab)}" for lab in labels)
+            title = f"{what}: no clear difference between the scenarios ({listed})"
+        else:
+            others = ", ".join(f"{value[lab]} under {nice(lab)}" for lab in labels if lab != leader)
+            title = f"{what} is higher under {nice(leader)}: {value[leader]} against {others}"
         finish(fig, title, provenance, subtitle="Mean over seeds with 95% interval, by group")
     return Chart(fig, title, rows, provenance)
 
@@ -229,16 +285,6 @@ def gaps_over_time(
             colour = scenario_colour(lab)
             ax.fill_between(years, lo, hi, color=colour, alpha=0.18, linewidth=0)
             ax.plot(years, m, color=colour, marker="o", label=nice(lab))
-            if len(labels) <= 4 and np.isfinite(m[-1]):
-                ax.annotate(
-                    nice(lab),
-                    (years[-1], m[-1]),
-                    xytext=(6, 0),
-                    textcoords="offset points",
-                    va="center",
-                    color=colour,
-                    fontsize=10,
-                )
             ends[lab] = m[-1]
             rows += [
                 {"scenario": lab, "group": group, "year": y, "mean": a, "ci_low": b, "ci_high": c}
@@ -247,12 +293,33 @@ def gaps_over_time(
         ax.set_xlabel("Year since the start of recording")
         ax.set_ylabel(f"{group_label}: median pay / white men's")
         ax.set_xlim(years[0] - 0.3, years[-1] + (2.2 if len(labels) <= 4 else 0.3))
-        ax.legend(loc="lower left") if len(labels) > 4 else None
-        first = labels[0]
-        parts = [f"{ends[lab]:.2f} under {nice(lab)}" for lab in labels]
-        title = f"{group_label}'s pay ratio to white men after {years[-1]} years: " + ", ".join(parts)
-        if first and len(labels) == 1:
-            title = f"{group_label}'s pay ratio to white men after {years[-1]} years: {ends[first]:.2f}"
+        labelled = [lab for lab in labels if np.isfinite(ends[lab])]
+        if len(labels) <= 4:
+            # Direct labels at the line ends, pushed apart where the lines end close together.
+            low, high = ax.get_ylim()
+            spots = _spread([ends[lab] for lab in labelled], 0.05 * (high - low))
+            for lab, at in zip(labelled, spots, strict=True):
+                ax.annotate(
+                    nice(lab),
+                    (years[-1], ends[lab]),
+                    xytext=(years[-1] + 0.25, at),
+                    va="center",
+                    color=scenario_colour(lab),
+                    fontsize=10,
+                )
+        else:
+            ax.legend(loc="lower left")
+        head = f"{group_label}'s pay ratio to white men after {years[-1]} years"
+        final = f"{measure}_year_{years[-1]}"
+        leader = _clear_leader(index, labels, group, final)
+        if len(labels) == 1:
+            title = f"{head}: {ends[labels[0]]:.2f}"
+        elif leader is None:
+            listed = ", ".join(f"{ends[lab]:.2f} under {nice(lab)}" for lab in labels)
+            title = f"{head}: no clear difference between the scenarios ({listed})"
+        else:
+            others = ", ".join(f"{ends[lab]:.2f} under {nice(lab)}" for lab in labels if lab != leader)
+            title = f"{head} is highest under {nice(leader)}: {ends[leader]:.2f}, against {others}"
         finish(fig, title, provenance, subtitle="Mean over seeds; bands are 95% intervals")
     return Chart(fig, title, rows, provenance)
 
@@ -396,7 +463,7 @@ def cost_equity_frontier(
         top = max(everything, key=lambda t: t[1]) if everything else (np.nan, np.nan, "-", 0)
         title = (
             f"The highest pay ratio for {group_label}, {top[1]:.3f}, comes from {nice(top[2])} "
-            f"at ${top[0]:.1f} million"
+            f"at {_money(top[0] * 1e6)}"
         )
         finish(fig, title, provenance, subtitle="Each dot is one design point of the sweep (mean over seeds)")
     return Chart(fig, title, rows, provenance)
@@ -418,8 +485,9 @@ def sensitivity_tornado(result: dict, provenance: Provenance) -> Chart:
             ax.set_title(nice(outcome), fontsize=12)
             ax.set_xlabel("Morris mu* (outcome units)" if key == "mu_star" else "Sobol total index")
             ax.grid(axis="y", visible=False)
-            leaders.append(f"{nice(outcome)}: {nice(rows[-1]['parameter'])}")
-        title = "Most influential parameter — " + "; ".join(leaders)
+            leaders.append(f"{nice(outcome)}: {nice(rows[-1]['parameter'])} ({rows[-1][key]:.3g})")
+        index = "Morris mu*" if key == "mu_star" else "Sobol total index"
+        title = f"Most influential parameter ({index}) — " + "; ".join(leaders)
         finish(
             fig,
             title,
@@ -486,6 +554,7 @@ def convergence(history: list[dict], provenance: Provenance) -> Chart:
 def validation(rows: list, provenance: Provenance) -> Chart:
     """Each program's simulated trial impact (95% interval) beside the published one."""
     rows = [r for r in rows if "share" not in r.measure]
+    published_rows = [r for r in rows if r.published == r.published]
     y = np.arange(len(rows))[::-1]
     with chart_style():
         fig, ax = plt.subplots(figsize=(9, 0.9 * len(rows) + 2.4))
@@ -507,7 +576,7 @@ def validation(rows: list, provenance: Provenance) -> Chart:
                     fmt="D",
                     color="#333333",
                     capsize=3,
-                    label="published trial (range)",
+                    label="published trial (range)" if r is published_rows[0] else None,
                 )
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(y, [nice(r.scenario) for r in rows])
@@ -515,12 +584,11 @@ def validation(rows: list, provenance: Provenance) -> Chart:
         ax.xaxis.set_major_formatter(_formatter("${:,.0f}"))
         ax.grid(axis="y", visible=False)
         ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2)
-        checked = [r for r in rows if r.published == r.published]
-        if checked:
-            r = checked[0]
+        if published_rows:
+            r = published_rows[0]
             title = (
-                f"{nice(r.scenario).capitalize()}: simulated earnings gain ${r.simulated:,.0f}, "
-                f"{r.simulated / r.published:.1f} times the published trial's ${r.published:,.0f}"
+                f"{nice(r.scenario).capitalize()}: simulated earnings gain {_money(r.simulated)}, "
+                f"{r.simulated / r.published:.1f} times the published trial's {_money(r.published)}"
             )
         else:
             title = "Synthetic trials of the library's programs"

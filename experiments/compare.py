@@ -28,7 +28,7 @@ from scipy import stats
 
 from ..simulation import LabourMarket, Scenario, load_scenario, scenario_hash
 from ..simulation.scenario import scenario_dict
-from .outcomes import OUTCOMES, format_value, key_outcomes
+from .outcomes import OUTCOMES, format_value, key_outcomes, unit_of
 from .parallel import process_pool
 from .run import atomic_write_bytes, versions, write_csv, write_parquet
 
@@ -96,7 +96,7 @@ def interval(values: np.ndarray) -> tuple[float, float, float]:
 def outcome_interval(values: np.ndarray, outcome: str) -> tuple[float, float, float]:
     """:func:`interval`, kept within [0, 1] for outcomes that are shares."""
     mean, lo, hi = interval(values)
-    if OUTCOMES.get(outcome, ("", ""))[1] == "share":
+    if unit_of(outcome) == "share":
         # A t interval can overrun the bounds of a share; report it within them.
         lo, hi = max(lo, 0.0), min(hi, 1.0)
     return mean, lo, hi
@@ -162,7 +162,7 @@ def _gain_per_public_dollar(table: dict, arms: list[Arm]) -> list[dict]:
 
 
 def _signed(outcome: str, v: float) -> str:
-    unit = OUTCOMES.get(outcome, ("", ""))[1]
+    unit = unit_of(outcome)
     if unit == "share":
         return f"{v * 100:+.1f}pt"
     if unit in ("dollars", "dollars per year"):

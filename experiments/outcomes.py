@@ -13,6 +13,8 @@ recording (or the last year run, if shorter).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..simulation.funnel import summarise
@@ -43,17 +45,53 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 }
 
 
+# Families of outcomes named by a year or a cell: "pay_ratio_year_3", "transition_0_4".
+_BY_YEAR = re.compile(r"(pay_ratio|unemployment_rate|good_job_share)_year_(\d+)")
+_TRANSITION = re.compile(r"transition_(\d+)_(\d+)")
+
+
+def _state(k: int) -> str:
+    # Rows and columns of the transition matrix: pay quintiles 1-5 (index 0-4), then not employed.
+    return f"in pay quintile {k + 1}" if k < 5 else "not employed"
+
+
+def describe(outcome: str) -> tuple[str, str]:
+    """An outcome's words and unit, for the fixed outcomes and the yearly and transition families.
+
+    Raises ``KeyError`` for a name that is none of these.
+    """
+    if outcome in OUTCOMES:
+        return OUTCOMES[outcome]
+    if m := _BY_YEAR.fullmatch(outcome):
+        words, unit = OUTCOMES[m.group(1)]
+        return words.replace("year 5", f"year {m.group(2)}"), unit
+    if m := _TRANSITION.fullmatch(outcome):
+        start, end = (_state(int(k)) for k in m.groups())
+        return f"Share of those {start} at the start who are {end} five years on", "share"
+    raise KeyError(outcome)
+
+
+def unit_of(outcome: str) -> str:
+    """The unit of an outcome ("share", "dollars", ...), or "" for a name :func:`describe` does not know."""
+    try:
+        return describe(outcome)[1]
+    except KeyError:
+        return ""
+
+
 def format_value(outcome: str, v: float) -> str:
-    """A value in its outcome's unit, for tables: 41.7%, 34,866, 300.0, 0.981."""
+    """A value in its outcome's unit, for tables: 41.7%, $34,866, 300.0, 0.981."""
     if v != v:
         return "-"
-    unit = OUTCOMES.get(outcome, ("", ""))[1]
+    unit = unit_of(outcome)
     if unit == "share":
         return f"{v:.1%}"
     if unit in ("dollars", "dollars per year"):
-        return f"{v:,.0f}"
+        return f"-${-v:,.0f}" if v < 0 else f"${v:,.0f}"
     if unit == "per 10,000":
         return f"{v:.1f}"
+    if unit == "ratio":
+        return f"{v:.3f}"
     return f"{v:.3g}"
 
 

@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -100,8 +101,9 @@ def write_csv(rows: list[dict], path: Path) -> None:
     """Rows of equal keys as a CSV file (written atomically); NaN as empty."""
 
     def cell(v) -> str:
-        if isinstance(v, float):
-            return "" if v != v else repr(v)
+        if isinstance(v, float | np.floating):
+            # float() first: numpy 2 scalars repr as "np.float64(...)".
+            return "" if v != v else repr(float(v))
         text = str(v)
         return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
 

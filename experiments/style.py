@@ -103,7 +103,8 @@ def finish(fig, title: str, provenance: Provenance, subtitle: str = "") -> None:
         0.01, 0.08 / height, "\n".join(source_lines), ha="left", va="bottom", fontsize=8, color="#555555"
     )
     bottom = 0.12 + 0.16 * len(source_lines)
-    fig.get_layout_engine().set(rect=(0, bottom / height, 1, 1 - (top + 0.08) / height))
+    # The layout rect is (left, bottom, width, height) in figure fractions.
+    fig.get_layout_engine().set(rect=(0, bottom / height, 1, 1 - (top + 0.08 + bottom) / height))
 
 
 def save(fig, stem: Path, rows: list[dict], provenance: Provenance, title: str) -> list[Path]:
@@ -111,12 +112,13 @@ def save(fig, stem: Path, rows: list[dict], provenance: Provenance, title: str) 
     stem.parent.mkdir(parents=True, exist_ok=True)
     description = provenance.line()
     png, svg, pdf, csv = (stem.with_suffix(s) for s in (".png", ".svg", ".pdf", ".csv"))
-    fig.savefig(png, dpi=300, metadata={"Title": title, "Description": description, "Software": None})
-    # A fixed salt makes the SVG's clip-path ids, and so the file, identical from run to run.
-    with plt.rc_context({"svg.hashsalt": stem.name}):
+    # The writers read the font settings (text as text in SVG, TrueType in PDF) and the SVG id salt
+    # when saving, so the house style must be in force here, not only while drawing.
+    with chart_style():
+        fig.savefig(png, dpi=300, metadata={"Title": title, "Description": description, "Software": None})
         fig.savefig(svg, metadata={"Title": title, "Description": description, "Date": None, "Creator": None})
-    fig.savefig(pdf, metadata={"Title": title, "Subject": description, "Creator": None, "Producer": None,
-                               "CreationDate": None})  # fmt: skip
+        fig.savefig(pdf, metadata={"Title": title, "Subject": description, "Creator": None, "Producer": None,
+                                   "CreationDate": None})  # fmt: skip
     plt.close(fig)
     if rows:
         write_csv(rows, csv)

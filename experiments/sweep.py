@@ -49,7 +49,7 @@ import pathways
 
 from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario
 from ..simulation.scenario import read_toml, scenario_dict, validation_messages
-from .outcomes import OUTCOMES, key_outcomes
+from .outcomes import key_outcomes, unit_of
 from .run import atomic_write_bytes, versions
 
 
@@ -138,7 +138,7 @@ class SweepSpec(_Block):
             unknown = sorted(set(p.arms) - set(self.arms))
             if unknown:
                 raise ValueError(f"parameters.{i}.arms: unknown arm(s) {', '.join(unknown)}")
-        unknown = sorted(set(self.sweep.outcomes) - set(OUTCOMES))
+        unknown = sorted(o for o in self.sweep.outcomes if not unit_of(o))
         if unknown:
             raise ValueError(f"sweep.outcomes: unknown outcome(s) {', '.join(unknown)}")
         return self

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import small
 from pathways.experiments.compare import interval
-from pathways.experiments.outcomes import OUTCOMES, key_outcomes
+from pathways.experiments.outcomes import describe, key_outcomes
 from pathways.simulation import LabourMarket, State
 from pathways.simulation.metrics import theil
 from pathways.simulation.mobility import NOT_EMPLOYED, MobilityTracker, quintile
@@ -96,7 +96,11 @@ def test_key_outcomes_of_a_program_run():
     model.run()
     rows = key_outcomes(model)
     names = {r["outcome"] for r in rows}
-    assert names <= set(OUTCOMES)
+    # Every outcome has words and a unit: the fixed ones and the yearly and transition families.
+    assert all(describe(n) for n in names)
+    assert {"pay_ratio_year_1", "pay_ratio_year_2", "transition_0_0"} <= names
+    with pytest.raises(KeyError):
+        describe("pay_ratio_year_x")
     for needed in ("enrolment_per_10k", "completion_rate", "placement_rate_120d", "mobility_rate",
                    "pay_ratio", "annual_earnings", "public_dollars", "cost_per_placement"):  # fmt: skip
         assert needed in names, needed
