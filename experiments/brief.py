@@ -22,22 +22,18 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from . import charts
-from .outcomes import OUTCOMES, format_value
+from .outcomes import HEADLINE_OUTCOMES, OUTCOMES, format_interval
 from .run import atomic_write_bytes
 from .style import Provenance, chart_style, plt
 
-HEADLINES = (
-    "enrolment_per_10k",
-    "completion_rate",
-    "placement_rate_120d",
-    "retention_rate_1y",
-    "starting_wage",
-    "mobility_rate",
-    "pay_ratio",
-    "good_job_share",
-    "annual_earnings",
-)
 FOCUS_GROUP = "black_women"
+# Outcomes drawn by group in a brief: (outcome, axis label with unit, tick format).
+BY_GROUP = (
+    ("completion_rate", "Share of enrolees who complete (%)", "{:.0%}"),
+    ("placement_rate_120d", "Share of completers employed within 120 days (%)", "{:.0%}"),
+    ("mobility_rate", "Low-wage workers above the low-wage line five years on (%)", "{:.0%}"),
+    ("annual_earnings", "Mean annual earnings per person ($)", "${:,.0f}"),
+)
 
 CAVEATS = [
     "The labour market is a synthetic metro of four occupational families (IT, health care support, "
@@ -102,38 +98,17 @@ def _compare_brief(results: Path) -> Brief:
     )
     index = {(r["scenario"], r["group"], r["outcome"]): r for r in summary}
     rows = [["Outcome (everyone)", *names]]
-    for outcome in HEADLINES:
+    for outcome in HEADLINE_OUTCOMES:
         group = FOCUS_GROUP if outcome == "pay_ratio" else "all"
         if not any((lab, group, outcome) in index for lab in labels):
             continue
         words = OUTCOMES[outcome][0] + (f" ({groups.get(group, group)})" if group != "all" else "")
         cells = []
         for lab in labels:
-            r = index.get((lab, group, outcome))
-            cells.append(
-                "-"
-                if r is None
-                else f"{format_value(outcome, r['mean'])} "
-                f"[{format_value(outcome, r['ci_low'])}, {format_value(outcome, r['ci_high'])}]"
-            )
+            cells.append(format_interval(outcome, index.get((lab, group, outcome))))
         rows.append([words, *cells])
 
-    made = []
-    for outcome, words, fmt in (
-        ("completion_rate", "Share of enrolees who complete (%)", "{:.0%}"),
-        ("placement_rate_120d", "Share of completers employed within 120 days (%)", "{:.0%}"),
-        ("mobility_rate", "Low-wage workers above the low-wage line five years on (%)", "{:.0%}"),
-        ("annual_earnings", "Mean annual earnings per person ($)", "${:,.0f}"),
-    ):
-        if any(r["outcome"] == outcome for r in summary):
-            made.append(
-                (
-                    f"by_group_{outcome}",
-                    charts.comparison_by_group(
-                        summary, labels, outcome, words, fmt, group_labels, provenance
-                    ),
-                )
-            )
+    made = _by_group(summary, labels, BY_GROUP, group_labels, provenance)
     if any(r["outcome"] == "completion_rate" for r in summary):
         made.append(("funnel", charts.program_funnel(summary, labels, group_labels, provenance)))
     if any(r["outcome"].startswith("pay_ratio_year_") for r in summary):
@@ -189,34 +164,15 @@ def _sweep_brief(results: Path) -> Brief:
     names = [charts.nice(a) for a in arms]
     index = {(r["arm"], r["group"], r["outcome"]): r for r in summary}
     rows = [["Outcome (everyone, over design points)", *names]]
-    for outcome in HEADLINES:
+    for outcome in HEADLINE_OUTCOMES:
         if any((a, "all", outcome) in index for a in arms):
             rows.append(
                 [
                     OUTCOMES[outcome][0],
-                    *(
-                        "-"
-                        if (r := index.get((a, "all", outcome))) is None
-                        else f"{format_value(outcome, r['mean'])} [{format_value(outcome, r['ci_low'])}, "
-                        f"{format_value(outcome, r['ci_high'])}]"
-                        for a in arms
-                    ),
+                    *(format_interval(outcome, index.get((a, "all", outcome))) for a in arms),
                 ]
             )
-    made = []
-    for outcome, words, fmt in (
-        ("completion_rate", "Share of enrolees who complete (%)", "{:.0%}"),
-        ("mobility_rate", "Low-wage workers above the line five years on (%)", "{:.0%}"),
-    ):
-        if any(r["outcome"] == outcome for r in summary):
-            made.append(
-                (
-                    f"by_group_{outcome}",
-                    charts.comparison_by_group(
-                        compare_like, arms, outcome, words, fmt, group_labels, provenance
-                    ),
-                )
-            )
+    made = _by_group(compare_like, arms, BY_GROUP[::2], group_labels, provenance)
     if points and FOCUS_GROUP in groups:
         made.append(
             (
@@ -246,6 +202,19 @@ def _sweep_brief(results: Path) -> Brief:
         ],
         versions=json.loads((results / "sweep.json").read_text())["versions"],
     )
+
+
+def _by_group(summary, labels, specs, group_labels, provenance) -> list[tuple[str, charts.Chart]]:
+    """One comparison-by-group chart per outcome in ``specs`` that the summary holds."""
+    present = {r["outcome"] for r in summary}
+    return [
+        (
+            f"by_group_{outcome}",
+            charts.comparison_by_group(summary, labels, outcome, words, fmt, group_labels, provenance),
+        )
+        for outcome, words, fmt in specs
+        if outcome in present
+    ]
 
 
 def _assumptions(scen: list[dict]) -> list[str]:

@@ -94,6 +94,17 @@ def _clear_leader(index: dict, labels: list[str], group: str, outcome: str) -> s
     return best
 
 
+def _finding(what: str, value: dict[str, str], labels: list[str], leader: str | None) -> str:
+    """A title stating the finding: which scenario is higher, or that the difference is within noise."""
+    if len(labels) == 1:
+        return f"{what}: {value[labels[0]]} under {nice(labels[0])}"
+    if leader is None:
+        listed = ", ".join(f"{value[lab]} under {nice(lab)}" for lab in labels)
+        return f"{what}: no clear difference between the scenarios ({listed})"
+    others = ", ".join(f"{value[lab]} under {nice(lab)}" for lab in labels if lab != leader)
+    return f"{what} is higher under {nice(leader)}: {value[leader]} against {others}"
+
+
 def _spread(values: list[float], gap: float) -> list[float]:
     """Label positions near ``values`` (same order), at least ``gap`` apart, for direct labels."""
     order = np.argsort(values, kind="stable")
@@ -241,17 +252,9 @@ def comparison_by_group(
         else:
             ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
         everyone = {lab: index.get((lab, "all", outcome), {}).get("mean", np.nan) for lab in labels}
-        what = words.split(" (")[0]
         value = {lab: _signed(unit_fmt, everyone[lab]) for lab in labels}
         leader = _clear_leader(index, labels, "all", outcome)
-        if len(labels) == 1:
-            title = f"{what}: {value[labels[0]]} under {nice(labels[0])}"
-        elif leader is None:
-            listed = ", ".join(f"{value[lab]} under {nice(lab)}" for lab in labels)
-            title = f"{what}: no clear difference between the scenarios ({listed})"
-        else:
-            others = ", ".join(f"{value[lab]} under {nice(lab)}" for lab in labels if lab != leader)
-            title = f"{what} is higher under {nice(leader)}: {value[leader]} against {others}"
+        title = _finding(words.split(" (")[0], value, labels, leader)
         finish(fig, title, provenance, subtitle="Mean over seeds with 95% interval, by group")
     return Chart(fig, title, rows, provenance)
 
@@ -310,16 +313,8 @@ def gaps_over_time(
         else:
             ax.legend(loc="lower left")
         head = f"{group_label}'s pay ratio to white men after {years[-1]} years"
-        final = f"{measure}_year_{years[-1]}"
-        leader = _clear_leader(index, labels, group, final)
-        if len(labels) == 1:
-            title = f"{head}: {ends[labels[0]]:.2f}"
-        elif leader is None:
-            listed = ", ".join(f"{ends[lab]:.2f} under {nice(lab)}" for lab in labels)
-            title = f"{head}: no clear difference between the scenarios ({listed})"
-        else:
-            others = ", ".join(f"{ends[lab]:.2f} under {nice(lab)}" for lab in labels if lab != leader)
-            title = f"{head} is highest under {nice(leader)}: {ends[leader]:.2f}, against {others}"
+        leader = _clear_leader(index, labels, group, f"{measure}_year_{years[-1]}")
+        title = _finding(head, {lab: f"{ends[lab]:.2f}" for lab in labels}, labels, leader)
         finish(fig, title, provenance, subtitle="Mean over seeds; bands are 95% intervals")
     return Chart(fig, title, rows, provenance)
 

@@ -28,7 +28,7 @@ from scipy import stats
 
 from ..simulation import LabourMarket, Scenario, load_scenario, scenario_hash
 from ..simulation.scenario import scenario_dict
-from .outcomes import OUTCOMES, format_value, key_outcomes, unit_of
+from .outcomes import OUTCOMES, format_interval, key_outcomes, unit_of
 from .parallel import process_pool
 from .run import atomic_write_bytes, versions, write_csv, write_parquet
 
@@ -190,14 +190,7 @@ def format_table(summary: list[dict], arms: list[Arm], outcomes=PRINTED) -> str:
         if not any(k[2] == outcome for k in index):
             continue
         for g in groups:
-            cells = []
-            for lab in labels:
-                r = index.get((lab, g, outcome))
-                if r is None:
-                    cells.append("-")
-                else:
-                    cells.append(f"{format_value(outcome, r['mean'])} [{format_value(outcome, r['ci_low'])}, "
-                                 f"{format_value(outcome, r['ci_high'])}]")  # fmt: skip
+            cells = [format_interval(outcome, index.get((lab, g, outcome))) for lab in labels]
             lines.append(f"{outcome[:21]:<22}{g:<16}" + "".join(f"{c:>{width}}" for c in cells))
     if len(labels) > 1:
         lines.append("")

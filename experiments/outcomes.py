@@ -45,6 +45,19 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 }
 
 
+# The outcomes a summary or a brief leads with, in reading order.
+HEADLINE_OUTCOMES = (
+    "enrolment_per_10k",
+    "completion_rate",
+    "placement_rate_120d",
+    "retention_rate_1y",
+    "starting_wage",
+    "mobility_rate",
+    "pay_ratio",
+    "good_job_share",
+    "annual_earnings",
+)
+
 # Families of outcomes named by a year or a cell: "pay_ratio_year_3", "transition_0_4".
 _BY_YEAR = re.compile(r"(pay_ratio|unemployment_rate|good_job_share)_year_(\d+)")
 _TRANSITION = re.compile(r"transition_(\d+)_(\d+)")
@@ -93,6 +106,14 @@ def format_value(outcome: str, v: float) -> str:
     if unit == "ratio":
         return f"{v:.3f}"
     return f"{v:.3g}"
+
+
+def format_interval(outcome: str, row: dict | None) -> str:
+    """A summary row's mean and 95% interval in its unit, "73.7% [72.4%, 74.9%]"; "-" for no row."""
+    if row is None:
+        return "-"
+    low, high = format_value(outcome, row["ci_low"]), format_value(outcome, row["ci_high"])
+    return f"{format_value(outcome, row['mean'])} [{low}, {high}]"
 
 
 def year_five_window(months: int) -> tuple[int, int]:

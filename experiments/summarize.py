@@ -29,20 +29,9 @@ import pyarrow as pa
 from scipy import stats
 
 from .compare import interval, outcome_interval
-from .outcomes import format_value
+from .outcomes import HEADLINE_OUTCOMES, format_interval
 from .run import write_csv, write_parquet
 from .sweep import Sweep, combine
-
-KEY_OUTCOMES = (
-    "enrolment_per_10k",
-    "completion_rate",
-    "placement_rate_120d",
-    "retention_rate_1y",
-    "starting_wage",
-    "mobility_rate",
-    "pay_ratio",
-    "annual_earnings",
-)
 
 
 def _by(rows: dict[str, list], keys: tuple[str, ...]) -> dict[tuple, list[int]]:
@@ -158,7 +147,7 @@ def _separation_warnings(sweep: Sweep, replicate_means: dict) -> list[str]:
     warnings = []
     for a, b in combinations(sweep.spec.arms, 2):
         unclear, seeds = [], 0
-        for outcome in KEY_OUTCOMES:
+        for outcome in HEADLINE_OUTCOMES:
             ra, rb = replicate_means.get((a, "all", outcome)), replicate_means.get((b, "all", outcome))
             if not ra or not rb:
                 continue
@@ -187,15 +176,8 @@ def format_summary(sweep: Sweep, result: dict, failures: list[dict]) -> str:
     index = {(r["arm"], r["group"], r["outcome"]): r for r in result["summary"]}
     width = 30
     lines.append(f"{'outcome (everyone)':<24}" + "".join(f"{a[: width - 2]:>{width}}" for a in arms))
-    for outcome in KEY_OUTCOMES:
-        cells = []
-        for a in arms:
-            r = index.get((a, "all", outcome))
-            if r is None:
-                cells.append("-")
-            else:
-                low, high = format_value(outcome, r["ci_low"]), format_value(outcome, r["ci_high"])
-                cells.append(f"{format_value(outcome, r['mean'])} [{low}, {high}]")
+    for outcome in HEADLINE_OUTCOMES:
+        cells = [format_interval(outcome, index.get((a, "all", outcome))) for a in arms]
         if any(c != "-" for c in cells):
             lines.append(f"{outcome:<24}" + "".join(f"{c:>{width}}" for c in cells))
     if result["effects"]:
@@ -204,7 +186,7 @@ def format_summary(sweep: Sweep, result: dict, failures: list[dict]) -> str:
             "(everyone) [95% interval]:"
         )
         for r in result["effects"]:
-            if r["outcome"] in KEY_OUTCOMES:
+            if r["outcome"] in HEADLINE_OUTCOMES:
                 lines.append(
                     f"  {r['arm']:<22} {r['parameter']:<22} {r['outcome']:<22} "
                     f"{r['effect']:+.4g} [{r['ci_low']:+.4g}, {r['ci_high']:+.4g}]"

@@ -30,6 +30,21 @@ def calibrated(workers: int = 3000, months: int = 24, burn_in: int = 24, seed: i
     return load_scenario(ROOT / "scenarios" / "calibrated.toml", overrides)
 
 
+def tiny_calibration(folder: Path) -> Path:
+    """calibration/calibration.toml at test size (4 screened points, 3 local evaluations), in ``folder``."""
+    config = (ROOT / "calibration" / "calibration.toml").read_text()
+    config = config.replace('scenario = "../scenarios/', f'scenario = "{ROOT}/scenarios/')
+    sizes = {"workers": 1500, "months": 18, "burn_in_months": 24, "replicates": 2, "final_replicates": 2,
+             "screening_points": 4, "local_evaluations": 3}  # fmt: skip
+    lines = []
+    for line in config.splitlines():
+        key = line.split("=")[0].strip()
+        lines.append(f"{key} = {sizes[key]}" if key in sizes else line)
+    path = folder / "calibration.toml"
+    path.write_text("\n".join(lines))
+    return path
+
+
 @pytest.fixture
 def baseline_path() -> Path:
     return BASELINE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import ROOT, library
+from conftest import library, tiny_calibration
 from pathways.calibration import fit
 from pathways.calibration.moments import moment, moments
 from pathways.calibration.targets import load_targets
@@ -71,22 +71,7 @@ def test_moments_match_direct_computation():
 
 
 def test_a_small_fit_is_reproducible_and_improves(tmp_path):
-    config = (ROOT / "calibration" / "calibration.toml").read_text()
-    config = config.replace('scenario = "../scenarios/', f'scenario = "{ROOT}/scenarios/')
-    for key, value in (
-        ("workers", 1500),
-        ("months", 18),
-        ("burn_in_months", 24),
-        ("replicates", 2),
-        ("final_replicates", 2),
-        ("screening_points", 4),
-        ("local_evaluations", 3),
-    ):
-        config = "\n".join(
-            f"{key} = {value}" if line.split("=")[0].strip() == key else line for line in config.splitlines()
-        )
-    path = tmp_path / "calibration.toml"
-    path.write_text(config)
+    path = tiny_calibration(tmp_path)
     a = fit.calibrate(path, jobs=1)
     b = fit.calibrate(path, jobs=2)
     np.testing.assert_array_equal(a.best, b.best)

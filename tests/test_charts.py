@@ -29,7 +29,7 @@ from matplotlib.container import ErrorbarContainer
 from PIL import Image
 
 import pathways
-from conftest import BASELINE, ROOT, small
+from conftest import BASELINE, ROOT, small, tiny_calibration
 from pathways.calibration.sensitivity import OUTCOMES
 from pathways.experiments import charts
 from pathways.experiments.style import RACE_COLOURS, Provenance, scenario_colour
@@ -141,22 +141,7 @@ def calibration_result(tmp_path_factory) -> Fit:
     """A tiny fit, made as in tests/test_calibration.py (4 screened points, 3 local evaluations)."""
     from pathways.calibration import fit
 
-    config = (ROOT / "calibration" / "calibration.toml").read_text()
-    config = config.replace('scenario = "../scenarios/', f'scenario = "{ROOT}/scenarios/')
-    for key, value in (
-        ("workers", 1500),
-        ("months", 18),
-        ("burn_in_months", 24),
-        ("replicates", 2),
-        ("final_replicates", 2),
-        ("screening_points", 4),
-        ("local_evaluations", 3),
-    ):
-        config = "\n".join(
-            f"{key} = {value}" if line.split("=")[0].strip() == key else line for line in config.splitlines()
-        )
-    path = tmp_path_factory.mktemp("calibration") / "calibration.toml"
-    path.write_text(config)
+    path = tiny_calibration(tmp_path_factory.mktemp("calibration"))
     result = fit.calibrate(path, jobs=1)
     s = result.config.calibration
     # As calibration.report.write_report makes it.
