@@ -34,7 +34,7 @@ from scipy.stats import qmc
 from ..experiments.compare import interval
 from ..experiments.parallel import process_pool
 from ..simulation import LabourMarket, load_scenario
-from ..simulation.scenario import builtin_dir, scenario_dict, validation_messages
+from ..simulation.scenario import builtin_dir, dotted, merge_tables, scenario_dict, validation_messages
 from .moments import moments
 from .targets import Target, load_targets
 
@@ -81,24 +81,10 @@ def load_config(path: Path = CONFIG_FILE) -> CalibrationConfig:
         raise ValueError("\n".join(validation_messages(exc, path))) from None
 
 
-def nested(key: str, value: Any) -> dict:
-    out: Any = value
-    for part in reversed(key.split(".")):
-        out = {part: out}
-    return out
-
-
-def merge(a: dict, b: dict) -> dict:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
 def overrides_for(config: CalibrationConfig, theta: np.ndarray) -> dict:
     out: dict = {}
     for p, value in zip(config.parameters, theta, strict=True):
-        out = merge(out, nested(p.key, float(value)))
+        out = merge_tables(out, dotted(p.key, float(value)))
     return out
 
 
@@ -154,7 +140,7 @@ class Evaluator:
         tasks = [
             (
                 path,
-                merge(overrides_for(self.config, th), self.run_block),
+                merge_tables(overrides_for(self.config, th), self.run_block),
                 s,
                 self.targets,
                 self.config.calibration.program,

@@ -22,7 +22,8 @@ import numpy as np
 from ..experiments.parallel import process_pool
 from ..simulation import LabourMarket, load_scenario
 from ..simulation.funnel import summarise
-from .fit import CONFIG_FILE, load_config, merge, overrides_for, replicate_seeds, scenario_path
+from ..simulation.scenario import merge_tables
+from .fit import CONFIG_FILE, load_config, overrides_for, replicate_seeds, scenario_path
 
 OUTCOMES = ("pay_ratio_change", "mobility_rate", "placement_rate")
 GROUP = "black_women"
@@ -79,7 +80,7 @@ def sensitivity(
     }
     seeds = replicate_seeds(config, replicates)
     tasks = [
-        (path, merge(overrides_for(config, row), run_block), s, config.calibration.program)
+        (path, merge_tables(overrides_for(config, row), run_block), s, config.calibration.program)
         for row in x
         for s in seeds
     ]
@@ -95,28 +96,13 @@ def sensitivity(
         yk = np.where(np.isfinite(y[:, k]), y[:, k], np.nanmean(y[:, k]))
         if method == "morris":
             res = morris_analyze.analyze(problem, x, yk, num_levels=4, seed=seed)
-            for i, name in enumerate(problem["names"]):
-                out["indices"].append(
-                    {
-                        "outcome": outcome,
-                        "parameter": name,
-                        "mu_star": float(res["mu_star"][i]),
-                        "mu_star_conf": float(res["mu_star_conf"][i]),
-                        "sigma": float(res["sigma"][i]),
-                    }
-                )
+            fields = ("mu_star", "mu_star_conf", "sigma")
         else:
             res = sobol_analyze.analyze(problem, yk, calc_second_order=False, seed=seed)
-            for i, name in enumerate(problem["names"]):
-                out["indices"].append(
-                    {
-                        "outcome": outcome,
-                        "parameter": name,
-                        "S1": float(res["S1"][i]),
-                        "ST": float(res["ST"][i]),
-                        "ST_conf": float(res["ST_conf"][i]),
-                    }
-                )
+            fields = ("S1", "ST", "ST_conf")
+        for i, name in enumerate(problem["names"]):
+            row = {"outcome": outcome, "parameter": name}
+            out["indices"].append(row | {f: float(res[f][i]) for f in fields})
     return out
 
 

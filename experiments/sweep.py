@@ -48,7 +48,7 @@ from scipy.stats import qmc
 import pathways
 
 from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario
-from ..simulation.scenario import read_toml, scenario_dict, validation_messages
+from ..simulation.scenario import dotted, merge_tables, read_toml, scenario_dict, validation_messages
 from .outcomes import key_outcomes, unit_of
 from .run import atomic_write_bytes, versions
 
@@ -175,20 +175,6 @@ class Sweep:
 # --------------------------------------------------------------------------- planning
 
 
-def _nested(key: str, value: Any) -> dict:
-    out: dict = value
-    for part in reversed(key.split(".")):
-        out = {part: out}
-    return out
-
-
-def _merge(a: dict, b: dict) -> dict:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
 def _has_key(data: dict, key: str) -> bool:
     for part in key.split("."):
         if not isinstance(data, dict) or part not in data:
@@ -230,7 +216,7 @@ def load_sweep(
         raise SweepError(str(exc)) from None
     over = {k: v for k, v in (("seeds", seeds), ("workers", workers), ("months", months)) if v is not None}
     if over:
-        data = _merge(data, {"sweep": over})
+        data = merge_tables(data, {"sweep": over})
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
@@ -271,10 +257,10 @@ def load_sweep(
                 if p.name in params:
                     value = int(params[p.name]) if p.integer else params[p.name]
                     for key in p.keys:
-                        overrides = _merge(overrides, _nested(key, value))
+                        overrides = merge_tables(overrides, dotted(key, value))
             for r in range(s.seeds):
                 seed = replicate_seed(s.seed, r)
-                full = _merge(overrides, {"run": {**run_block, "seed": seed}})
+                full = merge_tables(overrides, {"run": {**run_block, "seed": seed}})
                 try:
                     sc = load_scenario(scenario_file, full, overrides_from=f"{path} (arm {name}, point {k})")
                     identity = scenario_dict(sc)

@@ -628,6 +628,19 @@ def _merge(base: dict, over: dict, origin: dict, path: tuple, source: Path) -> d
     return out
 
 
+def merge_tables(base: dict, over: dict) -> dict:
+    """``over`` laid on ``base`` as ``extends`` does: tables merge key by key, other values replace."""
+    return _merge(base, over, {}, (), Path("<overrides>"))
+
+
+def dotted(key: str, value: Any) -> dict:
+    """A dotted scenario key as nested overrides: ``dotted("network.homophily", 0.5)``."""
+    out: Any = value
+    for part in reversed(key.split(".")):
+        out = {part: out}
+    return out
+
+
 def _mark(data: Any, origin: dict, path: tuple, source: Path) -> None:
     origin[path] = source
     if isinstance(data, dict):

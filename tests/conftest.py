@@ -45,6 +45,49 @@ def tiny_calibration(folder: Path) -> Path:
     return path
 
 
+SMALL_SWEEP = """
+[sweep]
+name = "small_sweep"
+seed = 11
+seeds = 2
+workers = 1200
+months = 24
+burn_in_months = 12
+
+[arms.tuition_bootcamp]
+scenario = "{root}/scenarios/tuition_bootcamp.toml"
+
+[arms.apprenticeship]
+scenario = "{root}/scenarios/apprenticeship.toml"
+
+[design]
+kind = "grid"
+
+[[parameters]]
+name = "homophily"
+keys = ["network.homophily"]
+values = [0.5, 0.8]
+"""
+
+
+@pytest.fixture(scope="session")
+def small_sweep(tmp_path_factory):
+    """Bootcamp and apprenticeship x two homophily points x two seeds, run and summarised once.
+
+    Returns ``(plan, folder)``: the loaded sweep and the folder holding its results and summary.
+    """
+    from pathways.experiments import sweep as sw
+    from pathways.experiments.summarize import summarize_folder
+
+    folder = tmp_path_factory.mktemp("small_sweep")
+    path = folder / "small_sweep.toml"
+    path.write_text(SMALL_SWEEP.format(root=ROOT))
+    plan = sw.load_sweep(path)
+    sw.run_sweep(plan, folder / "out", jobs=2)
+    summarize_folder(plan, folder / "out")
+    return plan, folder / "out"
+
+
 @pytest.fixture
 def baseline_path() -> Path:
     return BASELINE

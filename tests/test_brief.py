@@ -69,42 +69,11 @@ def test_brief_says_what_a_reader_needs(brief):
     assert b"/FontFile2" in pdf and b"/Type3" not in pdf
 
 
-def test_brief_of_a_sweep_has_the_cost_equity_frontier(tmp_path):
-    from pathways.experiments import sweep as sw
-    from pathways.experiments.summarize import summarize_folder
-
-    text = f"""
-[sweep]
-name = "brief_test"
-seed = 3
-seeds = 2
-workers = 1200
-months = 24
-burn_in_months = 6
-
-[arms.bootcamp]
-scenario = "{ROOT}/scenarios/tuition_bootcamp.toml"
-
-[arms.apprenticeship]
-scenario = "{ROOT}/scenarios/apprenticeship.toml"
-
-[design]
-kind = "grid"
-
-[[parameters]]
-name = "homophily"
-keys = ["network.homophily"]
-values = [0.5, 0.8]
-"""
-    path = tmp_path / "s.toml"
-    path.write_text(text)
-    plan = sw.load_sweep(path)
-    out = tmp_path / "sweep"
-    sw.run_sweep(plan, out, jobs=2)
-    summarize_folder(plan, out)
-    paths = make_brief(out)
+def test_brief_of_a_sweep_has_the_cost_equity_frontier(small_sweep, tmp_path):
+    _plan, out = small_sweep
+    paths = make_brief(out, tmp_path / "brief")
     assert any(p.name == "cost_equity_frontier.png" for p in paths)
-    assert "homophily" in (out / "brief" / "brief.html").read_text()
+    assert "homophily" in (tmp_path / "brief" / "brief.html").read_text()
 
 
 def test_brief_of_a_folder_that_is_not_results_is_a_one_line_error(tmp_path):

@@ -69,32 +69,6 @@ def comparison() -> Comparison:
     return Comparison([a.label for a in arms], summary, groups, {"all": "Everyone", **groups}, provenance)
 
 
-SWEEP = """
-[sweep]
-name = "chart_frontier"
-seed = 11
-seeds = 2
-workers = 1200
-months = 24
-burn_in_months = 12
-outcomes = ["completion_rate", "pay_ratio", "program_dollars"]
-
-[arms.tuition_bootcamp]
-scenario = "{root}/scenarios/tuition_bootcamp.toml"
-
-[arms.apprenticeship]
-scenario = "{root}/scenarios/apprenticeship.toml"
-
-[design]
-kind = "grid"
-
-[[parameters]]
-name = "homophily"
-keys = ["network.homophily"]
-values = [0.5, 0.8]
-"""
-
-
 @dataclass
 class SweepResult:
     arms: list[str]
@@ -104,17 +78,13 @@ class SweepResult:
 
 
 @pytest.fixture(scope="module")
-def sweep_result(tmp_path_factory) -> SweepResult:
-    """Two arms x two design points x two seeds, summarised as ``pathways summarize`` does."""
+def sweep_result(small_sweep) -> SweepResult:
+    """conftest.small_sweep, summarised as ``pathways summarize`` does."""
     from pathways.experiments import sweep as sw
     from pathways.experiments.summarize import summarise_sweep
 
-    folder = tmp_path_factory.mktemp("sweep")
-    path = folder / "frontier.toml"
-    path.write_text(SWEEP.format(root=ROOT))
-    plan = sw.load_sweep(path)
-    sw.run_sweep(plan, folder / "out", jobs=1)
-    table, failures = sw.combine(plan, folder / "out")
+    plan, out = small_sweep
+    table, failures = sw.combine(plan, out)
     assert not failures
     points = summarise_sweep(plan, table)["points"]
     spec = plan.spec
