@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..experiments.run import atomic_write_bytes, write_csv
+from ..experiments.io import atomic_write_bytes, write_csv
 from .fit import FitResult, result_json
 
 

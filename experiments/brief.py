@@ -22,8 +22,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from . import charts
+from .io import atomic_write_bytes
 from .outcomes import HEADLINE_OUTCOMES, OUTCOMES, format_interval
-from .run import atomic_write_bytes
 from .style import Provenance, chart_style, plt
 
 FOCUS_GROUP = "black_women"

@@ -28,9 +28,10 @@ from scipy import stats
 
 from ..simulation import LabourMarket, Scenario, load_scenario, scenario_hash
 from ..simulation.scenario import scenario_dict
+from .io import atomic_write_bytes, write_csv, write_parquet
 from .outcomes import OUTCOMES, format_interval, key_outcomes, unit_of
 from .parallel import process_pool
-from .run import atomic_write_bytes, versions, write_csv, write_parquet
+from .run import versions
 
 
 @dataclass(frozen=True)

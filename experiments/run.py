@@ -19,22 +19,19 @@ Files written:
 from __future__ import annotations
 
 import json
-import os
 import platform
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 import pathways
 
 from ..simulation import LabourMarket, Scenario, scenario_hash
 from ..simulation.funnel import summarise
 from ..simulation.scenario import scenario_dict
+from .io import atomic_write_bytes, write_parquet
 from .outcomes import key_outcomes
 
 
@@ -83,39 +80,6 @@ def manifest(scenario: Scenario, seed: int, source: str) -> dict:
         "versions": versions(),
         "scenario": scenario_dict(scenario),
     }
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename, so a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_csv(rows: list[dict], path: Path) -> None:
-    """Rows of equal keys as a CSV file (written atomically); NaN as empty."""
-
-    def cell(v) -> str:
-        if isinstance(v, float | np.floating):
-            # float() first: numpy 2 scalars repr as "np.float64(...)".
-            return "" if v != v else repr(float(v))
-        text = str(v)
-        return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
-
-    header = list(rows[0])
-    lines = [",".join(header)] + [",".join(cell(r[h]) for h in header) for r in rows]
-    atomic_write_bytes(path, ("\n".join(lines) + "\n").encode())
-
-
-def write_parquet(table: pa.Table, path: Path) -> None:
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    atomic_write_bytes(path, sink.getvalue().to_pybytes())
 
 
 def program_table(model: LabourMarket) -> list[dict]:

@@ -26,7 +26,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from .run import write_csv
+from .io import write_csv
 
 STYLE_FILE = Path(__file__).with_name("pathways.mplstyle")
 

@@ -29,8 +29,8 @@ import pyarrow as pa
 from scipy import stats
 
 from .compare import interval, outcome_interval
+from .io import write_csv, write_parquet
 from .outcomes import HEADLINE_OUTCOMES, format_interval
-from .run import write_csv, write_parquet
 from .sweep import Sweep, combine
 
 

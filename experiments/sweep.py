@@ -49,8 +49,9 @@ import pathways
 
 from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario
 from ..simulation.scenario import dotted, merge_tables, read_toml, scenario_dict, validation_messages
+from .io import atomic_write_bytes, parquet_bytes
 from .outcomes import key_outcomes, unit_of
-from .run import atomic_write_bytes, versions
+from .run import versions
 
 
 class SweepError(ValueError):
@@ -327,12 +328,6 @@ def _table(run: RunSpec, rows: list[dict], parameters: list[str]) -> pa.Table:
     return pa.table(columns)
 
 
-def _parquet_bytes(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    return sink.getvalue().to_pybytes()
-
-
 def run_dir(out: Path) -> Path:
     return out / "runs"
 
@@ -408,7 +403,7 @@ def run_sweep(
         else:
             atomic_write_bytes(
                 run_dir(out) / f"{run.run_id}.parquet",
-                _parquet_bytes(_table(run, result["rows"], parameters)),
+                parquet_bytes(_table(run, result["rows"], parameters)),
             )
             (run_dir(out) / f"{run.run_id}.error.json").unlink(missing_ok=True)
         progress.done += 1

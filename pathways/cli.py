@@ -250,7 +250,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from pathways.calibration.validate import format_rows, validate
     from pathways.experiments import charts
-    from pathways.experiments.run import write_csv
+    from pathways.experiments.io import write_csv
     from pathways.experiments.style import Provenance
 
     jobs = args.jobs or 1
@@ -280,7 +280,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from pathways.calibration.sensitivity import format_indices, sensitivity
     from pathways.experiments import charts
-    from pathways.experiments.run import write_csv
+    from pathways.experiments.io import write_csv
     from pathways.experiments.style import Provenance
 
     jobs = args.jobs or 1
