@@ -20,7 +20,6 @@ Everything is seeded, so the same budget and seed give the same fit.
 from __future__ import annotations
 
 import json
-import tomllib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,13 +31,23 @@ from scipy import optimize
 from scipy.stats import qmc
 
 from ..experiments.compare import interval
-from ..experiments.parallel import process_pool
-from ..simulation import LabourMarket, load_scenario
-from ..simulation.scenario import builtin_dir, dotted, merge_tables, scenario_dict, validation_messages
+from ..experiments.executor import Executor, all_succeeded
+from ..experiments.io import atomic_write_bytes
+from ..simulation import LabourMarket, ScenarioError, load_scenario
+from ..simulation.scenario import (
+    builtin_dir,
+    dotted,
+    merge_tables,
+    read_toml,
+    scenario_dict,
+    validation_messages,
+)
 from .moments import moments
 from .targets import Target, load_targets
 
 CONFIG_FILE = Path(__file__).with_name("calibration.toml")
+# The start, a two-point screen and one local step: fewer cannot be called a fit.
+MIN_BUDGET = 4
 NAN_PENALTY = 100.0  # a target the model cannot produce at a point counts as this many squared tolerances
 
 
@@ -73,8 +82,10 @@ class CalibrationConfig(_Block):
 
 
 def load_config(path: Path = CONFIG_FILE) -> CalibrationConfig:
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+    try:
+        data = read_toml(path)
+    except ScenarioError as exc:
+        raise ValueError(str(exc)) from None
     try:
         return CalibrationConfig.model_validate(data)
     except ValidationError as exc:
@@ -98,8 +109,8 @@ def scenario_path(config: CalibrationConfig, config_path: Path) -> Path:
 
 
 def _run_moments(task: tuple) -> dict[str, float]:
-    path, overrides, seed, targets, program = task
-    model = LabourMarket(load_scenario(path, overrides, overrides_from="<calibration>"), seed=seed)
+    scenario, seed, targets, program = task
+    model = LabourMarket(scenario, seed=seed)
     model.run()
     return moments(model, targets, program)
 
@@ -111,11 +122,10 @@ class Evaluator:
     config: CalibrationConfig
     config_path: Path
     targets: list[Target]
-    jobs: int
+    executor: Executor
     seeds: list[int]
     scale: np.ndarray | None = None  # s_k, fixed at the start point
     history: list[dict] = field(default_factory=list)
-    _pool: Any = None
     _cache: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -137,23 +147,13 @@ class Evaluator:
     def simulate(self, thetas: list[np.ndarray], seeds: list[int]) -> list[np.ndarray]:
         """Moments, shape (len(seeds), n_targets), at each point; all runs in one parallel batch."""
         path = scenario_path(self.config, self.config_path)
-        tasks = [
-            (
-                path,
-                merge_tables(overrides_for(self.config, th), self.run_block),
-                s,
-                self.targets,
-                self.config.calibration.program,
-            )
-            for th in thetas
-            for s in seeds
-        ]
-        if self.jobs > 1:
-            if self._pool is None:
-                self._pool = process_pool(self.jobs)
-            results = list(self._pool.map(_run_moments, tasks))
-        else:
-            results = [_run_moments(t) for t in tasks]
+        program = self.config.calibration.program
+        tasks = []
+        for th in thetas:
+            overrides = merge_tables(overrides_for(self.config, th), self.run_block)
+            scenario = load_scenario(path, overrides, overrides_from=str(self.config_path))
+            tasks += [(scenario, s, self.targets, program) for s in seeds]
+        results = all_succeeded(self.executor.map(_run_moments, tasks), "calibration")
         keys = [t.key for t in self.targets]
         table = np.array([[r[k] for k in keys] for r in results], dtype=float)
         return [table[i * len(seeds) : (i + 1) * len(seeds)] for i in range(len(thetas))]
@@ -195,11 +195,6 @@ class Evaluator:
             out.append(q)
         return out
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
-
 
 def baseline_values(config: CalibrationConfig) -> np.ndarray:
     """The starting guess: each free parameter's value in the baseline scenario, clipped to its bounds.
@@ -232,74 +227,85 @@ def calibrate(
     config_path: Path = CONFIG_FILE,
     *,
     jobs: int = 1,
+    dask: str | None = None,
     budget: int | None = None,
     progress=None,
 ) -> FitResult:
-    """Fit the free parameters; ``budget`` (parameter points) overrides screening + local evaluations."""
+    """Fit the free parameters; ``budget`` (parameter points) overrides screening + local evaluations.
+
+    Simulations run on ``jobs`` local processes, or on Dask (``dask``: "local" or an address).
+    """
     config = load_config(config_path)
     s = config.calibration
     targets = load_targets(use="calibrate")
     screening, local = s.screening_points, s.local_evaluations
     if budget is not None:
+        if budget < MIN_BUDGET:
+            raise ValueError(f"budget must be at least {MIN_BUDGET} parameter points (got {budget})")
         screening = max(2, 2 ** int(np.floor(np.log2(max(budget // 2, 2)))))
         local = max(0, budget - screening - 1)
-    ev = Evaluator(config, config_path, targets, jobs, replicate_seeds(config, s.replicates))
-    try:
-        start = baseline_values(config)
-        u0 = ev.unit(start)
-        ev.set_scale(ev.simulate([start], ev.seeds)[0])
-        q0 = ev.evaluate([u0], "start")[0]
-        if progress:
-            progress(ev.history)
+    with Executor(jobs, dask) as executor:
+        ev = Evaluator(config, config_path, targets, executor, replicate_seeds(config, s.replicates))
+        return _fit(ev, config, targets, screening, local, progress)
 
-        sobol = qmc.Sobol(d=len(config.parameters), scramble=True, seed=s.seed).random(screening)
-        screen_q = ev.evaluate(list(sobol), "screen")
-        if progress:
-            progress(ev.history)
-        candidates = sorted(
-            [(q0, 0, u0), *((q, i + 1, u) for i, (q, u) in enumerate(zip(screen_q, sobol, strict=True)))],
-            key=lambda c: (c[0], c[1]),
+
+def _fit(
+    ev: Evaluator, config: CalibrationConfig, targets: list[Target], screening: int, local: int, progress
+) -> FitResult:
+    s = config.calibration
+    start = baseline_values(config)
+    u0 = ev.unit(start)
+    ev.set_scale(ev.simulate([start], ev.seeds)[0])
+    q0 = ev.evaluate([u0], "start")[0]
+    if progress:
+        progress(ev.history)
+
+    sobol = qmc.Sobol(d=len(config.parameters), scramble=True, seed=s.seed).random(screening)
+    screen_q = ev.evaluate(list(sobol), "screen")
+    if progress:
+        progress(ev.history)
+    candidates = sorted(
+        [(q0, 0, u0), *((q, i + 1, u) for i, (q, u) in enumerate(zip(screen_q, sobol, strict=True)))],
+        key=lambda c: (c[0], c[1]),
+    )
+    best_q, _, best_u = candidates[0]
+
+    # Nelder-Mead from the best few screened points (several starts guard against a poor local basin).
+    starts = [c[2] for c in candidates[: s.local_starts]] if local > 0 else []
+    for k, u_start in enumerate(starts):
+        share = local // len(starts) + (1 if k < local % len(starts) else 0)
+
+        def f(u: np.ndarray) -> float:
+            q = ev.evaluate([u], "local")[0]
+            if progress:
+                progress(ev.history)
+            return q
+
+        res = optimize.minimize(
+            f,
+            u_start,
+            method="Nelder-Mead",
+            bounds=[(0.0, 1.0)] * len(u0),
+            options={"maxfev": share, "xatol": 1e-3, "fatol": 1e-4, "initial_simplex": _simplex(u_start)},
         )
-        best_q, _, best_u = candidates[0]
+        if res.fun < best_q:
+            best_q, best_u = float(res.fun), np.clip(res.x, 0, 1)
+    best = ev.theta(best_u)
 
-        # Nelder-Mead from the best few screened points (several starts guard against a poor local basin).
-        starts = [c[2] for c in candidates[: s.local_starts]] if local > 0 else []
-        for k, u_start in enumerate(starts):
-            share = local // len(starts) + (1 if k < local % len(starts) else 0)
-
-            def f(u: np.ndarray) -> float:
-                q = ev.evaluate([u], "local")[0]
-                if progress:
-                    progress(ev.history)
-                return q
-
-            res = optimize.minimize(
-                f,
-                u_start,
-                method="Nelder-Mead",
-                bounds=[(0.0, 1.0)] * len(u0),
-                options={"maxfev": share, "xatol": 1e-3, "fatol": 1e-4, "initial_simplex": _simplex(u_start)},
-            )
-            if res.fun < best_q:
-                best_q, best_u = float(res.fun), np.clip(res.x, 0, 1)
-        best = ev.theta(best_u)
-
-        # The reported fit: more replicates, at the start and at the best point.
-        final_seeds = replicate_seeds(config, s.final_replicates)
-        at_start, at_best = ev.simulate([start, best], final_seeds)
-        rows = fit_table(targets, at_start, at_best)
-        return FitResult(
-            config,
-            targets,
-            start,
-            best,
-            ev.objective_of(at_start),
-            ev.objective_of(at_best),
-            rows,
-            ev.history,
-        )
-    finally:
-        ev.close()
+    # The reported fit: more replicates, at the start and at the best point.
+    final_seeds = replicate_seeds(config, s.final_replicates)
+    at_start, at_best = ev.simulate([start, best], final_seeds)
+    rows = fit_table(targets, at_start, at_best)
+    return FitResult(
+        config,
+        targets,
+        start,
+        best,
+        ev.objective_of(at_start),
+        ev.objective_of(at_best),
+        rows,
+        ev.history,
+    )
 
 
 def _simplex(u: np.ndarray, step: float = 0.15) -> np.ndarray:
@@ -356,7 +362,7 @@ def write_calibrated_scenario(result: FitResult, path: Path, budget_note: str) -
         lines.append(f"[{table}]")
         lines += entries
         lines.append("")
-    path.write_text("\n".join(lines))
+    atomic_write_bytes(path, "\n".join(lines).encode())
 
 
 def default_scenario_path() -> Path:

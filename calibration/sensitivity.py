@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..experiments.parallel import process_pool
+from ..experiments.executor import Executor, all_succeeded
 from ..simulation import LabourMarket, load_scenario
 from ..simulation.funnel import summarise
 from ..simulation.scenario import merge_tables
@@ -30,8 +30,8 @@ GROUP = "black_women"
 
 
 def _outcomes(task: tuple) -> list[float]:
-    path, overrides, seed, program = task
-    model = LabourMarket(load_scenario(path, overrides, overrides_from="<sensitivity>"), seed=seed)
+    scenario, seed, program = task
+    model = LabourMarket(scenario, seed=seed)
     model.run()
     cols = model.metrics.columns()
     ratio = {(m, g): v for m, g, v in zip(cols["month"], cols["group"], cols["pay_ratio"], strict=True)}
@@ -49,12 +49,16 @@ def sensitivity(
     replicates: int = 2,
     workers: int = 10_000,
     jobs: int = 1,
+    dask: str | None = None,
     config_path: Path = CONFIG_FILE,
+    on_result=None,
 ) -> dict:
     """Sensitivity indices per outcome and parameter.
 
-    samples: Morris trajectories, or Sobol base samples (a power of two).
+    samples: Morris trajectories, or Sobol base samples (a power of two), at least 2.
     """
+    if samples < 2 or replicates < 1:
+        raise ValueError(f"need samples >= 2 and replicates >= 1 (got {samples} and {replicates})")
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import morris as morris_sample
@@ -79,16 +83,13 @@ def sensitivity(
         "run": {"workers": workers, "months": 60, "burn_in_months": config.calibration.burn_in_months}
     }
     seeds = replicate_seeds(config, replicates)
-    tasks = [
-        (path, merge_tables(overrides_for(config, row), run_block), s, config.calibration.program)
-        for row in x
-        for s in seeds
-    ]
-    if jobs > 1:
-        with process_pool(jobs) as pool:
-            results = list(pool.map(_outcomes, tasks))
-    else:
-        results = [_outcomes(t) for t in tasks]
+    program = config.calibration.program
+    tasks = []
+    for row in x:
+        scenario = load_scenario(path, merge_tables(overrides_for(config, row), run_block), str(config_path))
+        tasks += [(scenario, s, program) for s in seeds]
+    with Executor(jobs, dask) as executor:
+        results = all_succeeded(executor.map(_outcomes, tasks, on_result), "sensitivity")
     y = np.nanmean(np.array(results, dtype=float).reshape(len(x), replicates, len(OUTCOMES)), axis=1)
 
     out: dict = {"method": method, "runs": len(tasks), "parameters": problem["names"], "indices": []}

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..experiments.compare import interval
-from ..experiments.parallel import process_pool
+from ..experiments.executor import Executor, all_succeeded
 from ..simulation import LabourMarket, load_scenario
 from ..simulation.scenario import builtin_dir
 from .moments import moment
@@ -51,22 +51,57 @@ class ValidationRow:
     citation: str
 
     @property
+    def verdict(self) -> str:
+        """ "agrees", "disagrees", "inconclusive (...)" or "no published trial": see :func:`verdict`."""
+        return verdict(self.ci_low, self.ci_high, self.published, self.tolerance)
+
+    @property
     def agrees(self) -> bool | None:
-        if self.published != self.published:
-            return None
-        return self.ci_low - self.tolerance <= self.published <= self.ci_high + self.tolerance
+        """True if the model agrees, False if it disagrees, None if inconclusive or nothing to compare."""
+        return {AGREES: True, DISAGREES: False}.get(self.verdict)
+
+
+AGREES, DISAGREES = "agrees", "disagrees"
+INCONCLUSIVE = "inconclusive (interval wider than the published value)"
+NO_TRIAL = "no published trial"
+
+
+def verdict(ci_low: float, ci_high: float, published: float, tolerance: float) -> str:
+    """Whether a model interval ``[ci_low, ci_high]`` matches a published value +- ``tolerance``.
+
+    It disagrees when the interval misses the published range altogether. Where they overlap,
+    an interval wider than the published value itself cannot tell that value from no effect,
+    or from twice it: that is inconclusive, not agreement. Otherwise it agrees.
+    """
+    if published != published:
+        return NO_TRIAL
+    if ci_low != ci_low or ci_high != ci_high:
+        return INCONCLUSIVE
+    if ci_high < published - tolerance or ci_low > published + tolerance:
+        return DISAGREES
+    if ci_high - ci_low > abs(published):
+        return INCONCLUSIVE
+    return AGREES
 
 
 def _trial_run(task: tuple) -> dict[str, float]:
-    path, program, overrides, seed, targets = task
-    model = LabourMarket(load_scenario(path, overrides, overrides_from="<validate>"), seed=seed)
+    scenario, program, seed, targets = task
+    model = LabourMarket(scenario, seed=seed)
     model.run()
     return {t.statistic: moment(model, t, program) for t in targets}
 
 
 def validate(
-    workers: int = 50_000, seeds: int = 3, jobs: int = 1, first_seed: int = 1
+    workers: int = 50_000,
+    seeds: int = 3,
+    jobs: int = 1,
+    dask: str | None = None,
+    first_seed: int = 1,
+    on_result=None,
 ) -> list[ValidationRow]:
+    """Synthetic trials of every library program over ``seeds`` seeds (at least 2, for an interval)."""
+    if seeds < 2:
+        raise ValueError(f"seeds must be at least 2 to give an interval (got {seeds})")
     held_out = {t.id: t for t in load_targets(use="validate")}
     measures = [held_out["per_scholas_rct_earnings_gain"], held_out["per_scholas_rct_earnings_gain_share"]]
     tasks = []
@@ -76,13 +111,10 @@ def validate(
         overrides = {"run": {"workers": workers, "months": 60}}
         if sc.trial is None:
             overrides["trial"] = {"program": program, **TRIAL}
-        for s in range(first_seed, first_seed + seeds):
-            tasks.append((path, program, overrides, s, measures))
-    if jobs > 1:
-        with process_pool(jobs) as pool:
-            results = list(pool.map(_trial_run, tasks))
-    else:
-        results = [_trial_run(t) for t in tasks]
+        scenario = load_scenario(path, overrides, overrides_from="pathways validate")
+        tasks += [(scenario, program, s, measures) for s in range(first_seed, first_seed + seeds)]
+    with Executor(jobs, dask) as executor:
+        results = all_succeeded(executor.map(_trial_run, tasks, on_result), "validate")
 
     rows = []
     for i, (name, program) in enumerate(PROGRAMS.items()):
@@ -110,14 +142,17 @@ def _row(name, program, t: Target, mean, lo, hi, seeds, published: Target | None
 
 
 def format_rows(rows: list[ValidationRow]) -> str:
-    lines = [f"{'scenario':<24}{'measure':<28}{'simulated [95% interval]':>34}{'published':>12}  agrees"]
+    lines = [f"{'scenario':<24}{'measure':<28}{'simulated [95% interval]':>34}{'published':>14}  verdict"]
     for r in rows:
         share = "share" in r.measure
         fmt = (lambda v: f"{v:.0%}") if share else (lambda v: f"{v:+,.0f}")
         sim = f"{fmt(r.simulated)} [{fmt(r.ci_low)}, {fmt(r.ci_high)}]"
-        pub = (
-            "-" if r.published != r.published else (f"{r.published:.0%}" if share else f"{r.published:,.0f}")
-        )
-        agree = {None: "-", True: "yes", False: "no"}[r.agrees]
-        lines.append(f"{r.scenario:<24}{r.measure:<28}{sim:>34}{pub:>12}  {agree}")
+        if r.published != r.published:
+            pub = "-"
+        elif share:
+            pub = f"{r.published:.0%} +-{r.tolerance:.0%}"
+        else:
+            pub = f"{r.published:,.0f} +-{r.tolerance:,.0f}"
+        said = "-" if r.verdict == NO_TRIAL else r.verdict
+        lines.append(f"{r.scenario:<24}{r.measure:<28}{sim:>34}{pub:>14}  {said}")
     return "\n".join(lines)

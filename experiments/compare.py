@@ -26,12 +26,12 @@ import numpy as np
 import pyarrow as pa
 from scipy import stats
 
-from ..simulation import LabourMarket, Scenario, load_scenario, scenario_hash
+from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario, scenario_hash
 from ..simulation.scenario import scenario_dict
+from .executor import Executor, all_succeeded
 from .io import atomic_write_bytes, write_csv, write_parquet
 from .outcomes import OUTCOMES, format_interval, key_outcomes, unit_of
-from .parallel import process_pool
-from .run import versions
+from .provenance import versions
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,11 @@ def load_arms(paths: list[str], overrides: dict) -> list[Arm]:
         arms.append(Arm(sc.meta.name, str(path), sc))
     labels = [a.label for a in arms]
     if len(set(labels)) != len(labels):
-        raise ValueError(f"two scenarios share a meta.name: {labels}")
+        twice = next(a for a in arms if labels.count(a.label) > 1)
+        raise ScenarioError(
+            f"{twice.path}: meta.name: '{twice.label}' is also the name of another scenario compared; "
+            f"each arm needs its own name"
+        )
     return arms
 
 
@@ -64,21 +68,13 @@ def _run_one(job: tuple[str, Scenario, int]) -> list[dict]:
     return [{"scenario": label, "seed": seed, **row} for row in key_outcomes(model)]
 
 
-def run_all(arms: list[Arm], seeds: list[int], jobs: int, progress=None) -> list[dict]:
-    """Run every (arm, seed); rows come back in a fixed order whatever the scheduling."""
+def run_all(
+    arms: list[Arm], seeds: list[int], jobs: int = 1, on_result=None, dask: str | None = None
+) -> list[dict]:
+    """Run every (arm, seed) on ``jobs`` processes or Dask; rows come back in a fixed order."""
     tasks = [(a.label, a.scenario, s) for s in seeds for a in arms]
-    results: list[list[dict]] = []
-    if jobs <= 1:
-        for i, t in enumerate(tasks):
-            results.append(_run_one(t))
-            if progress:
-                progress(i + 1, len(tasks))
-    else:
-        with process_pool(jobs) as pool:
-            for i, r in enumerate(pool.map(_run_one, tasks)):
-                results.append(r)
-                if progress:
-                    progress(i + 1, len(tasks))
+    with Executor(jobs, dask) as executor:
+        results = all_succeeded(executor.map(_run_one, tasks, on_result), "compare")
     return [row for r in results for row in r]
 
 
@@ -95,11 +91,18 @@ def interval(values: np.ndarray) -> tuple[float, float, float]:
 
 
 def outcome_interval(values: np.ndarray, outcome: str) -> tuple[float, float, float]:
-    """:func:`interval`, kept within [0, 1] for outcomes that are shares."""
+    """:func:`interval`, kept within the values the outcome can take (:func:`outcomes.bounds`).
+
+    A t interval over few seeds can run past a bound (a share below 0, pay below $0). The true
+    mean lies within the bounds, so cutting the interval there excludes nothing it could be:
+    the interval covers the mean exactly as often, and no longer shows impossible values.
+    """
+    from .outcomes import bounds
+
     mean, lo, hi = interval(values)
-    if unit_of(outcome) == "share":
-        # A t interval can overrun the bounds of a share; report it within them.
-        lo, hi = max(lo, 0.0), min(hi, 1.0)
+    low, high = bounds(outcome)
+    if lo == lo:
+        lo, hi = min(max(lo, low), high), max(min(hi, high), low)
     return mean, lo, hi
 
 

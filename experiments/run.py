@@ -19,7 +19,6 @@ Files written:
 from __future__ import annotations
 
 import json
-import platform
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from ..simulation.funnel import summarise
 from ..simulation.scenario import scenario_dict
 from .io import atomic_write_bytes, write_parquet
 from .outcomes import key_outcomes
+from .provenance import versions
 
 
 @dataclass
@@ -49,23 +49,6 @@ def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
     model.run()
     table = pa.table(model.metrics.columns())
     return RunResult(model, table, time.perf_counter() - start)
-
-
-def versions() -> dict[str, str]:
-    import matplotlib
-    import mesa
-    import numba
-    import numpy
-
-    return {
-        "pathways": pathways.__version__,
-        "python": platform.python_version(),
-        "mesa": mesa.__version__,
-        "numpy": numpy.__version__,
-        "numba": numba.__version__,
-        "pyarrow": pa.__version__,
-        "matplotlib": matplotlib.__version__,
-    }
 
 
 def manifest(scenario: Scenario, seed: int, source: str) -> dict:

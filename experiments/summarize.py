@@ -21,11 +21,13 @@ plain warning says so and estimates how many seeds would separate them.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 from scipy import stats
 
 from .compare import interval, outcome_interval
@@ -64,11 +66,19 @@ def summarise_sweep(sweep: Sweep, table: pa.Table) -> dict[str, list[dict]]:
         per_rep[(arm, group, outcome)][rep].append(v)
     replicate_means = {k: {r: _finite_mean(vs) for r, vs in d.items()} for k, d in per_rep.items()}
     summary = []
+    first = next(iter(sweep.spec.arms))
     for (arm, group, outcome), by_rep in sorted(
         replicate_means.items(), key=lambda kv: (arm_order[kv[0][0]], kv[0][1], kv[0][2])
     ):
         stats_ = _stats(np.array(list(by_rep.values())), outcome)
-        summary.append({"arm": arm, "group": group, "outcome": outcome, **stats_})
+        # The difference from the first arm, paired by replicate (arms share seeds), as compare has it.
+        base = replicate_means.get((first, group, outcome))
+        diff = (float("nan"),) * 3
+        if arm != first and base:
+            paired = sorted(set(by_rep) & set(base))
+            diff = interval(np.array([by_rep[r] - base[r] for r in paired], dtype=float))
+        summary.append({"arm": arm, "group": group, "outcome": outcome, **stats_,
+                        "diff": diff[0], "diff_low": diff[1], "diff_high": diff[2]})  # fmt: skip
 
     return {
         "summary": summary,
@@ -110,7 +120,7 @@ def _effects(sweep: Sweep, rows: dict[str, list], value: np.ndarray) -> list[dic
             ]
             y = value[idx]
             x = np.column_stack([_unit(p, np.asarray(rows[p.name], dtype=float)[idx]) for p in mine])
-            ok = np.isfinite(y)
+            ok = np.isfinite(y) & np.isfinite(x).all(axis=1)
             # Nothing to explain when the outcome never varies (e.g. seats always full).
             if ok.sum() <= len(mine) + 1 or np.ptp(y[ok]) == 0 or np.allclose(x[ok].std(axis=0), 0):
                 continue
@@ -213,14 +223,60 @@ def write_summary(out: Path, table: pa.Table, result: dict, failures: list[dict]
         write_parquet(pa.Table.from_pylist(rows), out / f"{name}.parquet")
         write_csv(rows, out / f"{name}.csv")
         paths += [out / f"{name}.parquet", out / f"{name}.csv"]
+    (out / "failures.csv").unlink(missing_ok=True)  # a failure list from an earlier summary is stale
     if failures:
         write_csv(failures, out / "failures.csv")
         paths.append(out / "failures.csv")
     return paths
 
 
-def summarize_folder(sweep: Sweep, out: Path) -> tuple[str, list[Path]]:
+@dataclass
+class Summary:
+    text: str
+    paths: list[Path]
+    runs: int  # planned runs
+    missing: int  # planned runs without a result (failed, damaged or not run)
+
+
+def summarize_folder(sweep: Sweep, out: Path) -> Summary:
+    """Combine a sweep folder's runs into its summary tables; say plainly what is missing."""
     table, failures = combine(sweep, out)
+    notes = _completeness(sweep, failures)
+    if table.num_rows == 0:
+        text = "\n".join([*notes, "No run has a result yet: nothing to summarise."])
+        return Summary(text, [], len(sweep.runs), len(failures))
+    before = _rows_in(out / "results.parquet")
     result = summarise_sweep(sweep, table)
     paths = write_summary(out, table, result, failures)
-    return format_summary(sweep, result, failures), paths
+    if before is not None and table.num_rows < before:
+        notes.append(
+            f"results.parquet had {before:,} rows and now has {table.num_rows:,}: "
+            f"runs that had results no longer do (see failures.csv)"
+        )
+    text = format_summary(sweep, result, [])
+    return Summary("\n".join([text, *notes]) if notes else text, paths, len(sweep.runs), len(failures))
+
+
+def _rows_in(path: Path) -> int | None:
+    try:
+        return pq.read_metadata(path).num_rows if path.exists() else None
+    except (OSError, pa.ArrowException):
+        return None
+
+
+def _completeness(sweep: Sweep, failures: list[dict]) -> list[str]:
+    if not failures:
+        return []
+    unfinished = ("result file damaged", "not run yet")
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for f in failures:
+        by_reason[f["error"] if f["error"].startswith(unfinished) else "failed"].append(f["run_id"])
+    lines = [f"\n{len(failures)} of {len(sweep.runs)} planned runs have no result (failures.csv lists them):"]
+    for reason, ids in by_reason.items():
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        lines.append(f"  - {len(ids)} {reason}: {shown}")
+    first = next((f for f in failures if not f["error"].startswith(unfinished)), None)
+    if first is not None:
+        where = f"{first['arm']} point {first['point']} replicate {first['replicate']}"
+        lines.append(f"  first failure ({where}): {first['error'][:300]}")
+    return lines

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
+import math
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from itertools import product
 from pathlib import Path
@@ -41,17 +41,29 @@ from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy.stats import qmc
 
 import pathways
 
 from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario
-from ..simulation.scenario import dotted, merge_tables, read_toml, scenario_dict, validation_messages
-from .io import atomic_write_bytes, parquet_bytes
+from ..simulation.scenario import (
+    MAX_MONTHS,
+    MAX_WORKERS,
+    dotted,
+    merge_tables,
+    read_toml,
+    scenario_dict,
+    validation_messages,
+)
+from .executor import Executor, TaskFailed
+from .folders import OutputFolder
+from .io import ResultsError, atomic_write_bytes, parquet_bytes, read_json, read_parquet, write_json
 from .outcomes import key_outcomes, unit_of
-from .run import versions
+from .provenance import code_identity, versions
+
+# A plan beyond this is a slip (samples = 100000000), not a study: it would take days to plan alone.
+MAX_RUNS = 100_000
 
 
 class SweepError(ValueError):
@@ -59,17 +71,17 @@ class SweepError(ValueError):
 
 
 class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class SweepRun(_Block):
     name: str
     description: str = ""
     seed: int = Field(ge=0, description="Seeds the design and every replicate's seed.")
-    seeds: int = Field(gt=0, description="Replicates per arm and design point.")
-    workers: int = Field(gt=0)
-    months: int = Field(gt=0)
-    burn_in_months: int | None = Field(None, ge=0, description="Default: each scenario's own.")
+    seeds: int = Field(gt=0, le=MAX_RUNS, description="Replicates per arm and design point.")
+    workers: int = Field(gt=0, le=MAX_WORKERS)
+    months: int = Field(gt=0, le=MAX_MONTHS)
+    burn_in_months: int | None = Field(None, ge=0, le=MAX_MONTHS, description="Default: each scenario's own.")
     outcomes: list[str] = Field(default_factory=list, description="Outcomes to keep; empty: all.")
 
 
@@ -80,7 +92,9 @@ class ArmSpec(_Block):
 
 class Design(_Block):
     kind: Literal["grid", "lhs", "sobol"] = "grid"
-    samples: int = Field(8, gt=0, description="Points for lhs and sobol (sobol: a power of two).")
+    samples: int = Field(
+        8, gt=0, le=MAX_RUNS, description="Points for lhs and sobol (sobol: a power of two)."
+    )
 
     @model_validator(mode="after")
     def _power_of_two(self) -> Design:
@@ -95,7 +109,7 @@ class Parameter(_Block):
     arms: list[str] = Field(default_factory=list, description="Arms it applies to; empty: all.")
     range: list[float] | None = Field(None, min_length=2, max_length=2)
     values: list[float] | None = Field(None, min_length=1)
-    levels: int = Field(3, ge=2, description="Grid levels across a range.")
+    levels: int = Field(3, ge=2, le=MAX_RUNS, description="Grid levels across a range.")
     integer: bool = False
 
     @model_validator(mode="after")
@@ -166,6 +180,7 @@ class Sweep:
     points: np.ndarray  # (n_points, n_parameters), parameter units
     runs: list[RunSpec]
     scenarios: dict[str, Scenario | str]  # run id -> resolved scenario, or the error resolving it
+    code: str  # identity of the code the run ids were made for
 
     @property
     def hash(self) -> str:
@@ -206,28 +221,67 @@ def design_points(spec: SweepSpec) -> np.ndarray:
     return np.column_stack([p.scale(u[:, j]) for j, p in enumerate(params)])
 
 
+def planned_runs(spec: SweepSpec) -> int:
+    """How many runs a sweep plans (arms x design points x seeds), computed without planning it."""
+    if not spec.parameters:
+        points = 1
+    elif spec.design.kind == "grid":
+        points = math.prod(len(p.grid()) for p in spec.parameters)
+    else:
+        points = spec.design.samples
+    return len(spec.arms) * points * spec.sweep.seeds
+
+
 def load_sweep(
-    path: str | Path, seeds: int | None = None, workers: int | None = None, months: int | None = None
+    path: str | Path,
+    seeds: int | None = None,
+    workers: int | None = None,
+    months: int | None = None,
+    code: str | None = None,
 ) -> Sweep:
-    """Read, validate and plan a sweep; ``seeds``, ``workers`` and ``months`` override the file."""
+    """Read, validate and plan a sweep; ``seeds``, ``workers`` and ``months`` override the file.
+
+    ``code`` is the code identity that goes into run ids (default: this code's).
+    """
     path = Path(path)
     try:
         data = read_toml(path)
     except ScenarioError as exc:
         raise SweepError(str(exc)) from None
-    over = {k: v for k, v in (("seeds", seeds), ("workers", workers), ("months", months)) if v is not None}
-    if over:
-        data = merge_tables(data, {"sweep": over})
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
         raise SweepError("\n".join(validation_messages(exc, path))) from None
+    over = {k: v for k, v in (("seeds", seeds), ("workers", workers), ("months", months)) if v is not None}
+    if over:  # values from the command line were checked there; only the file is validated above
+        spec = spec.model_copy(update={"sweep": spec.sweep.model_copy(update=over)})
+    planned = planned_runs(spec)
+    if planned > MAX_RUNS:
+        key = "design.samples" if spec.parameters and spec.design.kind != "grid" else "parameters"
+        raise SweepError(
+            f"{path}: {key}: the plan has {planned:,} runs (arms x design points x seeds); "
+            f"the limit is {MAX_RUNS:,}: split the sweep or use fewer points or seeds"
+        )
 
+    s = spec.sweep
+    run_block = {"workers": s.workers, "months": s.months}
+    if s.burn_in_months is not None:
+        run_block["burn_in_months"] = s.burn_in_months
+    run_from = (
+        "the command line (" + ", ".join(f"--{k} {v}" for k, v in over.items()) + f") or {path} [sweep]"
+        if over
+        else f"{path} [sweep]"
+    )
     base: dict[str, dict] = {}
     for name, arm in spec.arms.items():
         scenario_file = _arm_file(path, arm.scenario)
         try:
-            sc = load_scenario(scenario_file, arm.overrides, overrides_from=f"{path} (arms.{name}.overrides)")
+            sc = load_scenario(
+                scenario_file,
+                arm.overrides,
+                overrides_from=f"{path} (arms.{name}.overrides)",
+                layers=[({"run": {**run_block, "seed": 0}}, run_from)],
+            )
         except ScenarioError as exc:
             raise SweepError(f"{path}: arms.{name}: {exc}") from None
         base[name] = scenario_dict(sc)
@@ -240,38 +294,41 @@ def load_sweep(
                         f"({spec.arms[arm].scenario})"
                     )
 
+    code = code or code_identity()
     points = design_points(spec)
     runs: list[RunSpec] = []
     scenarios: dict[str, Scenario | str] = {}
-    s = spec.sweep
-    run_block = {"workers": s.workers, "months": s.months}
-    if s.burn_in_months is not None:
-        run_block["burn_in_months"] = s.burn_in_months
     for name, arm in spec.arms.items():
         scenario_file = _arm_file(path, arm.scenario)
         for k, point in enumerate(points):
             params = {
                 p.name: float(point[j]) for j, p in enumerate(spec.parameters) if not p.arms or name in p.arms
             }
-            overrides = dict(arm.overrides)
+            varied: dict = {}
             for p in spec.parameters:
                 if p.name in params:
                     value = int(params[p.name]) if p.integer else params[p.name]
                     for key in p.keys:
-                        overrides = merge_tables(overrides, dotted(key, value))
+                        varied = merge_tables(varied, dotted(key, value))
             for r in range(s.seeds):
                 seed = replicate_seed(s.seed, r)
-                full = merge_tables(overrides, {"run": {**run_block, "seed": seed}})
+                layers = [(varied, f"{path} (parameters, point {k})"), ({"run": run_block}, run_from),
+                          ({"run": {"seed": seed}}, f"{path} (replicate {r})")]  # fmt: skip
+                full = merge_tables(
+                    merge_tables(dict(arm.overrides), varied), {"run": {**run_block, "seed": seed}}
+                )
                 try:
-                    sc = load_scenario(scenario_file, full, overrides_from=f"{path} (arm {name}, point {k})")
+                    sc = load_scenario(
+                        scenario_file, arm.overrides, f"{path} (arms.{name}.overrides)", layers=layers
+                    )
                     identity = scenario_dict(sc)
                 except ScenarioError as exc:
                     sc = str(exc)
                     identity = {"unresolved": base[name], "overrides": full}
-                run_id = _run_id(identity, seed)
+                run_id = _run_id(identity, seed, code)
                 runs.append(RunSpec(run_id, name, k, r, seed, params, str(scenario_file), full))
                 scenarios[run_id] = sc
-    return Sweep(spec, path, points, runs, scenarios)
+    return Sweep(spec, path, points, runs, scenarios, code)
 
 
 def _arm_file(sweep_path: Path, name: str) -> Path:
@@ -279,9 +336,9 @@ def _arm_file(sweep_path: Path, name: str) -> Path:
     return near if near.is_file() else Path(name)
 
 
-def _run_id(identity: dict, seed: int) -> str:
+def _run_id(identity: dict, seed: int, code: str) -> str:
     blob = json.dumps(
-        {"scenario": identity, "seed": seed, "version": pathways.__version__},
+        {"scenario": identity, "seed": seed, "version": pathways.__version__, "code": code},
         sort_keys=True,
         separators=(",", ":"),
     )
@@ -332,30 +389,94 @@ def run_dir(out: Path) -> Path:
     return out / "runs"
 
 
-def done_ids(out: Path) -> set[str]:
-    return {p.name.removesuffix(".parquet") for p in run_dir(out).glob("*.parquet")}
+def run_file_ok(path: Path, run_id: str) -> bool:
+    """Whether ``path`` is a complete, readable result of run ``run_id`` (not damaged or truncated)."""
+    try:
+        table = read_parquet(path)
+    except ResultsError:
+        return False
+    return (
+        table.num_rows > 0
+        and "run_id" in table.column_names
+        and set(table.column("run_id").to_pylist()) == {run_id}
+    )
 
 
-def prepare_folder(sweep: Sweep, out: Path, resume: bool) -> None:
-    """Create the folder and manifest; refuse to mix two different sweeps or to overwrite results."""
-    manifest_path = out / "sweep.json"
-    if manifest_path.exists():
-        old = json.loads(manifest_path.read_text())
-        if old.get("sweep_hash") != sweep.hash:
-            raise SweepError(f"{out}: holds a different sweep (sweep.json); use another --out")
-        if not resume and done_ids(out):
-            raise SweepError(f"{out}: already has results; add --resume to continue, or use another --out")
+def done_ids(out: Path, planned: set[str] | None = None) -> set[str]:
+    """Ids of runs with a sound result file; damaged files are set aside (``.damaged``) to be run again."""
+    done = set()
+    for path in sorted(run_dir(out).glob("*.parquet")):
+        run_id = path.name.removesuffix(".parquet")
+        if planned is not None and run_id not in planned:
+            continue
+        if run_file_ok(path, run_id):
+            done.add(run_id)
+        else:
+            path.replace(path.with_name(path.name + ".damaged"))
+    return done
+
+
+def read_manifest(out: Path) -> dict:
+    """A sweep folder's ``sweep.json``; SweepError naming it if it is missing or damaged."""
+    path = out / "sweep.json"
+    if not path.is_file():
+        raise SweepError(f"{out}: not a sweep folder (no sweep.json)")
+    try:
+        m = read_json(path)
+    except ResultsError as exc:
+        raise SweepError(f"{exc}; the folder's runs cannot be matched to a sweep") from None
+    needed = ("sweep_hash", "sweep", "runs", "points", "parameters", "sweep_file")
+    if not isinstance(m, dict) or any(k not in m for k in needed):
+        raise SweepError(f"{path}: not a sweep record (missing {', '.join(k for k in needed if k not in m)})")
+    return m
+
+
+def prepare_folder(
+    sweep: Sweep, out: Path, *, resume: bool, overwrite: bool = False, allow_other_code: bool = False
+) -> None:
+    """Create the folder and its record; refuse to mix two sweeps, or two versions of the code.
+
+    ``resume`` keeps the runs already there (same sweep, same code); ``overwrite`` replaces a
+    folder holding another sweep; ``allow_other_code`` resumes a folder made by other code,
+    keeping its finished runs (their ids are the old code's, see :func:`load_sweep`).
+    """
+    folder = OutputFolder(out, "sweep", identity=sweep.hash)
+    if (out / "sweep.json").exists() and not overwrite:
+        folder.check(overwrite=True)  # only to refuse a file, an unwritable folder, or other commands
+        old = read_manifest(out)
+        if old["sweep_hash"] != sweep.hash:
+            raise SweepError(
+                f"{out}: holds a different sweep (sweep.json); use another --out, "
+                f"or --overwrite to replace it"
+            )
+        old_code = old.get("code")
+        if old_code != sweep.code:
+            if not allow_other_code:
+                raise SweepError(
+                    f"{out}: was run by other code ({old_code or 'unrecorded'}, this is {sweep.code}); "
+                    f"resuming would mix their results: use another --out, --overwrite, or --allow-other-code"
+                )
+        if not resume and any(run_dir(out).glob("*.parquet")):
+            raise SweepError(
+                f"{out}: already has results; add --resume to continue, --overwrite to start again, "
+                f"or use another --out"
+            )
+    else:
+        folder.check(overwrite=overwrite)
+        folder.clear()
     run_dir(out).mkdir(parents=True, exist_ok=True)
     manifest = {
         "sweep_file": str(sweep.path.resolve()),
         "sweep_hash": sweep.hash,
+        "code": sweep.code,
         "sweep": sweep.spec.model_dump(mode="json"),
         "parameters": [p.name for p in sweep.spec.parameters],
         "points": sweep.points.tolist(),
         "runs": [asdict(r) for r in sweep.runs],
         "versions": versions(),
     }
-    atomic_write_bytes(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+    write_json(manifest, out / "sweep.json", indent=1)
+    folder.finish()
 
 
 @dataclass
@@ -365,6 +486,16 @@ class Progress:
     seconds: float = 0.0
 
 
+def pending_runs(sweep: Sweep, out: Path) -> list[RunSpec]:
+    """The distinct runs not yet soundly on disk, in plan order."""
+    have = done_ids(out, {r.run_id for r in sweep.runs}) if run_dir(out).is_dir() else set()
+    unique: dict[str, RunSpec] = {}
+    for r in sweep.runs:
+        if r.run_id not in have:
+            unique.setdefault(r.run_id, r)
+    return list(unique.values())
+
+
 def run_sweep(
     sweep: Sweep,
     out: Path,
@@ -372,6 +503,8 @@ def run_sweep(
     jobs: int = 1,
     dask: str | None = None,
     resume: bool = False,
+    overwrite: bool = False,
+    allow_other_code: bool = False,
     on_result: Callable[[dict, Progress], None] | None = None,
 ) -> Progress:
     """Run every planned run not already on disk; write each result as it arrives.
@@ -379,114 +512,71 @@ def run_sweep(
     jobs: local processes (1: in this process). dask: ``"local"`` for a
     ``LocalCluster`` of ``jobs`` workers, or a scheduler address.
     """
-    prepare_folder(sweep, out, resume)
-    have = done_ids(out)
+    prepare_folder(sweep, out, resume=resume, overwrite=overwrite, allow_other_code=allow_other_code)
     parameters = [p.name for p in sweep.spec.parameters]
     keep = sweep.spec.sweep.outcomes
-    unique: dict[str, RunSpec] = {}
-    for r in sweep.runs:
-        if r.run_id not in have:
-            unique.setdefault(r.run_id, r)
-    tasks = [(r, sweep.scenarios[r.run_id], keep) for r in unique.values()]
+    todo = pending_runs(sweep, out)
+    tasks = [(r, sweep.scenarios[r.run_id], keep) for r in todo]
     progress = Progress()
-    by_id = {r.run_id: r for r in unique.values()}
-    for result in _results(tasks, jobs, dask):
-        run = by_id[result["run_id"]]
-        if "error" in result:
-            progress.failed += 1
-            blob = json.dumps(
-                {"run": asdict(run), "error": result["error"], "traceback": result["traceback"]},
-                indent=1,
-                default=str,
-            )
-            atomic_write_bytes(run_dir(out) / f"{run.run_id}.error.json", blob.encode())
-        else:
-            atomic_write_bytes(
-                run_dir(out) / f"{run.run_id}.parquet",
-                parquet_bytes(_table(run, result["rows"], parameters)),
-            )
-            (run_dir(out) / f"{run.run_id}.error.json").unlink(missing_ok=True)
-        progress.done += 1
-        progress.seconds += result["seconds"]
-        if on_result:
-            on_result(result, progress)
+    with Executor(jobs, dask) as executor:
+        for i, result in executor.imap(execute, tasks):
+            run = todo[i]
+            if isinstance(result, TaskFailed):  # the worker itself was lost
+                result = {"run_id": run.run_id, "error": result.error, "traceback": result.traceback,
+                          "seconds": 0.0}  # fmt: skip
+            if "error" in result:
+                progress.failed += 1
+                record = {"run": asdict(run), "error": result["error"], "traceback": result["traceback"]}
+                write_json(record, run_dir(out) / f"{run.run_id}.error.json", indent=1)
+            else:
+                atomic_write_bytes(
+                    run_dir(out) / f"{run.run_id}.parquet",
+                    parquet_bytes(_table(run, result["rows"], parameters)),
+                )
+                (run_dir(out) / f"{run.run_id}.error.json").unlink(missing_ok=True)
+            progress.done += 1
+            progress.seconds += result["seconds"]
+            if on_result:
+                on_result(result, progress)
     return progress
-
-
-def _results(tasks: list, jobs: int, dask: str | None) -> Iterable[dict]:
-    if not tasks:
-        return
-    if dask is not None:
-        yield from _dask_results(tasks, jobs, dask)
-    elif jobs <= 1:
-        for t in tasks:
-            yield execute(t)
-    else:
-        from concurrent.futures import as_completed
-
-        from .parallel import process_pool
-
-        with process_pool(jobs) as pool:
-            futures = [pool.submit(execute, t) for t in tasks]
-            for f in as_completed(futures):
-                yield f.result()
-
-
-def _dask_results(tasks: list, jobs: int, address: str) -> Iterable[dict]:
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise SweepError("--dask needs dask.distributed: pip install -e '.[dask]'") from None
-    if address == "local":
-        cluster = LocalCluster(
-            n_workers=max(jobs, 1),
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
-        client = Client(cluster)
-    else:
-        cluster, client = None, Client(address)
-    try:
-        futures = client.map(execute, tasks, pure=False)
-        for f in as_completed(futures):
-            yield f.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 # --------------------------------------------------------------------------- combining
 
 
 def combine(sweep: Sweep, out: Path) -> tuple[pa.Table, list[dict]]:
-    """Every finished run's rows in plan order, and the failures (run and error)."""
+    """Every finished run's rows in plan order, and the runs without a result (failed, missing, damaged)."""
     parts, failures = [], []
     parameters = [p.name for p in sweep.spec.parameters]
-    cache: dict[str, pa.Table] = {}
+    cache: dict[str, pa.Table | None] = {}
     for r in sweep.runs:
-        path = run_dir(out) / f"{r.run_id}.parquet"
-        if path.exists():
-            table = cache.get(r.run_id) or pq.read_table(path)
-            cache[r.run_id] = table
+        if r.run_id not in cache:
+            path = run_dir(out) / f"{r.run_id}.parquet"
+            cache[r.run_id] = read_parquet(path) if path.exists() and run_file_ok(path, r.run_id) else None
+        table = cache[r.run_id]
+        if table is not None:
             # A run shared by several plan entries (identical inputs) is reported under each.
             parts.append(_relabel(table, r, parameters))
-        else:
-            err = run_dir(out) / f"{r.run_id}.error.json"
-            if err.exists():
-                failures.append(
-                    {
-                        "arm": r.arm,
-                        "point": r.point,
-                        "replicate": r.replicate,
-                        "run_id": r.run_id,
-                        "error": json.loads(err.read_text())["error"],
-                    }
-                )
+            continue
+        failures.append(
+            {"arm": r.arm, "point": r.point, "replicate": r.replicate, "run_id": r.run_id,
+             "error": _missing_reason(out, r.run_id)}
+        )  # fmt: skip
     table = pa.concat_tables(parts) if parts else pa.table({})
     return table, failures
+
+
+def _missing_reason(out: Path, run_id: str) -> str:
+    path = run_dir(out) / f"{run_id}.parquet"
+    if path.exists() or path.with_name(path.name + ".damaged").exists():
+        return "result file damaged (pathways sweep --resume runs it again)"
+    err = run_dir(out) / f"{run_id}.error.json"
+    if err.exists():
+        try:
+            return str(read_json(err)["error"])
+        except (ResultsError, KeyError, TypeError):
+            return "failed (its error record is damaged)"
+    return "not run yet (pathways sweep --resume runs it)"
 
 
 def _relabel(table: pa.Table, run: RunSpec, parameters: list[str]) -> pa.Table:
@@ -501,32 +591,18 @@ def _relabel(table: pa.Table, run: RunSpec, parameters: list[str]) -> pa.Table:
 
 
 def load_folder(out: Path) -> Sweep:
-    """Re-plan the sweep recorded in a sweep folder (for ``summarize``)."""
-    manifest_path = out / "sweep.json"
-    if not manifest_path.exists():
-        raise SweepError(f"{out}: not a sweep folder (no sweep.json)")
-    m = json.loads(manifest_path.read_text())
-    s = m["sweep"]["sweep"]
-    sweep = load_sweep(m["sweep_file"], seeds=s["seeds"], workers=s["workers"], months=s["months"])
-    if sweep.hash != m["sweep_hash"]:
+    """The sweep recorded in a sweep folder, from its ``sweep.json`` alone (for ``summarize``, ``brief``).
+
+    Neither the sweep file nor its scenarios are read again: editing or deleting them after
+    the sweep changes nothing here.
+    """
+    m = read_manifest(out)
+    try:
+        spec = SweepSpec.model_validate(m["sweep"])
+        runs = [RunSpec(**r) for r in m["runs"]]
+        points = np.asarray(m["points"], dtype=float).reshape(-1, len(m["parameters"]))
+    except (ValidationError, TypeError, ValueError) as exc:
         raise SweepError(
-            f"{m['sweep_file']}: changed since {out} was run; summarize needs the same sweep file"
-        )
-    return sweep
-
-
-def progress_bar(total: int) -> Callable[[dict, Progress], None] | None:
-    """A tqdm bar on a terminal (runs done, failures, time left); nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, unit="run", file=sys.stderr, dynamic_ncols=True)
-
-    def update(_result: dict, progress: Progress) -> None:
-        bar.update(1)
-        bar.set_postfix(failed=progress.failed)
-        if progress.done >= total:
-            bar.close()
-
-    return update
+            f"{out / 'sweep.json'}: not a valid sweep record ({str(exc).splitlines()[0]})"
+        ) from None
+    return Sweep(spec, Path(m["sweep_file"]), points, runs, {}, m.get("code", "unrecorded"))

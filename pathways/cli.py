@@ -1,58 +1,130 @@
 """The ``pathways`` command line.
 
-    pathways run SCENARIO [--seed N] [--months N] [--workers N] [--out DIR]
-    pathways compare SCENARIO... [--seeds N] [--jobs N] [--months N] [--workers N] [--out DIR]
-    pathways sweep SWEEP.toml [--out DIR] [--jobs N] [--dask ADDRESS|local] [--resume]
-                              [--seeds N] [--workers N] [--months N]
+    pathways run SCENARIO [--seed N] [--months N] [--workers N] [--out DIR] [--overwrite]
+    pathways compare SCENARIO... [--seeds N] [--jobs N] [--dask ADDRESS|local] [--months N] [--workers N]
+                                 [--out DIR] [--overwrite]
+    pathways sweep SWEEP.toml [--out DIR] [--jobs N] [--dask ADDRESS|local] [--resume] [--overwrite]
+                              [--allow-other-code] [--seeds N] [--workers N] [--months N]
     pathways summarize SWEEP_DIR
-    pathways brief RESULTS_DIR [--out DIR]
-    pathways calibrate [--budget N] [--jobs N] [--out DIR] [--scenario-out FILE]
-    pathways validate [--workers N] [--seeds N] [--jobs N] [--out DIR]
-    pathways sensitivity [--method morris|sobol] [--samples N] [--jobs N] [--out DIR]
-    pathways bench [--sizes 10000,100000,1000000] [--months N] [--sweep]
+    pathways brief RESULTS_DIR [--out DIR] [--overwrite]
+    pathways calibrate [--budget N] [--jobs N] [--dask ...] [--out DIR] [--install | --scenario-out FILE]
+    pathways validate [--workers N] [--seeds N] [--jobs N] [--dask ...] [--out DIR] [--overwrite]
+    pathways sensitivity [--method morris|sobol] [--samples N] [--jobs N] [--dask ...] [--out DIR]
+    pathways bench [--sizes 10k,100k,1M] [--months N] [--sweep]
 
-User errors (a bad scenario file, a folder that cannot be written) print one
-line to stderr and exit with status 2, without a traceback.
+Exit status: 0 done; 2 a problem with the input (a bad file, flag or folder),
+reported as one line naming the file or flag, before anything is computed
+where possible; 1 a run that really failed; 130 interrupted. No command
+writes over another run's results unless told ``--overwrite`` (see
+``experiments/folders.py``).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
+import re
 import sys
 import time
+import traceback
 from pathlib import Path
 
 EXIT_USER_ERROR = 2
+EXIT_RUN_FAILED = 1
+MAX_JOBS = 256
+SIZE_SUFFIX = {"": 1, "k": 1_000, "m": 1_000_000}
 
 
 class UserError(Exception):
     """A problem with the user's input, reported as one line."""
 
 
-def _overrides(args: argparse.Namespace) -> dict:
-    run = {
-        k: v
-        for k, v in (("seed", args.seed), ("months", args.months), ("workers", args.workers))
-        if v is not None
-    }
+class RunError(Exception):
+    """Runs that really failed (exit status 1), reported as one line."""
+
+
+# --------------------------------------------------------------------------- argument types
+
+
+def _whole(text: str) -> int:
+    if not re.fullmatch(r"[+-]?\d{1,19}", text.strip()):
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})")
+    return int(text)
+
+
+def count(low: int, high: int | None = None):
+    """An argparse type: a whole number in [low, high]."""
+
+    def parse(text: str) -> int:
+        value = _whole(text)
+        if value < low or (high is not None and value > high):
+            allowed = f"from {low:,} to {high:,}" if high is not None else f"at least {low:,}"
+            raise argparse.ArgumentTypeError(f"must be a whole number {allowed} (got {text!r})")
+        return value
+
+    return parse
+
+
+def sizes(text: str) -> list[int]:
+    """Comma-separated worker counts, with optional k and M suffixes: ``10k,100k,1M``."""
+    out = []
+    for part in text.split(","):
+        m = re.fullmatch(r"\s*(\d{1,9})\s*([kKmM]?)\s*", part)
+        if not m:
+            raise argparse.ArgumentTypeError(f"must be worker counts like 10000,100k,1M (got {text!r})")
+        value = int(m.group(1)) * SIZE_SUFFIX[m.group(2).lower()]
+        if not 1 <= value <= 10_000_000:
+            raise argparse.ArgumentTypeError(f"each size must be from 1 to 10,000,000 (got {part.strip()!r})")
+        out.append(value)
+    return out
+
+
+def optional_sizes(text: str) -> list[int]:
+    return sizes(text) if text.strip() else []
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        # argparse prints usage and exits; here a bad flag is one line like any other user error.
+        raise UserError(re.sub(r"^argument ([^:]+): ", lambda m: m.group(1).split("/")[-1] + ": ", message))
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _overrides(args: argparse.Namespace, keys=("seed", "months", "workers")) -> dict:
+    run = {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
     return {"run": run} if run else {}
 
 
-def _version() -> str:
-    import pathways
+def _identity(*parts) -> str:
+    from pathways.experiments.provenance import code_identity
 
-    return pathways.__version__
+    blob = json.dumps([*parts, code_identity()], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
-def _writable_dir(path: Path) -> Path:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot create output folder: {exc.strerror}") from None
-    if not os.access(path, os.W_OK):
-        raise UserError(f"{path}: output folder is not writable")
-    return path
+def _folder(args: argparse.Namespace, command: str, default: Path, identity: str | None = None):
+    """The command's output folder, checked before any work (see experiments/folders.py)."""
+    from pathways.experiments.folders import OutputFolder
+
+    path = Path(args.out) if getattr(args, "out", None) else default
+    return OutputFolder(path, command, identity).check(getattr(args, "overwrite", False))
+
+
+def _progress(total: int, label: str, unit: str = "runs"):
+    from pathways.experiments.progress import Progress
+
+    return Progress(total, label, unit)
+
+
+def _jobs(args: argparse.Namespace, default: int = 1) -> int:
+    return args.jobs if args.jobs is not None else default
+
+
+# --------------------------------------------------------------------------- commands
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -64,21 +136,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         simulate,
         write_outputs,
     )
-    from pathways.simulation import ScenarioError, load_scenario
+    from pathways.simulation import load_scenario, scenario_hash
 
-    try:
-        scenario = load_scenario(args.scenario, _overrides(args))
-    except ScenarioError as exc:
-        raise UserError(str(exc)) from None
-    out = _writable_dir(Path(args.out) if args.out else Path("out") / scenario.meta.name)
+    scenario = load_scenario(args.scenario, _overrides(args))
     r = scenario.run
+    folder = _folder(args, "run", Path("out") / scenario.meta.name, _identity(scenario_hash(scenario)))
     print(
         f"Running {scenario.meta.name}: {r.workers:,} workers, "
         f"{r.burn_in_months} burn-in + {r.months} months, seed {r.seed}",
         flush=True,
     )
     result = simulate(scenario)
-    paths = write_outputs(result, scenario, out, str(args.scenario))
+    folder.clear()
+    paths = write_outputs(result, scenario, folder.path, str(args.scenario))
+    folder.finish()
     worker_months = r.workers * (r.months + r.burn_in_months)
     print(f"Done in {result.seconds:.1f} s ({worker_months / result.seconds:,.0f} worker-months/s).\n")
     print(f"Last 12 months, by group (pay ratio: median pay relative to {scenario.meta.reference_group}):")
@@ -98,40 +169,30 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from pathways.experiments import compare
-    from pathways.simulation import ScenarioError
+    from pathways.simulation import scenario_hash
 
-    if args.seeds < 2:
-        raise UserError("--seeds must be at least 2 to give an interval")
-    overrides = {
-        "run": {k: v for k, v in (("months", args.months), ("workers", args.workers)) if v is not None}
-    }
-    try:
-        arms = compare.load_arms(args.scenarios, overrides if overrides["run"] else {})
-    except (ScenarioError, ValueError) as exc:
-        raise UserError(str(exc)) from None
-    out = _writable_dir(
-        Path(args.out) if args.out else Path("out") / "compare-" + "-vs-".join(a.label for a in arms)
-    )
+    arms = compare.load_arms(args.scenarios, _overrides(args, ("months", "workers")))
     seeds = compare.seeds_for(arms, args.seeds)
-    jobs = args.jobs or compare.default_jobs()
+    default = Path("out") / ("compare-" + "-vs-".join(a.label for a in arms))
+    folder = _folder(args, "compare", default, _identity([scenario_hash(a.scenario) for a in arms], seeds))
+    jobs = _jobs(args, compare.default_jobs())
     r = arms[0].scenario.run
+    engine = f"Dask ({args.dask})" if args.dask else f"{jobs} processes"
     print(
         f"Comparing {', '.join(a.label for a in arms)}: {len(seeds)} seeds each, {r.workers:,} workers, "
-        f"{r.burn_in_months} burn-in + {r.months} months, {jobs} processes",
+        f"{r.burn_in_months} burn-in + {r.months} months, on {engine}",
         flush=True,
     )
-
-    def progress(done: int, total: int) -> None:
-        if sys.stderr.isatty():
-            print(f"\r  {done}/{total} runs", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
-    rows = compare.run_all(arms, seeds, jobs, progress)
+    with _progress(len(seeds) * len(arms), "compare") as progress:
+        rows = compare.run_all(arms, seeds, jobs, progress.update, dask=args.dask)
     summary = compare.summarise(rows, arms)
-    paths = compare.write_outputs(rows, summary, arms, seeds, out)
+    folder.clear()
+    paths = compare.write_outputs(rows, summary, arms, seeds, folder.path)
+    folder.finish()
     print("\nMean over seeds [95% interval]; program outcomes pool the programs each scenario opens.")
     print(compare.format_table(summary, arms))
     print("\nWrote " + ", ".join(str(p) for p in paths))
-    print(f"Charts and a brief (HTML and PDF): pathways brief {out}")
+    print(f"Charts and a brief (HTML and PDF): pathways brief {folder.path}")
     return 0
 
 
@@ -139,57 +200,71 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from pathways.experiments import sweep as sw
     from pathways.experiments.summarize import summarize_folder
 
-    try:
-        plan = sw.load_sweep(args.sweep, seeds=args.seeds, workers=args.workers, months=args.months)
-    except sw.SweepError as exc:
-        raise UserError(str(exc)) from None
-    out = _writable_dir(Path(args.out) if args.out else Path("out") / "sweeps" / plan.spec.sweep.name)
+    plan = sw.load_sweep(args.sweep, seeds=args.seeds, workers=args.workers, months=args.months)
+    out = Path(args.out) if args.out else Path("out") / "sweeps" / plan.spec.sweep.name
+    if args.allow_other_code and (out / "sweep.json").is_file() and not args.overwrite:
+        # Keep the finished runs of the code that made the folder: plan with its run ids.
+        old_code = sw.read_manifest(out).get("code")
+        if old_code and old_code != plan.code:
+            plan = sw.load_sweep(
+                args.sweep, seeds=args.seeds, workers=args.workers, months=args.months, code=old_code
+            )
+            print(f"Resuming runs of other code ({old_code}) with this code ({sw.code_identity()}).")
+    sw.prepare_folder(
+        plan, out, resume=args.resume, overwrite=args.overwrite, allow_other_code=args.allow_other_code
+    )
+    todo = sw.pending_runs(plan, out)
     unique = len({r.run_id for r in plan.runs})
-    have = len(sw.done_ids(out) & {r.run_id for r in plan.runs}) if args.resume else 0
     s = plan.spec.sweep
-    engine = f"Dask ({args.dask})" if args.dask else f"{args.jobs or 1} process(es)"
+    jobs = _jobs(args)
+    engine = f"Dask ({args.dask})" if args.dask else f"{jobs} process(es)"
     print(
         f"Sweep {s.name}: {len(plan.spec.arms)} arms x {len(plan.points)} points x {s.seeds} seeds = "
-        f"{len(plan.runs)} runs ({unique} distinct, {have} already done), {s.workers:,} workers, "
-        f"{s.months} months, on {engine}",
+        f"{len(plan.runs)} runs ({unique} distinct, {unique - len(todo)} already done), "
+        f"{s.workers:,} workers, {s.months} months, on {engine}",
         flush=True,
     )
     start = time.perf_counter()
-    try:
-        progress = sw.run_sweep(
-            plan,
-            out,
-            jobs=args.jobs or 1,
-            dask=args.dask,
-            resume=args.resume,
-            on_result=sw.progress_bar(unique - have),
-        )
-    except sw.SweepError as exc:
-        raise UserError(str(exc)) from None
+    with _progress(len(todo), f"sweep {s.name}") as bar:
+
+        def on_result(_result: dict, progress: sw.Progress) -> None:
+            bar.update(1, f"{progress.failed} failed" if progress.failed else "")
+
+        progress = sw.run_sweep(plan, out, jobs=jobs, dask=args.dask, resume=True, on_result=on_result)
     wall = time.perf_counter() - start
     if progress.done:
         print(
             f"Ran {progress.done} runs in {wall:.1f} s ({progress.done / wall * 60:.1f} runs/minute), "
             f"{progress.failed} failed."
         )
-    text, paths = summarize_folder(plan, out)
-    print(text)
-    print(f"\nWrote results under {out} ({len(paths)} tables); rerun `pathways summarize {out}` any time.")
+    summary = summarize_folder(plan, out)
+    print(summary.text)
+    if not summary.paths:
+        print(f"\nNo results to summarise in {out}; the failures are in {out / 'runs'} (*.error.json).")
+        return EXIT_RUN_FAILED
+    print(
+        f"\nWrote results under {out} ({len(summary.paths)} tables); `pathways summarize {out}` redoes them."
+    )
     print(f"Charts and a brief (HTML and PDF): pathways brief {out}")
-    return 0 if not progress.failed else 1
+    return EXIT_RUN_FAILED if progress.failed or summary.missing else 0
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
     from pathways.experiments import sweep as sw
     from pathways.experiments.summarize import summarize_folder
 
-    try:
-        plan = sw.load_folder(Path(args.folder))
-    except sw.SweepError as exc:
-        raise UserError(str(exc)) from None
-    text, paths = summarize_folder(plan, Path(args.folder))
-    print(text)
-    print("\nWrote " + ", ".join(str(p) for p in paths))
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such sweep folder")
+    plan = sw.load_folder(folder)
+    summary = summarize_folder(plan, folder)
+    print(summary.text)
+    if summary.paths:
+        print("\nWrote " + ", ".join(str(p) for p in summary.paths))
+    if summary.missing:
+        print(f"\n{summary.missing} of {summary.runs} runs have no result: "
+              f"`pathways sweep --resume --out {folder} ...` runs them.")  # fmt: skip
+        return EXIT_RUN_FAILED
     return 0
 
 
@@ -199,13 +274,25 @@ def cmd_brief(args: argparse.Namespace) -> int:
     results = Path(args.results)
     if not results.is_dir():
         raise UserError(f"{results}: no such results folder")
-    out = _writable_dir(Path(args.out) if args.out else results / "brief")
-    try:
-        paths = make_brief(results, out)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
+    if (results / "sweep.json").is_file() and not (results / "summary.parquet").is_file():
+        raise UserError(
+            f"{results}: the sweep has no summary yet (summary.parquet); run `pathways summarize {results}`"
+        )
+    sources = sorted(
+        p for p in results.iterdir() if p.name in ("summary.parquet", "manifest.json", "sweep.json")
+    )
+    if not sources:
+        raise UserError(
+            f"{results}: neither a comparison (manifest.json, summary.parquet) nor a sweep (sweep.json)"
+        )
+    identity = _identity([hashlib.sha256(p.read_bytes()).hexdigest() for p in sources])
+    folder = _folder(args, "brief", results / "brief", identity)
+    label = "brief"
+    print(f"Building the {label} of {results} ...", file=sys.stderr, flush=True)
+    paths = make_brief(results, folder.path)
+    folder.finish()
     print(
-        f"Wrote {paths[0]} and {paths[1]}, with {(len(paths) - 2) // 4} charts in {out / 'charts'} "
+        f"Wrote {paths[0]} and {paths[1]}, with {(len(paths) - 2) // 4} charts in {folder.path / 'charts'} "
         f"(PNG, SVG, PDF and the data as CSV)"
     )
     return 0
@@ -215,60 +302,91 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from pathways.calibration import fit
     from pathways.calibration.report import format_report, write_report
 
-    jobs = args.jobs or 1
-    config = fit.load_config()
+    try:
+        config = fit.load_config()
+    except ValueError as exc:  # the shipped calibration.toml or targets.csv was edited into shape
+        raise UserError(str(exc)) from None
     s = config.calibration
+    identity = _identity("calibrate", args.budget, fit.CONFIG_FILE.read_bytes().hex())
+    folder = _folder(args, "calibrate", Path("out") / "calibration", identity)
+    targets = [folder.path / "calibrated.toml"]
+    if args.scenario_out:
+        extra = Path(args.scenario_out)
+        if extra.exists() and not args.overwrite:
+            raise UserError(f"--scenario-out {extra}: already exists; add --overwrite to replace it")
+        if extra.parent and not extra.parent.is_dir():
+            raise UserError(f"--scenario-out {extra}: no such folder {extra.parent}")
+        targets.append(extra)
+    if args.install:
+        targets.append(fit.default_scenario_path())
+    jobs = _jobs(args)
+    screening = s.screening_points if args.budget is None else None
+    total = (1 + s.screening_points + s.local_evaluations) if screening else args.budget
     print(
         f"Calibrating {len(config.parameters)} parameters on {s.replicates} replicate seeds per point, "
-        f"{s.workers:,} workers, {s.burn_in_months} + {s.months} months, {jobs} process(es)",
+        f"{s.workers:,} workers, {s.burn_in_months} + {s.months} months, "
+        f"{'Dask (' + args.dask + ')' if args.dask else f'{jobs} process(es)'}",
         flush=True,
     )
+    with _progress(total, "calibrate", "points") as bar:
 
-    def progress(history: list[dict]) -> None:
-        if sys.stderr.isatty():
+        def progress(history: list[dict]) -> None:
             best = min(h["objective"] for h in history)
-            print(
-                f"\r  {len(history)} points, best objective {best:.3f}", end="", file=sys.stderr, flush=True
-            )
+            bar.update(len(history) - bar.done, f"best objective {best:.3f}")
 
-    start = time.perf_counter()
-    result = fit.calibrate(jobs=jobs, budget=args.budget, progress=progress)
+        start = time.perf_counter()
+        result = fit.calibrate(jobs=jobs, dask=args.dask, budget=args.budget, progress=progress)
     minutes = (time.perf_counter() - start) / 60
-    out = _writable_dir(Path(args.out) if args.out else Path("out") / "calibration")
-    scenario_out = Path(args.scenario_out) if args.scenario_out else fit.default_scenario_path()
     note = (
         f"Budget: {len(result.history)} points x {s.replicates} seeds, seed {s.seed}, "
         f"{jobs} process(es), {minutes:.1f} minutes."
     )
-    fit.write_calibrated_scenario(result, scenario_out, note)
-    paths = write_report(result, out)
+    folder.clear()
+    for path in targets:
+        fit.write_calibrated_scenario(result, path, note)
+    paths = write_report(result, folder.path)
+    folder.finish()
     print("\n" + format_report(result))
-    print(f"\nTook {minutes:.1f} minutes. Wrote {scenario_out} and " + ", ".join(str(p) for p in paths))
+    print(f"\nTook {minutes:.1f} minutes. Wrote " + ", ".join(str(p) for p in [*targets, *paths]))
+    if not args.install:
+        print(
+            f"The shipped scenarios/calibrated.toml is unchanged; `pathways calibrate --install` replaces it "
+            f"(every library scenario extends it), or use {targets[0]} directly."
+        )
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from pathways.calibration.validate import format_rows, validate
+    from pathways.calibration.validate import PROGRAMS, format_rows, validate
     from pathways.experiments import charts
     from pathways.experiments.io import write_csv
+    from pathways.experiments.provenance import versions
     from pathways.experiments.style import Provenance
 
-    jobs = args.jobs or 1
+    jobs = _jobs(args)
+    folder = _folder(
+        args, "validate", Path("out") / "validation", _identity("validate", args.workers, args.seeds)
+    )
     print(
         f"Validating: synthetic trials of the library's programs, {args.workers:,} workers, "
-        f"{args.seeds} seeds, {jobs} process(es)",
+        f"{args.seeds} seeds, {'Dask (' + args.dask + ')' if args.dask else f'{jobs} process(es)'}",
         flush=True,
     )
-    rows = validate(workers=args.workers, seeds=args.seeds, jobs=jobs)
-    out = _writable_dir(Path(args.out) if args.out else Path("out") / "validation")
+    with _progress(len(PROGRAMS) * args.seeds, "validate") as bar:
+        rows = validate(
+            workers=args.workers, seeds=args.seeds, jobs=jobs, dask=args.dask, on_result=bar.update
+        )
+    out = folder.path
+    folder.clear()
     write_csv([dict(vars(r), agrees=r.agrees) for r in rows], out / "validation.csv")
     provenance = Provenance(
         ("library program scenarios",),
         f"1-{args.seeds}",
-        _version(),
+        versions()["pathways"],
         f"{args.workers:,} workers; published: calibration/targets.csv",
     )
     charts.validation(rows, provenance).save(out / "validation")
+    folder.finish()
     print(format_rows(rows))
     print(
         f"\nNo parameter was fitted to these figures. "
@@ -281,21 +399,28 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from pathways.calibration.sensitivity import format_indices, sensitivity
     from pathways.experiments import charts
     from pathways.experiments.io import write_csv
+    from pathways.experiments.provenance import versions
     from pathways.experiments.style import Provenance
 
-    jobs = args.jobs or 1
-    result = sensitivity(
-        method=args.method, samples=args.samples, replicates=args.replicates, workers=args.workers, jobs=jobs
-    )
-    out = _writable_dir(Path(args.out) if args.out else Path("out") / "sensitivity")
+    jobs = _jobs(args)
+    identity = _identity("sensitivity", args.method, args.samples, args.replicates, args.workers)
+    folder = _folder(args, "sensitivity", Path("out") / "sensitivity", identity)
+    with _progress(0, "sensitivity") as bar:
+        result = sensitivity(
+            method=args.method, samples=args.samples, replicates=args.replicates, workers=args.workers,
+            jobs=jobs, dask=args.dask, on_result=bar.update,
+        )  # fmt: skip
+    out = folder.path
+    folder.clear()
     write_csv(result["indices"], out / "sensitivity.csv")
     provenance = Provenance(
         ("sectoral_tuition_free.toml", "calibration/calibration.toml"),
         f"{args.replicates} per point",
-        _version(),
+        versions()["pathways"],
         f"{args.workers:,} workers",
     )
     charts.sensitivity_tornado(result, provenance).save(out / "sensitivity")
+    folder.finish()
     print(format_indices(result))
     print(
         f"\n{result['runs']} runs. Wrote {out / 'sensitivity.csv'}, "
@@ -307,54 +432,78 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from pathways.benchmarks.bench import run_bench
 
-    sizes = [int(s) for s in args.sizes.split(",") if s]
     return run_bench(
-        sizes,
+        args.sizes,
         args.months,
-        plain_sizes=[int(s) for s in args.plain_sizes.split(",") if s],
+        plain_sizes=args.plain_sizes,
         plain_months=args.plain_months,
         matching=not args.skip_matching,
         sweep=args.sweep,
     )
 
 
+# --------------------------------------------------------------------------- parser
+
+
+def _add_out(p: argparse.ArgumentParser, default: str, overwrite: bool = True) -> None:
+    p.add_argument("--out", help=f"output folder (default: {default})")
+    if overwrite:
+        p.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="replace this command's earlier results in the folder (never another command's)",
+        )
+
+
+def _add_engine(p: argparse.ArgumentParser, jobs_help: str) -> None:
+    p.add_argument("--jobs", type=count(1, MAX_JOBS), help=jobs_help)
+    p.add_argument(
+        "--dask", metavar="ADDRESS", help="run on Dask: 'local' for a LocalCluster, or a scheduler address"
+    )
+
+
+def _add_size(p: argparse.ArgumentParser, what: str = "") -> None:
+    from pathways.simulation.scenario import MAX_MONTHS, MAX_WORKERS
+
+    p.add_argument("--months", type=count(1, MAX_MONTHS), help=f"months to record after the burn-in{what}")
+    p.add_argument("--workers", type=count(1, MAX_WORKERS), help=f"number of workers{what}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     import pathways
+    from pathways.simulation.scenario import MAX_WORKERS
 
-    parser = argparse.ArgumentParser(prog="pathways", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="pathways", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"pathways {pathways.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run one scenario and write metrics, manifest and a chart")
     run.add_argument("scenario", help="scenario TOML file (a path, or the name of a built-in scenario)")
-    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
-    run.add_argument("--months", type=int, help="months to record after the burn-in")
-    run.add_argument("--workers", type=int, help="number of workers")
-    run.add_argument("--out", help="output folder (default: out/<scenario name>)")
+    run.add_argument("--seed", type=count(0, 2**63 - 1), help="random seed (default: the scenario's)")
+    _add_size(run)
+    _add_out(run, "out/<scenario name>")
     run.set_defaults(func=cmd_run)
 
     comp = sub.add_parser("compare", help="compare scenarios over the same seeds, by group, with intervals")
     comp.add_argument("scenarios", nargs="+", help="scenario TOML files (the first is the reference arm)")
-    comp.add_argument("--seeds", type=int, default=20, help="seeds per scenario (default 20)")
-    comp.add_argument("--jobs", type=int, help="parallel processes (default: all cores)")
-    comp.add_argument("--months", type=int, help="months to record after the burn-in")
-    comp.add_argument("--workers", type=int, help="number of workers")
-    comp.add_argument("--out", help="output folder (default: out/compare-<names>)")
+    comp.add_argument("--seeds", type=count(2, 10_000), default=20, help="seeds per scenario (default 20)")
+    _add_engine(comp, "parallel processes (default: all cores)")
+    _add_size(comp)
+    _add_out(comp, "out/compare-<names>")
     comp.set_defaults(func=cmd_compare)
 
     sweep = sub.add_parser("sweep", help="run a sweep (arms x parameter samples x seeds), resumable")
     sweep.add_argument("sweep", help="sweep TOML file (see experiments/)")
-    sweep.add_argument("--out", help="sweep folder (default: out/sweeps/<name>)")
-    sweep.add_argument(
-        "--jobs", type=int, help="local processes, or Dask workers with --dask local (default 1)"
-    )
-    sweep.add_argument(
-        "--dask", metavar="ADDRESS", help="run on Dask: 'local' for a LocalCluster, or a scheduler address"
-    )
+    _add_out(sweep, "out/sweeps/<name>")
+    _add_engine(sweep, "local processes, or Dask workers with --dask local (default 1)")
     sweep.add_argument("--resume", action="store_true", help="keep the runs already in the folder")
-    sweep.add_argument("--seeds", type=int, help="override the file's number of seeds")
-    sweep.add_argument("--workers", type=int, help="override the file's number of workers")
-    sweep.add_argument("--months", type=int, help="override the file's number of months")
+    sweep.add_argument(
+        "--allow-other-code",
+        action="store_true",
+        help="resume a folder made by another version of the code, keeping its finished runs",
+    )
+    sweep.add_argument("--seeds", type=count(1, 100_000), help="override the file's number of seeds")
+    _add_size(sweep, " (overrides the file)")
     sweep.set_defaults(func=cmd_sweep)
 
     summ = sub.add_parser(
@@ -367,43 +516,62 @@ def build_parser() -> argparse.ArgumentParser:
         "brief", help="a short HTML and PDF brief, with charts, from compare or sweep results"
     )
     brief.add_argument("results", help="a folder written by `pathways compare` or `pathways sweep`")
-    brief.add_argument("--out", help="output folder (default: RESULTS_DIR/brief)")
+    _add_out(brief, "RESULTS_DIR/brief")
     brief.set_defaults(func=cmd_brief)
 
     cal = sub.add_parser("calibrate", help="fit free parameters to published figures (simulated moments)")
-    cal.add_argument("--budget", type=int, help="parameter points to evaluate (default: calibration.toml)")
-    cal.add_argument("--jobs", type=int, help="parallel processes (default 1)")
-    cal.add_argument("--out", help="report folder (default: out/calibration)")
-    cal.add_argument("--scenario-out", help="fitted scenario file (default: scenarios/calibrated.toml)")
+    cal.add_argument(
+        "--budget", type=count(4, 100_000), help="parameter points to evaluate, at least 4 (default: "
+        "calibration.toml)",
+    )  # fmt: skip
+    _add_engine(cal, "parallel processes (default 1)")
+    _add_out(cal, "out/calibration")
+    target = cal.add_mutually_exclusive_group()
+    target.add_argument(
+        "--install", action="store_true", help="also replace the shipped scenarios/calibrated.toml"
+    )
+    target.add_argument("--scenario-out", help="also write the fitted scenario to this file")
     cal.set_defaults(func=cmd_calibrate)
 
     val = sub.add_parser(
         "validate", help="synthetic trials of the library's programs against published trials"
     )
-    val.add_argument("--workers", type=int, default=50_000, help="workers per run (default 50,000)")
-    val.add_argument("--seeds", type=int, default=3, help="seeds per program (default 3)")
-    val.add_argument("--jobs", type=int, help="parallel processes (default 1)")
-    val.add_argument("--out", help="output folder (default: out/validation)")
+    val.add_argument(
+        "--workers", type=count(1, MAX_WORKERS), default=50_000, help="workers per run (default 50,000)"
+    )
+    val.add_argument("--seeds", type=count(2, 10_000), default=3, help="seeds per program (default 3)")
+    _add_engine(val, "parallel processes (default 1)")
+    _add_out(val, "out/validation")
     val.set_defaults(func=cmd_validate)
 
     sens = sub.add_parser("sensitivity", help="global sensitivity of key outcomes to the free parameters")
     sens.add_argument("--method", choices=["morris", "sobol"], default="morris")
     sens.add_argument(
-        "--samples", type=int, default=8, help="Morris trajectories or Sobol base samples (default 8)"
+        "--samples", type=count(2, 100_000), default=8,
+        help="Morris trajectories or Sobol base samples, at least 2 (default 8)",
+    )  # fmt: skip
+    sens.add_argument(
+        "--replicates", type=count(1, 1_000), default=2, help="seeds per sample point (default 2)"
     )
-    sens.add_argument("--replicates", type=int, default=2, help="seeds per sample point (default 2)")
-    sens.add_argument("--workers", type=int, default=10_000)
-    sens.add_argument("--jobs", type=int, help="parallel processes (default 1)")
-    sens.add_argument("--out", help="output folder (default: out/sensitivity)")
+    sens.add_argument("--workers", type=count(1, MAX_WORKERS), default=10_000)
+    _add_engine(sens, "parallel processes (default 1)")
+    _add_out(sens, "out/sensitivity")
     sens.set_defaults(func=cmd_sensitivity)
 
     bench = sub.add_parser("bench", help="measure speed and memory")
-    bench.add_argument("--sizes", default="10000,100000,1000000", help="worker counts, comma-separated")
-    bench.add_argument("--months", type=int, default=120, help="recorded months per run (default 120)")
     bench.add_argument(
-        "--plain-sizes", default="10000,100000", help="worker counts for the one-object-per-worker Mesa model"
+        "--sizes", type=sizes, default=sizes("10k,100k,1M"), help="worker counts, e.g. 10k,100k,1M"
     )
-    bench.add_argument("--plain-months", type=int, default=12, help="months for the plain Mesa model")
+    bench.add_argument(
+        "--months", type=count(1, 1200), default=120, help="recorded months per run (default 120)"
+    )
+    bench.add_argument(
+        "--plain-sizes", type=optional_sizes, default=sizes("10k,100k"),
+        help="worker counts for the one-object-per-worker Mesa model ('' for none)",
+    )  # fmt: skip
+    bench.add_argument(
+        "--plain-months", type=count(1, 1200), default=12, help="months for the plain Mesa model"
+    )
     bench.add_argument("--skip-matching", action="store_true", help="skip the matching-kernel comparison")
     bench.add_argument(
         "--sweep", action="store_true", help="also time the sweep machinery with 1 and 2 processes"
@@ -412,13 +580,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: str) -> str:
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    if not lines:
+        return "(no detail)"
+    more = f" (and {len(lines) - 1} more problem{'s' if len(lines) > 2 else ''})" if len(lines) > 1 else ""
+    first = lines[0]
+    return (first if len(first) <= 600 else first[:597] + "...") + more
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from pathways.experiments.executor import ExecutorError, RunFailed
+    from pathways.experiments.io import ResultsError
+    from pathways.experiments.sweep import SweepError
+    from pathways.simulation import ScenarioError
+
     try:
+        args = build_parser().parse_args(argv)
         return args.func(args)
-    except UserError as exc:
-        print(f"pathways: error: {exc}", file=sys.stderr)
+    except (UserError, ScenarioError, SweepError, ResultsError) as exc:
+        print(f"pathways: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except ExecutorError as exc:
+        print(f"pathways: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR if exc.user_error else EXIT_RUN_FAILED
+    except (RunFailed, RunError) as exc:
+        print(f"pathways: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    except MemoryError:
+        print("pathways: error: out of memory; try fewer --workers or --jobs", file=sys.stderr)
+        return EXIT_RUN_FAILED
     except KeyboardInterrupt:
-        print("pathways: interrupted", file=sys.stderr)
+        print("pathways: interrupted; results written so far are kept", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if os.environ.get("PATHWAYS_DEBUG"):
+            raise
+        log = Path.home() / ".pathways-error.log" if os.access(Path.home(), os.W_OK) else None
+        where = ""
+        if log is not None:
+            try:
+                log.write_text(traceback.format_exc())
+                where = f"; details in {log}"
+            except OSError:
+                pass
+        print(
+            f"pathways: internal error: {type(exc).__name__}: {_one_line(exc)} (a bug: please report it "
+            f"with the command{where}; PATHWAYS_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_RUN_FAILED

@@ -20,39 +20,73 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SHARE_TOLERANCE = 1e-6
 EDUCATION_LEVELS = ("no_degree", "some_college", "ba_plus")
 RUNGS = ("entry", "mid", "senior")
+# Sizes beyond these are typing slips, not studies: 10 million workers need about 8 GB,
+# and a century of months is longer than any careers the model describes.
+MAX_WORKERS = 10_000_000
+MAX_MONTHS = 1200
+# TOML integers reach 2**63; anything past 2**53 cannot be a count, seed or dollar figure here.
+MAX_INTEGER = 2**53
+ERROR_VALUE_CHARS = 60
 
 
 class ScenarioError(ValueError):
     """A scenario file is malformed; the message names the file and key path."""
 
 
+class KeyProblem(ValueError):
+    """A check across keys failed. ``keys`` are the key paths whose values conflict: the error
+    names the file that set them (the user's own file, not the baseline it extends); ``also`` is a
+    key whose origin the message adds (e.g. where ``run.months`` came from)."""
+
+    def __init__(self, message: str, keys: list[tuple], also: tuple | None = None) -> None:
+        super().__init__(message)
+        self.keys = keys
+        self.also = also
+
+
 class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # NaN and infinity are never a valid share, wage, rate or count: refuse them where read.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
-def _check_shares(shares: dict[str, float], what: str) -> None:
+def _check_shares(shares: dict[str, float], what: str, keys: list[tuple] | None = None) -> None:
     total = math.fsum(shares.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
-        raise ValueError(f"{what} must sum to 1 (they sum to {total:.6g})")
+        message = f"{what} must sum to 1 (they sum to {total:.6g})"
+        raise KeyProblem(message, keys) if keys else ValueError(message)
 
 
 class Meta(_Block):
-    name: str
+    name: str = Field(
+        min_length=1, max_length=100, description="Short name; the default output folder is out/<name>."
+    )
     description: str = ""
     dollar_year: int = Field(2019, description="Year of the dollar figures (nominal, see sources).")
     reference_group: str = Field("white_men", description="Group that pay ratios are taken against.")
 
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str) -> str:
+        # The name becomes a folder under out/: it must not climb out of it or hide.
+        if name.startswith(".") or any(c in name for c in "/\\") or not name.isprintable():
+            raise ValueError(
+                f"{name!r} must be a plain name: no '/', '\\' or control characters, not starting with '.'"
+            )
+        return name
+
 
 class Run(_Block):
-    workers: int = Field(10_000, gt=0)
-    months: int = Field(120, gt=0, description="Months recorded after burn-in.")
-    burn_in_months: int = Field(120, ge=0, description="Months simulated before recording starts.")
-    seed: int = Field(1, ge=0)
+    workers: int = Field(10_000, gt=0, le=MAX_WORKERS)
+    months: int = Field(120, gt=0, le=MAX_MONTHS, description="Months recorded after burn-in.")
+    burn_in_months: int = Field(
+        120, ge=0, le=MAX_MONTHS, description="Months simulated before recording starts."
+    )
+    seed: int = Field(1, ge=0, le=2**63 - 1)
     workers_per_employer: float = Field(50.0, gt=0, description="Sets the number of employers.")
 
 
@@ -499,88 +533,115 @@ class Scenario(_Block):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
-        _check_shares({k: g.share for k, g in self.groups.items()}, "groups.*.share")
-        _check_shares({k: s.job_share for k, s in self.sectors.items()}, "sectors.*.job_share")
+        _check_shares(
+            {k: g.share for k, g in self.groups.items()},
+            "group shares",
+            [("groups", k, "share") for k in self.groups],
+        )
+        _check_shares(
+            {k: s.job_share for k, s in self.sectors.items()},
+            "sector job shares",
+            [("sectors", k, "job_share") for k in self.sectors],
+        )
         if self.meta.reference_group not in self.groups:
-            raise ValueError(f"meta.reference_group '{self.meta.reference_group}' is not a group")
+            raise KeyProblem(f"'{self.meta.reference_group}' is not a group", [("meta", "reference_group")])
         races = {g.race for g in self.groups.values()}
         sectors = set(self.sectors)
         groups = set(self.groups)
         for gender in ("men", "women"):
-            _require_keys(getattr(self.sorting, gender), sectors, f"sorting.{gender}")
-        _known_keys(self.hiring.race_penalty, races, "hiring.race_penalty")
-        _known_keys(self.hiring.women_penalty, sectors, "hiring.women_penalty")
+            _require_keys(getattr(self.sorting, gender), sectors, ("sorting", gender))
+        _known_keys(self.hiring.race_penalty, races, ("hiring", "race_penalty"))
+        _known_keys(self.hiring.women_penalty, sectors, ("hiring", "women_penalty"))
         creds = set(self.credentials)
         for key, sector in self.sectors.items():
             for i, rung in enumerate(sector.ladder):
                 if rung.credential and rung.credential not in creds:
-                    raise ValueError(
-                        f"sectors.{key}.ladder.{i}.credential '{rung.credential}' is not in credentials"
+                    raise KeyProblem(
+                        f"'{rung.credential}' is not in credentials",
+                        [("sectors", key, "ladder", i, "credential")],
                     )
         seen: dict[str, str] = {}
+        months = self.run.months
         for t, trainer in self.trainers.items():
             for p, prog in trainer.programs.items():
-                where = f"trainers.{t}.programs.{p}"
+                where = ("trainers", t, "programs", p)
                 if p in seen:
-                    raise ValueError(f"{where}: program key '{p}' is also used by trainers.{seen[p]}")
+                    raise KeyProblem(f"program key '{p}' is also used by trainers.{seen[p]}", [where])
                 seen[p] = t
                 if prog.sector not in sectors:
-                    raise ValueError(f"{where}.sector '{prog.sector}' is not a sector")
+                    raise KeyProblem(f"'{prog.sector}' is not a sector", [(*where, "sector")])
                 if prog.credential and prog.credential not in creds:
-                    raise ValueError(f"{where}.credential '{prog.credential}' is not in credentials")
-                _check_eligibility(prog.eligibility, groups, sectors, f"{where}.eligibility", creds)
+                    raise KeyProblem(f"'{prog.credential}' is not in credentials", [(*where, "credential")])
+                _check_eligibility(prog.eligibility, groups, sectors, (*where, "eligibility"), creds)
+                _check_start(prog.start_month, months, (*where, "start_month"))
         programs = set(seen)
         for k, inter in self.intermediaries.items():
-            _known_list(inter.programs, programs, f"intermediaries.{k}.programs")
-            _check_eligibility(inter.eligibility, groups, sectors, f"intermediaries.{k}.eligibility", creds)
+            _known_list(inter.programs, programs, ("intermediaries", k, "programs"))
+            _check_eligibility(
+                inter.eligibility, groups, sectors, ("intermediaries", k, "eligibility"), creds
+            )
         for name in Policies.model_fields:
             policy = getattr(self.policies, name)
             if policy is None:
                 continue
-            where = f"policies.{name}"
+            where = ("policies", name)
             if hasattr(policy, "eligibility"):
-                _check_eligibility(policy.eligibility, groups, sectors, f"{where}.eligibility", creds)
+                _check_eligibility(policy.eligibility, groups, sectors, (*where, "eligibility"), creds)
             if hasattr(policy, "programs"):
-                _known_list(policy.programs, programs, f"{where}.programs")
+                _known_list(policy.programs, programs, (*where, "programs"))
             if hasattr(policy, "sectors"):
-                _known_list(policy.sectors, sectors, f"{where}.sectors")
-            if policy.start_month >= self.run.months:
-                raise ValueError(f"{where}.start_month {policy.start_month} is after the last month")
-        if self.trial is not None and self.trial.program not in programs:
-            raise ValueError(f"trial.program '{self.trial.program}' is not a program")
+                _known_list(policy.sectors, sectors, (*where, "sectors"))
+            _check_start(policy.start_month, months, (*where, "start_month"))
+        if self.trial is not None:
+            if self.trial.program not in programs:
+                raise KeyProblem(f"'{self.trial.program}' is not a program", [("trial", "program")])
+            _check_start(self.trial.start_month, months, ("trial", "start_month"))
         if self.labour_force.exit_age <= self.labour_force.entry_age + 5:
-            raise ValueError("labour_force.exit_age must be well above labour_force.entry_age")
+            raise KeyProblem(
+                f"must be well above labour_force.entry_age ({self.labour_force.entry_age:g})",
+                [("labour_force", "exit_age"), ("labour_force", "entry_age")],
+            )
         return self
 
 
-def _check_eligibility(
-    e: Eligibility, groups: set[str], sectors: set[str], where: str, creds: set[str]
-) -> None:
-    _known_list(e.groups, groups, f"{where}.groups")
-    _known_list(e.sectors, sectors, f"{where}.sectors")
-    _known_list(e.credentials, creds, f"{where}.credentials")
-
-
-def _known_list(values: list[str], expected: set[str], where: str) -> None:
-    unknown = sorted(set(values) - expected)
-    if unknown:
-        raise ValueError(
-            f"{where} has unknown value(s) {', '.join(unknown)} (known: {', '.join(sorted(expected))})"
+def _check_start(start: int | None, months: int, where: tuple) -> None:
+    # A start at or after the last recorded month would run nothing and report empty results.
+    if start is not None and start >= months:
+        raise KeyProblem(
+            f"{start} is not within the run's {months} recorded months (0 to {months - 1})",
+            [where],
+            also=("run", "months"),
         )
 
 
-def _require_keys(mapping: dict[str, float], expected: set[str], where: str) -> None:
+def _check_eligibility(
+    e: Eligibility, groups: set[str], sectors: set[str], where: tuple, creds: set[str]
+) -> None:
+    _known_list(e.groups, groups, (*where, "groups"))
+    _known_list(e.sectors, sectors, (*where, "sectors"))
+    _known_list(e.credentials, creds, (*where, "credentials"))
+
+
+def _known_list(values: list[str], expected: set[str], where: tuple) -> None:
+    unknown = sorted(set(values) - expected)
+    if unknown:
+        raise KeyProblem(
+            f"unknown value(s) {', '.join(unknown)} (known: {', '.join(sorted(expected))})", [where]
+        )
+
+
+def _require_keys(mapping: dict[str, float], expected: set[str], where: tuple) -> None:
     missing = sorted(expected - set(mapping))
     if missing:
-        raise ValueError(f"{where} is missing sector(s) {', '.join(missing)}")
+        raise KeyProblem(f"missing sector(s) {', '.join(missing)}", [where])
     _known_keys(mapping, expected, where)
 
 
-def _known_keys(mapping: dict[str, float], expected: set[str], where: str) -> None:
+def _known_keys(mapping: dict[str, float], expected: set[str], where: tuple) -> None:
     unknown = sorted(set(mapping) - expected)
     if unknown:
-        raise ValueError(
-            f"{where} has unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(expected))})"
+        raise KeyProblem(
+            f"unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(expected))})", [where]
         )
 
 
@@ -601,6 +662,8 @@ def _resolve(name: str, relative_to: Path | None) -> Path:
     for c in candidates:
         if c.is_file():
             return c
+    if Path(name).is_dir():
+        raise ScenarioError(f"{name}: is a folder, not a scenario file")
     raise ScenarioError(
         f"{name}: scenario file not found (looked in {', '.join(str(c.parent) for c in candidates)})"
     )
@@ -608,12 +671,34 @@ def _resolve(name: str, relative_to: Path | None) -> Path:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); is it a TOML file?") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
+    _check_integers(data, (), path)
+    return data
+
+
+def _check_integers(data: Any, key: tuple, path: Path) -> None:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _check_integers(v, (*key, k), path)
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _check_integers(v, (*key, i), path)
+    elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > MAX_INTEGER:
+        raise ScenarioError(f"{path}: {_dotted(key)}: {data:.3g} is too large for any setting here")
+
+
+def _dotted(key: tuple) -> str:
+    return ".".join(str(p) for p in key) or "(top level)"
 
 
 def _merge(base: dict, over: dict, origin: dict, path: tuple, source: Path) -> dict:
@@ -624,7 +709,7 @@ def _merge(base: dict, over: dict, origin: dict, path: tuple, source: Path) -> d
             out[key] = _merge(out[key], value, origin, here, source)
         else:
             out[key] = value
-            origin[here] = source
+            _mark(value, origin, here, source)
     return out
 
 
@@ -659,31 +744,74 @@ def _load_raw(path: Path, origin: dict, chain: tuple[Path, ...]) -> dict[str, An
         return data
     if not isinstance(parent_name, str):
         raise ScenarioError(f"{path}: extends: must be a file name string")
-    parent = _load_raw(_resolve(parent_name, path.parent), origin, (*chain, path))
+    try:
+        parent = _load_raw(_resolve(parent_name, path.parent), origin, (*chain, path))
+    except ScenarioError as exc:
+        if str(exc).startswith(f"{parent_name}:"):  # the named file itself is missing
+            raise ScenarioError(f"{path}: extends: {exc}") from None
+        raise
     return _merge(parent, data, origin, (), path)
 
 
-def _format_error(err: dict, origin: dict, fallback: Path) -> str:
-    loc = tuple(err["loc"])
-    source = fallback
-    for n in range(len(loc), -1, -1):
-        if loc[:n] in origin:
-            source = origin[loc[:n]]
-            break
-    key = ".".join(str(p) for p in loc) or "(top level)"
-    if err["type"] == "extra_forbidden":
-        return f"{source}: {key}: unknown key"
-    if err["type"] == "missing":
-        return f"{source}: {key}: required key is missing"
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "value_error":
-        return f"{source}: {msg}" if loc == () else f"{source}: {key}: {msg}"
-    return f"{source}: {key}: {msg} (got {err['input']!r})"
+class _Origins:
+    """Which file (or command line) set each key, and which of them the user wrote last.
+
+    ``extends`` chains load the base first, so a later source is closer to the user: blame it
+    when several keys conflict (a share set in the user's file breaks a sum of the baseline's).
+    """
+
+    def __init__(self, origin: dict[tuple, Path], fallback: Path) -> None:
+        self.origin = origin
+        self.fallback = fallback
+        self.rank = {src: i for i, src in enumerate(dict.fromkeys(origin.values()))}
+
+    def source(self, loc: tuple) -> Path | None:
+        for n in range(len(loc), -1, -1):
+            if loc[:n] in self.origin:
+                return self.origin[loc[:n]]
+        return None
+
+    def blame(self, keys: list[tuple]) -> tuple[Path, tuple]:
+        found = [(self.source(k), k) for k in keys]
+        found = [(s, k) for s, k in found if s is not None]
+        if not found:
+            return self.fallback, keys[0] if keys else ()
+        return max(found, key=lambda sk: self.rank.get(sk[0], -1))
+
+    def format(self, err: dict) -> str:
+        loc = tuple(err["loc"])
+        problem = (err.get("ctx") or {}).get("error")
+        if isinstance(problem, KeyProblem):
+            source, key = self.blame([(*loc, *k) for k in problem.keys])
+            text = f"{source}: {_dotted(key)}: {problem}"
+            if problem.also is not None:
+                where = self.source(problem.also)
+                text += f" (run.months is set by {where})" if where else " (run.months is the default)"
+            return text
+        source = self.source(loc) or self.fallback
+        key = _dotted(loc)
+        if err["type"] == "extra_forbidden":
+            return f"{source}: {key}: unknown key"
+        if err["type"] == "missing":
+            return f"{source}: {key}: required key is missing"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "value_error":
+            return f"{source}: {msg}" if loc == () else f"{source}: {key}: {msg}"
+        return f"{source}: {key}: {msg} (got {_short_repr(err['input'])})"
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    if len(text) <= ERROR_VALUE_CHARS:
+        return text
+    size = f", {len(value):,} items" if isinstance(value, list | dict | str) else ""
+    return f"{text[: ERROR_VALUE_CHARS - 3]}...{size}"
 
 
 def validation_messages(exc: ValidationError, path: Path) -> list[str]:
     """One line per problem of a validated file, naming the file and the key path."""
-    return [_format_error(e, {(): path}, path) for e in exc.errors()]
+    origins = _Origins({}, path)
+    return [origins.format(e) for e in exc.errors()]
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -692,24 +820,30 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def load_scenario(
-    path: str | Path, overrides: dict[str, Any] | None = None, overrides_from: str = "<command line>"
+    path: str | Path,
+    overrides: dict[str, Any] | None = None,
+    overrides_from: str = "the command line",
+    layers: list[tuple[dict[str, Any], str]] = (),
 ) -> Scenario:
     """Load, merge (``extends``) and validate a scenario file.
 
     ``overrides`` is a nested dict applied last, e.g. ``{"run": {"seed": 3}}``;
-    ``overrides_from`` names where they came from in error messages.
+    ``overrides_from`` names where they came from in error messages. ``layers``
+    are further ``(overrides, where they came from)`` applied after it, in order.
     Raises :class:`ScenarioError` with one line per problem, each naming the
-    file and the key path.
+    file (or the source of the overrides) that set the key, and the key path.
     """
     path = _resolve(str(path), None)
     origin: dict[tuple, Path] = {}
     data = _load_raw(path, origin, ())
-    if overrides:
-        data = _merge(data, overrides, origin, (), Path(overrides_from))
+    for over, source in [(overrides, overrides_from), *layers]:
+        if over:
+            data = _merge(data, over, origin, (), Path(source))
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        lines = [_format_error(e, origin, path) for e in exc.errors()]
+        origins = _Origins(origin, path)
+        lines = [origins.format(e) for e in exc.errors()]
         raise ScenarioError("\n".join(lines)) from None
 
 

@@ -71,7 +71,7 @@ def test_malformed_scenario_is_one_line_error(tmp_path, baseline_path):
 
 def test_negative_workers_on_the_command_line(tmp_path, small_file):
     proc = pathways("run", small_file, "--workers", -3, "--out", tmp_path / "o")
-    assert proc.returncode == 2 and "run.workers" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "--workers" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_missing_scenario(tmp_path):
@@ -83,5 +83,5 @@ def test_unwritable_output_is_reported_before_running(tmp_path, small_file):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     proc = pathways("run", small_file, "--out", blocker / "sub")
-    assert proc.returncode == 2 and "cannot create output folder" in proc.stderr
+    assert proc.returncode == 2 and "cannot create the folder" in proc.stderr
     assert "Running" not in proc.stdout

@@ -146,8 +146,9 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path):
     assert (
         len(set(table.column("run_id").to_pylist())) == len({r.run_id for r in plan.runs}) - progress.failed
     )
-    text, _ = summarize_folder(plan, out)
-    assert "4 run(s) failed" in text and (out / "failures.csv").exists()
+    summary = summarize_folder(plan, out)
+    assert summary.missing == 4 and "- 4 failed" in summary.text and (out / "failures.csv").exists()
+    assert "greater than or equal to 0 (got -5.0)" in summary.text  # the first failure's reason
 
 
 def test_summarize_writes_tables_with_intervals_and_effects(tmp_path):
