@@ -17,7 +17,6 @@ Files written to the output folder:
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from scipy import stats
 from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario, scenario_hash
 from ..simulation.scenario import scenario_dict
 from .executor import Executor, all_succeeded
-from .io import atomic_write_bytes, write_csv, write_parquet
+from .io import write_csv, write_json, write_parquet
 from .outcomes import OUTCOMES, format_interval, key_outcomes, unit_of
 from .provenance import versions
 
@@ -243,7 +242,7 @@ def write_outputs(
         ],
     }
     manifest_path = out / "manifest.json"
-    atomic_write_bytes(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+    write_json(manifest, manifest_path)
     return [runs_path, summary_path, csv_path, manifest_path]
 
 

@@ -18,7 +18,6 @@ Files written:
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,7 @@ import pathways
 from ..simulation import LabourMarket, Scenario, scenario_hash
 from ..simulation.funnel import summarise
 from ..simulation.scenario import scenario_dict
-from .io import atomic_write_bytes, write_parquet
+from .io import write_json, write_parquet
 from .outcomes import key_outcomes
 from .provenance import versions
 
@@ -120,8 +119,7 @@ def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str)
             write_parquet(table, path)
             paths.append(path)
     manifest_path = out / "manifest.json"
-    text = json.dumps(manifest(scenario, model.seed, source), indent=2, sort_keys=True) + "\n"
-    atomic_write_bytes(manifest_path, text.encode())
+    write_json(manifest(scenario, model.seed, source), manifest_path)
     provenance = Provenance(
         (Path(source).name,),
         str(model.seed),
@@ -153,7 +151,13 @@ def format_trial(model: LabourMarket) -> str:
     program = model.programs[model.trial.program].key
     lines = [f"Synthetic trial of {program}: earnings impact (treatment - control), dollars per year, 95% CI"]
     for r in model.trial.estimates(model.group_names):
-        if r["group"] == "all":
+        if r["group"] == "all" and r["impact"] != r["impact"]:
+            lines.append(
+                f"  year {r['year']}: not estimated: {r['n_treatment']} treatment and {r['n_control']} "
+                f"control members were followed for the whole year (the run ends too soon, or too few "
+                f"applied)"
+            )
+        elif r["group"] == "all":
             lines.append(
                 f"  year {r['year']}: {r['impact']:+,.0f} [{r['ci_low']:+,.0f}, {r['ci_high']:+,.0f}]"
                 f"  control mean {r['control_mean']:,.0f}"

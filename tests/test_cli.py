@@ -85,3 +85,16 @@ def test_unwritable_output_is_reported_before_running(tmp_path, small_file):
     proc = pathways("run", small_file, "--out", blocker / "sub")
     assert proc.returncode == 2 and "cannot create the folder" in proc.stderr
     assert "Running" not in proc.stdout
+
+
+def test_numba_cache_falls_back_to_a_temporary_folder(tmp_path):
+    import pathways
+
+    blocker = tmp_path / "file"  # nothing can be created under a regular file, even by root
+    blocker.write_text("x")
+    fallback = pathways._numba_cache_dir(blocker / "simulation", {"HOME": str(blocker)})
+    assert fallback is not None and "pathways-numba-cache" in fallback
+    # Either of numba's own places, or the user's own choice, wins.
+    assert pathways._numba_cache_dir(tmp_path / "simulation", {"HOME": str(blocker)}) is None
+    assert pathways._numba_cache_dir(blocker / "simulation", {"HOME": str(tmp_path)}) is None
+    assert pathways._numba_cache_dir(blocker / "simulation", {"NUMBA_CACHE_DIR": str(tmp_path)}) is None
