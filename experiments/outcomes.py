@@ -7,8 +7,12 @@ everyone), the unit every comparison, sweep and chart works from.
 Program outcomes cover the programs a scenario opens during the recorded
 period (``start_month`` set), pooled: enrolment, completion, placement within
 120 days, one-year retention, starting wage and the debt added while in the
-program. Five-year outcomes average the fifth year after the start of
-recording (or the last year run, if shorter).
+program, the head counts behind those rates (the sample size of each group),
+and what the programs cost, by who paid. Five-year outcomes average the fifth
+year after the start of recording (or the last year run, if shorter).
+
+:func:`bounds` gives the range an outcome's mean can take (a share lies in
+[0, 1], a cost is never negative), so intervals can be kept within it.
 """
 
 from __future__ import annotations
@@ -17,8 +21,13 @@ import re
 
 import numpy as np
 
+from ..simulation.costs import PAYERS
 from ..simulation.funnel import summarise
 from ..simulation.model import LabourMarket
+
+# Ledger items that add up to what delivering a program costs (seats x cost per seat, whoever pays);
+# apprentice wages are pay for work, reported apart.
+PROGRAM_COST_ITEMS = ("training", "tuition", "tuition_waiver")
 
 OUTCOMES: dict[str, tuple[str, str]] = {
     "enrolment_per_10k": ("Enrolments in the new programs per 10,000 people", "per 10,000"),
@@ -39,7 +48,28 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "theil_between": ("Between-group part of the Theil index of pay, year 5", "index"),
     "public_dollars": ("Public spending on programs and policies over the run", "dollars"),
     "program_dollars": ("Cost of delivering the new programs, all payers, over the run", "dollars"),
+    "program_dollars_worker": ("Program cost paid by the trainees themselves (tuition)", "dollars"),
+    "program_dollars_employer": ("Program cost paid by employers", "dollars"),
+    "program_dollars_public": ("Program cost paid from public funds", "dollars"),
+    "program_dollars_philanthropy": ("Program cost paid by philanthropy", "dollars"),
+    "program_dollars_trainer": ("Program cost carried by the training provider", "dollars"),
+    "apprentice_wages": ("Wages paid to apprentices while in training, over the run", "dollars"),
+    "cost_per_enrolee": ("Program cost per enrolment", "dollars"),
+    "cost_per_completer": ("Program cost per enrolee who completed", "dollars"),
     "cost_per_placement": ("Program spending per graduate placed within 120 days", "dollars"),
+    "earnings_gain_per_public_dollar": (
+        "Earnings gained over the run per extra public dollar (against the first scenario)",
+        "dollars per dollar",
+    ),
+    "people": ("People in the metro (the group's size)", "people"),
+    "enrolled": ("Enrolments in the new programs over the run", "people"),
+    "completed": ("Enrolees who completed", "people"),
+    "placed": ("Graduates employed within 120 days of completing", "people"),
+    "completion_per_10k": ("Completions in the new programs per 10,000 people", "per 10,000"),
+    "pay_fifth_cut_1": ("Pay at the top of the bottom fifth of workers at the start", "dollars per year"),
+    "pay_fifth_cut_2": ("Pay at the top of the second fifth of workers at the start", "dollars per year"),
+    "pay_fifth_cut_3": ("Pay at the top of the third fifth of workers at the start", "dollars per year"),
+    "pay_fifth_cut_4": ("Pay at the top of the fourth fifth of workers at the start", "dollars per year"),
     "trial_impact_y2": ("Trial: earnings impact in year 2 after random assignment", "dollars per year"),
     "trial_impact_y3": ("Trial: earnings impact in year 3 after random assignment", "dollars per year"),
 }
@@ -84,6 +114,23 @@ def describe(outcome: str) -> tuple[str, str]:
     raise KeyError(outcome)
 
 
+# Outcomes whose mean can be negative: debt can be repaid, effects and gains can go either way.
+_SIGNED = {"debt_added", "trial_impact_y2", "trial_impact_y3", "earnings_gain_per_public_dollar"}
+
+
+def bounds(outcome: str) -> tuple[float, float]:
+    """The range an outcome's mean over seeds can take, in its unit: (0, 1) for a share, (0, inf) for
+    costs, pay, counts and ratios, (-inf, inf) for what can fall as well as rise."""
+    unit = unit_of(outcome)
+    if unit == "share":
+        return 0.0, 1.0
+    if unit == "per 10,000":
+        return 0.0, 10_000.0
+    if outcome in _SIGNED or not unit:
+        return -np.inf, np.inf
+    return 0.0, np.inf
+
+
 def unit_of(outcome: str) -> str:
     """The unit of an outcome ("share", "dollars", ...), or "" for a name :func:`describe` does not know."""
     try:
@@ -103,6 +150,10 @@ def format_value(outcome: str, v: float) -> str:
         return f"-${-v:,.0f}" if v < 0 else f"${v:,.0f}"
     if unit == "per 10,000":
         return f"{v:.1f}"
+    if unit == "people":
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}"
+    if unit == "dollars per dollar":
+        return f"${v:,.2f}"
     if unit == "ratio":
         return f"{v:.3f}"
     return f"{v:.3g}"
@@ -135,6 +186,8 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
     new = [p.index for p in model.programs if p.spec.start_month is not None]
     since = sc.run.burn_in_months
     population = np.bincount(model.workers.group, minlength=len(groups)).astype(float)
+    for g, name in [(None, "all"), *enumerate(groups)]:
+        add(name, "people", population.sum() if g is None else population[g])
     if new:
         for g, name in [(None, "all"), *enumerate(groups)]:
             f = summarise(model.funnel, new, g, model.elapsed, since)
@@ -148,17 +201,38 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
                 "debt_added",
             ):
                 add(name, key, f[key])
-        placements = summarise(model.funnel, new, None, model.elapsed, since)["placements"]
-        # What delivering the training cost, whoever paid (trainee, payer, a waiver).
+            # Head counts behind the rates: a group's rates rest on this many people per run.
+            completed = _completed(model, new, g, since)
+            add(name, "enrolled", f["enrolled"])
+            add(name, "completed", completed)
+            add(name, "placed", f["placements"])
+            add(name, "completion_per_10k", completed / pop * 10_000)
+        everyone = summarise(model.funnel, new, None, model.elapsed, since)
+        # What delivering the training cost, whoever paid (trainee, payer, a waiver), by payer.
         keys = {model.programs[i].key for i in new}
-        spent = sum(
-            r["dollars"] for r in model.ledger.rows()
-            if r["program"] in keys and r["item"] in ("training", "tuition", "tuition_waiver")
-        )  # fmt: skip
+        by_payer = dict.fromkeys(PAYERS, 0.0)
+        wages = 0.0
+        for r in model.ledger.rows():
+            if r["program"] in keys and r["item"] in PROGRAM_COST_ITEMS:
+                by_payer[r["payer"]] += r["dollars"]
+            elif r["program"] in keys and r["item"] == "apprentice_wages":
+                wages += r["dollars"]
+        spent = sum(by_payer.values())
         add("all", "program_dollars", spent)
-        add("all", "cost_per_placement", spent / placements if placements else float("nan"))
+        for payer, dollars in by_payer.items():
+            add("all", f"program_dollars_{payer}", dollars)
+        add("all", "apprentice_wages", wages)
+        completed = _completed(model, new, None, since)
+        for outcome, count in (("cost_per_enrolee", everyone["enrolled"]), ("cost_per_completer", completed),
+                               ("cost_per_placement", everyone["placements"])):  # fmt: skip
+            add("all", outcome, spent / count if count else float("nan"))
 
     # Mobility over five years, and (for everyone) the quintile transition shares, row by row.
+    start = model.mobility.start
+    if start is not None and start["employed"].any():
+        cuts = np.quantile(start["wage"][start["employed"]], [0.2, 0.4, 0.6, 0.8])
+        for k, cut in enumerate(cuts, start=1):
+            add("all", f"pay_fifth_cut_{k}", cut)
     if model.mobility.result is not None:
         for r in model.mobility.result:
             add(r["group"], "mobility_rate", r["mobility_rate"])
@@ -212,3 +286,12 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
             if r["year"] in (2, 3):
                 add(r["group"], f"trial_impact_y{r['year']}", r["impact"])
     return rows
+
+
+def _completed(model: LabourMarket, programs: list[int], group: int | None, since: int) -> float:
+    """Enrolments in ``programs`` from elapsed month ``since`` that ended in completion."""
+    d = model.funnel.data
+    mine = np.isin(d["program"], programs) & (d["enrolled_month"] >= since) & (d["arm"] != 0)
+    if group is not None:
+        mine &= d["group"] == group
+    return float((mine & (d["exit_month"] >= 0) & d["completed"]).sum())
