@@ -40,10 +40,13 @@ class Arm:
     scenario: Scenario
 
 
-def load_arms(paths: list[str], overrides: dict) -> list[Arm]:
+def load_arms(paths: list[str], layers: list[tuple[dict, str]] | dict = ()) -> list[Arm]:
+    """The scenarios compared, with ``layers`` of overrides (``(overrides, where from)``) applied to each."""
+    if isinstance(layers, dict):  # one set of overrides, e.g. from a test
+        layers = [(layers, "overrides")] if layers else []
     arms = []
     for path in paths:
-        sc = load_scenario(path, overrides)
+        sc = load_scenario(path, layers=layers)
         arms.append(Arm(sc.meta.name, str(path), sc))
     labels = [a.label for a in arms]
     if len(set(labels)) != len(labels):

@@ -60,6 +60,7 @@ class OutputFolder:
         self.command = command
         self.identity = identity
         self.same_inputs = False
+        self.created = False
 
     # ----------------------------------------------------------------- checks, before any work
 
@@ -72,6 +73,7 @@ class OutputFolder:
         if path.exists() and not path.is_dir():
             raise ResultsError(f"{flag} {path}: is a file, not a folder")
         try:
+            self.created = not path.exists()
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ResultsError(f"{flag} {path}: cannot create the folder: {exc.strerror or exc}") from None
@@ -145,6 +147,14 @@ class OutputFolder:
             else:
                 p.unlink(missing_ok=True)
         (self.path / RECORD).unlink(missing_ok=True)
+
+    def abandon(self) -> None:
+        """The command failed before writing: remove the folder if this command made it and it is empty."""
+        if self.created:
+            try:
+                self.path.rmdir()
+            except OSError:  # not empty after all: leave it
+                pass
 
     def finish(self) -> None:
         """Record which command wrote the folder and from what."""

@@ -41,7 +41,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from scipy.stats import qmc
 
 import pathways
@@ -52,6 +52,7 @@ from ..simulation.scenario import (
     MAX_WORKERS,
     dotted,
     merge_tables,
+    plain_name,
     read_toml,
     scenario_dict,
     validation_messages,
@@ -75,7 +76,7 @@ class _Block(BaseModel):
 
 
 class SweepRun(_Block):
-    name: str
+    name: str = Field(min_length=1, max_length=100, description="The default folder is out/sweeps/<name>.")
     description: str = ""
     seed: int = Field(ge=0, description="Seeds the design and every replicate's seed.")
     seeds: int = Field(gt=0, le=MAX_RUNS, description="Replicates per arm and design point.")
@@ -83,6 +84,11 @@ class SweepRun(_Block):
     months: int = Field(gt=0, le=MAX_MONTHS)
     burn_in_months: int | None = Field(None, ge=0, le=MAX_MONTHS, description="Default: each scenario's own.")
     outcomes: list[str] = Field(default_factory=list, description="Outcomes to keep; empty: all.")
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str) -> str:
+        return plain_name(name)
 
 
 class ArmSpec(_Block):
@@ -147,8 +153,12 @@ class SweepSpec(_Block):
     @model_validator(mode="after")
     def _names(self) -> SweepSpec:
         names = [p.name for p in self.parameters]
-        if len(set(names)) != len(names):
-            raise ValueError("parameter names must be unique")
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise ValueError(
+                    f"parameters.{i}.name: '{name}' is also the name of parameters.{names.index(name)}; "
+                    f"parameter names must be unique"
+                )
         for i, p in enumerate(self.parameters):
             unknown = sorted(set(p.arms) - set(self.arms))
             if unknown:
@@ -464,6 +474,8 @@ def prepare_folder(
     else:
         folder.check(overwrite=overwrite)
         folder.clear()
+    if run_dir(out).exists() and not run_dir(out).is_dir():
+        raise SweepError(f"{run_dir(out)}: is not a folder; this sweep folder is damaged: use another --out")
     run_dir(out).mkdir(parents=True, exist_ok=True)
     manifest = {
         "sweep_file": str(sweep.path.resolve()),

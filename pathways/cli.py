@@ -94,9 +94,13 @@ class _Parser(argparse.ArgumentParser):
 # --------------------------------------------------------------------------- helpers
 
 
-def _overrides(args: argparse.Namespace, keys=("seed", "months", "workers")) -> dict:
-    run = {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
-    return {"run": run} if run else {}
+def _flag_layers(args: argparse.Namespace, keys=("seed", "months", "workers")) -> list[tuple[dict, str]]:
+    """Command-line values as scenario overrides, each named by its flag (errors say which flag set it)."""
+    return [
+        ({"run": {k: getattr(args, k)}}, f"--{k} {getattr(args, k)}")
+        for k in keys
+        if getattr(args, k, None) is not None
+    ]
 
 
 def _identity(*parts) -> str:
@@ -138,7 +142,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     from pathways.simulation import load_scenario, scenario_hash
 
-    scenario = load_scenario(args.scenario, _overrides(args))
+    scenario = load_scenario(args.scenario, layers=_flag_layers(args))
     r = scenario.run
     folder = _folder(args, "run", Path("out") / scenario.meta.name, _identity(scenario_hash(scenario)))
     print(
@@ -171,7 +175,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from pathways.experiments import compare
     from pathways.simulation import scenario_hash
 
-    arms = compare.load_arms(args.scenarios, _overrides(args, ("months", "workers")))
+    arms = compare.load_arms(args.scenarios, _flag_layers(args, ("months", "workers")))
     seeds = compare.seeds_for(arms, args.seeds)
     default = Path("out") / ("compare-" + "-vs-".join(a.label for a in arms))
     folder = _folder(args, "compare", default, _identity([scenario_hash(a.scenario) for a in arms], seeds))
@@ -274,22 +278,25 @@ def cmd_brief(args: argparse.Namespace) -> int:
     results = Path(args.results)
     if not results.is_dir():
         raise UserError(f"{results}: no such results folder")
-    if (results / "sweep.json").is_file() and not (results / "summary.parquet").is_file():
+    sweep = (results / "sweep.json").is_file()
+    if sweep and not (results / "summary.parquet").is_file():
         raise UserError(
             f"{results}: the sweep has no summary yet (summary.parquet); run `pathways summarize {results}`"
         )
-    sources = sorted(
-        p for p in results.iterdir() if p.name in ("summary.parquet", "manifest.json", "sweep.json")
-    )
-    if not sources:
+    if not sweep and not ((results / "manifest.json").is_file() and (results / "summary.parquet").is_file()):
         raise UserError(
             f"{results}: neither a comparison (manifest.json, summary.parquet) nor a sweep (sweep.json)"
         )
+    names = ("sweep.json", "manifest.json", "summary.parquet")
+    sources = [results / n for n in names if (results / n).is_file()]
     identity = _identity([hashlib.sha256(p.read_bytes()).hexdigest() for p in sources])
     folder = _folder(args, "brief", results / "brief", identity)
-    label = "brief"
-    print(f"Building the {label} of {results} ...", file=sys.stderr, flush=True)
-    paths = make_brief(results, folder.path)
+    print(f"Building the brief of {results} ...", flush=True)
+    try:
+        paths = make_brief(results, folder.path)
+    except ValueError as exc:  # results that cannot be read (ResultsError is one): nothing was written
+        folder.abandon()
+        raise UserError(str(exc)) from None
     folder.finish()
     print(
         f"Wrote {paths[0]} and {paths[1]}, with {(len(paths) - 2) // 4} charts in {folder.path / 'charts'} "
@@ -312,6 +319,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     targets = [folder.path / "calibrated.toml"]
     if args.scenario_out:
         extra = Path(args.scenario_out)
+        if extra.is_dir():
+            raise UserError(f"--scenario-out {extra}: is a folder; name the scenario file to write")
         if extra.exists() and not args.overwrite:
             raise UserError(f"--scenario-out {extra}: already exists; add --overwrite to replace it")
         if extra.parent and not extra.parent.is_dir():

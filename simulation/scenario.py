@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -72,12 +73,16 @@ class Meta(_Block):
     @field_validator("name")
     @classmethod
     def _plain_name(cls, name: str) -> str:
-        # The name becomes a folder under out/: it must not climb out of it or hide.
-        if name.startswith(".") or any(c in name for c in "/\\") or not name.isprintable():
-            raise ValueError(
-                f"{name!r} must be a plain name: no '/', '\\' or control characters, not starting with '.'"
-            )
-        return name
+        return plain_name(name)
+
+
+def plain_name(name: str) -> str:
+    """``name`` if it can be a folder under out/ (it must not climb out of it, or hide); else ValueError."""
+    if name.startswith(".") or any(c in name for c in "/\\") or not name.isprintable():
+        raise ValueError(
+            f"{name!r} must be a plain name: no '/', '\\' or control characters, not starting with '.'"
+        )
+    return name
 
 
 class Run(_Block):
@@ -664,6 +669,8 @@ def _resolve(name: str, relative_to: Path | None) -> Path:
             return c
     if Path(name).is_dir():
         raise ScenarioError(f"{name}: is a folder, not a scenario file")
+    if os.path.lexists(name):  # a FIFO, a device, a dangling link or a loop of links
+        raise ScenarioError(f"{name}: not a regular file that can be read")
     raise ScenarioError(
         f"{name}: scenario file not found (looked in {', '.join(str(c.parent) for c in candidates)})"
     )
@@ -771,6 +778,12 @@ class _Origins:
                 return self.origin[loc[:n]]
         return None
 
+    def table_source(self, loc: tuple) -> Path | None:
+        """Who last set anything in the table at ``loc``: a check over the whole table (shares
+        summing to one) is about what the user changed in it, not the file that made the table."""
+        found = [src for key, src in self.origin.items() if key[: len(loc)] == loc]
+        return max(found, key=lambda s: self.rank.get(s, -1)) if found else self.source(loc)
+
     def blame(self, keys: list[tuple]) -> tuple[Path, tuple]:
         found = [(self.source(k), k) for k in keys]
         found = [(s, k) for s, k in found if s is not None]
@@ -796,7 +809,9 @@ class _Origins:
             return f"{source}: {key}: required key is missing"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "value_error":
-            return f"{source}: {msg}" if loc == () else f"{source}: {key}: {msg}"
+            if loc == ():
+                return f"{source}: {msg}"
+            return f"{self.table_source(loc) or source}: {key}: {msg}"
         return f"{source}: {key}: {msg} (got {_short_repr(err['input'])})"
 
 
