@@ -414,7 +414,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     jobs = _jobs(args)
     identity = _identity("sensitivity", args.method, args.samples, args.replicates, args.workers)
     folder = _folder(args, "sensitivity", Path("out") / "sensitivity", identity)
-    with _progress(0, "sensitivity") as bar:
+    from pathways.calibration.fit import load_config
+
+    d = len(load_config().parameters)
+    # Morris: (d + 1) runs per trajectory; Sobol (first order): d + 2 per base sample.
+    points = args.samples * (d + 1 if args.method == "morris" else d + 2)
+    with _progress(points * args.replicates, "sensitivity") as bar:
         result = sensitivity(
             method=args.method, samples=args.samples, replicates=args.replicates, workers=args.workers,
             jobs=jobs, dask=args.dask, on_result=bar.update,
