@@ -416,14 +416,15 @@ class PlainLabourMarket(mesa.Model):
 
     def _copy_parameters_from(self, start: LabourMarket) -> None:
         # Per-sector parameters exactly as the array model derives them.
-        self.separation_rate = start.separation_rate.tolist()
-        self.tenure_return = start.tenure_return.tolist()
-        self.rung_months = start.rung_months.tolist()
-        self.hire_threshold = start.hire_threshold.tolist()
-        self.sector_growth = start.sector_growth.tolist()
-        self.sector_share0 = start.sector_share0.tolist()
+        job_search, employers = start.module("job_search"), start.module("employers")
+        self.separation_rate = start.module("separations").separation_rate.tolist()
+        self.tenure_return = start.module("pay").tenure_return.tolist()
+        self.rung_months = job_search.rung_months.tolist()
+        self.hire_threshold = job_search.hire_threshold.tolist()
+        self.sector_growth = employers.growth.tolist()
+        self.sector_share0 = employers.share0.tolist()
         self.sector_scale = [1.0] * self.n_sectors
-        self.group_penalty = start.group_penalty.tolist()
+        self.group_penalty = job_search.group_penalty.tolist()
         self.wage_floor = float(start.wage_floor)
 
     def _copy_employers(self, start: LabourMarket) -> None:

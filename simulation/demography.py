@@ -8,12 +8,18 @@ the group shares and the network's homophily stay constant.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from .module import Module
 from .network import draw_ties
 from .population import MONTHS_PER_YEAR, draw_people
 from .scenario import Scenario
 from .workers import State, Workers
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
 
 
 def retirees(workers: Workers, exit_age_years: float) -> np.ndarray:
@@ -38,3 +44,20 @@ def replace(
     net = scenario.network
     workers.ties[idx, : net.ties] = draw_ties(workers.group, net.ties, net.homophily, rng, rows=idx)
     workers.n_ties[idx] = net.ties
+
+
+class Demography(Module):
+    """Everyone ages a month; those reaching the exit age retire and a young person enters."""
+
+    name = "demography"
+    reads = ("age", "state", "group")
+    writes = ("*",)  # an entrant's row is cleared and drawn afresh
+    streams = ("entrants",)
+
+    def init(self, model: LabourMarket) -> None:
+        self.next_person = model.scenario.run.workers
+
+    def step(self, model: LabourMarket) -> None:
+        idx = retirees(model.workers, model.scenario.labour_force.exit_age)
+        replace(model.workers, idx, model.scenario, model.streams["entrants"], self.next_person)
+        self.next_person += idx.size

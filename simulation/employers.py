@@ -12,11 +12,17 @@ A posting is one employer's opening on one rung; posting ``p`` is employer
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
+from .module import Module
 from .scenario import RUNGS, Scenario
+from .workers import State, Workers
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
 
 N_RUNGS = len(RUNGS)
 
@@ -137,6 +143,13 @@ def update_openings(
     t.openings[rows] = openings
 
 
+def filled_jobs(workers: Workers, n_employers: int) -> np.ndarray:
+    """Filled jobs per employer and rung, int (E, 3)."""
+    emp = workers.state == State.EMPLOYED
+    slot = workers.employer[emp].astype(np.int64) * N_RUNGS + workers.occupation[emp] % N_RUNGS
+    return np.bincount(slot, minlength=n_employers * N_RUNGS).reshape(-1, N_RUNGS)
+
+
 class Employer(mesa.Agent):
     """One employer. Its state is row ``row`` of the model's employer table.
 
@@ -157,6 +170,44 @@ class Employer(mesa.Agent):
 
     def step(self) -> None:
         m = self.model
+        demand = m.module("employers")
         update_openings(
-            m.employers, slice(self.row, self.row + 1), m.sector_scale, m.demand_shock, m.demand_persistence
+            m.employers, slice(self.row, self.row + 1), demand.sector_scale, demand.shock, demand.persistence
         )
+
+
+class Employers(Module):
+    """Employers (Mesa agents) update the jobs they want and open postings for the gap.
+
+    Sector employment follows each sector's growth from recorded month 0; each employer's
+    demand follows its own AR(1) shock. The rule for one employer is :func:`update_openings`;
+    it runs over all of them in one call, or agent by agent (``LabourMarket.step_agents_one_by_one``),
+    with identical results.
+    """
+
+    name = "employers"
+    employer_reads = ("sector", "base_jobs", "headcount", "unfilled")
+    employer_writes = ("demand", "target", "openings", "months_open")
+    streams = ("demand",)
+
+    def init(self, model: LabourMarket) -> None:
+        sectors = list(model.scenario.sectors.values())
+        self.growth = np.array([s.growth_per_year for s in sectors])
+        self.share0 = np.array([s.job_share for s in sectors])
+        self.sector_scale = np.ones(len(sectors))
+        self.persistence = model.scenario.economy.demand_persistence
+        self.shock = np.zeros(0)
+        model.employer_agents = [Employer(model, e) for e in range(model.employers.n)]
+
+    def step(self, model: LabourMarket) -> None:
+        t, eco = model.employers, model.scenario.economy
+        if model.month >= 0:
+            grown = self.share0 * (1.0 + self.growth) ** (model.month / 12.0)
+            self.sector_scale = grown / grown.sum() / self.share0
+        self.shock = eco.demand_shock_sd * model.streams["demand"].standard_normal(t.n)
+        # t.headcount is up to date: set and reduced by the separations module.
+        if model.step_agents_one_by_one:
+            for agent in model.employer_agents:
+                agent.step()
+        else:
+            update_openings(t, slice(None), self.sector_scale, self.shock, self.persistence)

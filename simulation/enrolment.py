@@ -20,7 +20,18 @@ A worker cannot borrow more than the borrowing limit less the debt already owed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from . import programs
+from .module import Module
+from .programs import PAID_MODELS, ProgramRun
+from .search import sector_pull
+from .workers import State
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
 
 
 def annuity(years: float, discount_per_year: float) -> float:
@@ -76,3 +87,128 @@ def wants_to_enrol(
     borrowing_limit: dollars each can still borrow (scalar or (m,)).
     """
     return (value > 0) & (borrowed <= borrowing_limit)
+
+
+class Enrolment(Module):
+    """Who looks at the programs starting a cohort this month, who applies, and who gets a seat.
+
+    Admission itself (paying, leaving a job, an apprentice's hire into a host's opening, the
+    program's ties) is the program's rule: :func:`.programs.admit`.
+    """
+
+    name = "enrolment"
+    reads = (
+        "state", "program", "navigator", "taste", "experience", "credentials", "wage", "last_wage",
+        "savings", "debt", "group", "education", "employer", "occupation", "trial_arm", "person",
+        "n_ties", "ties",
+    )  # fmt: skip
+    writes = (
+        "state", "program", "program_month", "months_unemployed", "savings", "debt", "isa_share",
+        "isa_floor", "isa_left", "isa_cap_left", "trial_arm", "employer", "occupation", "wage", "tenure",
+        "channel", "last_wage", "ui_months_left", "ties", "n_ties",
+    )  # fmt: skip
+    employer_reads = ("sector", "wage", "openings")
+    employer_writes = ("openings",)  # apprentices are hired into their hosts' open jobs on day one
+    streams = ("enrolment_interest", "admission_lottery", "enrolment_order", "trial_lottery", "program_ties")
+
+    def init(self, model: LabourMarket) -> None:
+        sectors = list(model.scenario.sectors.values())
+        # Typical entry pay: what a job seeker with no recent job expects without training.
+        entry = np.array([s.ladder[0].wage for s in sectors])
+        self.entry_wage = float(np.dot(entry, np.array([s.job_share for s in sectors])))
+
+    def step(self, model: LabourMarket) -> None:
+        starting = [p for p in model.programs if p.starts_cohort(model.month)]
+        if not starting:
+            return
+        w, en, sc = model.workers, model.scenario.enrolment, model.scenario
+        looks = model.draws("enrolment_interest")
+        boost = np.zeros(w.n, dtype=np.float64)
+        for nav in model.navigators:
+            boost[w.navigator == nav.index] = nav.spec.information_boost
+        free = ((w.state == State.UNEMPLOYED) | (w.state == State.EMPLOYED)) & (w.program < 0)
+        looking = np.flatnonzero(free & (looks < en.consider_rate * (1.0 + boost)))
+        # People look only at programs in the sectors they are most drawn to.
+        pull = sector_pull(w.taste[looking], w.experience[looking], sc.sorting.experience_pull)
+        k = min(sc.search.sectors_considered, pull.shape[1])
+        drawn_to = np.argsort(-pull, axis=1, kind="stable")[:, :k]
+        trial = model.trial
+        for program in starting:
+            candidates = looking[
+                free[looking]
+                & (drawn_to == program.sector).any(axis=1)
+                & ((w.credentials[looking] & np.uint16(program.credential_bit)) == 0)
+            ]
+            candidates = candidates[model.eligible(program.spec.eligibility, candidates)]
+            in_trial = trial is not None and trial.program == program.index
+            if in_trial:
+                candidates = candidates[~trial.embargoed(w, candidates, model.month)]
+            applicants, price = self.applicants(model, program, candidates)
+            applicants, price = self.admission_order(model, program, applicants, price, boost)
+            arm = -1
+            if in_trial and trial.in_intake(model.month):
+                offered = trial.assign(
+                    w, applicants, program.seats, model.draws("trial_lottery"), model.month
+                )
+                controls = applicants[w.trial_arm[applicants] == 0]
+                model.funnel.add(w, controls, program.index, model.elapsed, arm=0)
+                keep = np.isin(applicants, offered)
+                applicants, price, arm = applicants[keep], price[keep], 1
+            else:
+                applicants, price = applicants[: program.seats], price[: program.seats]
+            admitted = programs.admit(model, program, applicants, price, arm)
+            free[admitted] = False
+
+    def applicants(
+        self, model: LabourMarket, program: ProgramRun, candidates: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates who decide to apply, and the up-front price each would pay (dollars)."""
+        w, en, t, spec = model.workers, model.scenario.enrolment, model.employers, program.spec
+        employed = w.state[candidates] == State.EMPLOYED
+        pay = np.where(employed, w.wage[candidates], np.maximum(w.last_wage[candidates], self.entry_wage))
+        waived = model.policy.tuition_waived(model, program, candidates)
+        price = np.where(waived, 0.0, program.price)
+        financing = program.financing
+        hours = model.scenario.economy.hours_per_year
+        if financing == "labor_management":
+            target = pay * (1.0 + spec.wage_step)
+        else:
+            target = float(np.mean(t.wage[t.sector == program.sector, program.target_rung]))
+        guaranteed = financing in PAID_MODELS
+        success = en.perceived_completion * (1.0 if guaranteed else en.perceived_placement)
+        training_wage = program.training_wage * hours if financing == "apprenticeship" else 0.0
+        # Apprentices give up their old job for the paid one; incumbents keep theirs.
+        leaves_job = employed & (program.unpaid_full_time or financing == "apprenticeship")
+        income = training_wage / 12.0 + model.policy.stipend(model, program, candidates)
+        isa = financing == "isa"
+        value, borrowed = enrolment_value(
+            pay, w.savings[candidates], price, leaves_job,
+            target_wage=target, duration_months=spec.duration_months, training_income=income,
+            success=success,
+            isa_share=np.where(waived, 0.0, spec.isa_share) if isa else 0.0,
+            isa_floor=spec.isa_floor, isa_months=spec.isa_months, isa_cap=spec.isa_cap,
+            horizon_years=en.horizon_years, discount_per_year=en.discount_per_year,
+            debt_aversion=en.debt_aversion,
+        )  # fmt: skip
+        # Existing debt uses up what a worker can still borrow.
+        capacity = np.maximum(en.borrowing_limit - w.debt[candidates], 0.0)
+        keen = wants_to_enrol(value, borrowed, capacity)
+        return candidates[keen], price[keen]
+
+    def admission_order(
+        self, model: LabourMarket, program: ProgramRun, applicants: np.ndarray, price: np.ndarray,
+        boost: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+        """Applicants in the order seats are given: first come, lottery, or targeted (lowest savings)."""
+        w = model.workers
+        mode = program.spec.admission
+        if mode == "lottery":
+            key = model.draws("admission_lottery")[applicants]
+            order = np.argsort(key, kind="stable")
+        elif mode == "targeted":
+            order = np.lexsort((model.draws("enrolment_order")[applicants], w.savings[applicants]))
+        else:
+            # Navigator clients hear early and apply first.
+            arrival = model.draws("enrolment_order")[applicants] - (boost[applicants] > 0)
+            order = np.argsort(arrival, kind="stable")
+        return applicants[order], price[order]

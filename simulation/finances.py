@@ -12,10 +12,16 @@ enrolment and are not held to the credit limit.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numba import njit
 
+from .module import Module
 from .workers import State, Workers
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
 
 _EMPLOYED = int(State.EMPLOYED)
 
@@ -87,3 +93,28 @@ def month_of_money(
         float(monthly_expenses), float(savings_rate), float(ui_replacement), debt_interest_per_year / 12.0,
         float(repayment_share), float(credit_limit),
     )  # fmt: skip
+
+
+class Finances(Module):
+    """Savings, unemployment insurance, ISA payments, debt; stipends paid by policies to trainees."""
+
+    name = "finances"
+    reads = ("state", "wage", "last_wage", "ui_months_left", "savings", "debt", "program", "isa_share",
+             "isa_floor", "isa_left", "isa_cap_left", "group", "education", "employer", "occupation",
+             "credentials")  # fmt: skip
+    writes = ("ui_months_left", "savings", "debt", "isa_left", "isa_cap_left")
+
+    def step(self, model: LabourMarket) -> None:
+        f, w = model.scenario.finances, model.workers
+        stipend = np.zeros(w.n)
+        if model.month >= 0:
+            for program in model.programs:
+                trainees = program.trainees(w)
+                stipend[trainees] = model.policy.stipend(model, program, trainees)
+            model.ledger.add("public", "training_stipends", float(stipend.sum()))
+        isa = month_of_money(
+            w, stipend, monthly_expenses=f.monthly_expenses, savings_rate=f.savings_rate,
+            ui_replacement=f.ui_replacement, debt_interest_per_year=f.debt_interest_per_year,
+            repayment_share=f.repayment_share, credit_limit=f.credit_limit,
+        )  # fmt: skip
+        model.ledger.add("worker", "isa_payments", float(isa.sum()))

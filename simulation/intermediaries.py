@@ -16,13 +16,19 @@ placement KPI: the share of graduates placed within 120 days.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
 import numpy as np
 
 from .employers import N_RUNGS
+from .module import Module
 from .randomness import worker_uniform
 from .scenario import Intermediary
 from .workers import NO_ONE, State
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
 
 
 class Navigator(mesa.Agent):
@@ -72,22 +78,28 @@ class PlacementTeam(mesa.Agent):
         self.partner_mask = np.zeros(n_employers, dtype=bool)
         for p in programs:
             self.partner_mask[p.partners] = True
-        self.clients = np.zeros(0, dtype=np.int64)
 
     def step(self) -> None:
-        """Choose this month's clients: unemployed graduates within the hand-off window."""
+        """Take on this month's graduates as clients: each is booked once, in the month of graduation."""
         m = self.model
         w = m.workers
-        ids = [p.index for p in self.programs]
-        served = np.isin(w.graduated, ids)
-        recent = (m.elapsed - w.graduated_month) < self.spec.handoff_months
-        self.clients = np.flatnonzero(served & recent & (w.state == State.UNEMPLOYED))
-        # Each graduate becomes a client once, in the month of graduation.
-        new = int((served & (w.graduated_month == m.elapsed)).sum())
+        new = int((np.isin(w.graduated, self._served()) & (w.graduated_month == m.elapsed)).sum())
         m.ledger.add(self.spec.payer, "placement", new * self.spec.cost_per_client)
 
-    def applications(self, searchers: np.ndarray, month: int, key: int) -> tuple[np.ndarray, np.ndarray]:
-        """Hand-offs for this month's clients among ``searchers``.
+    def _served(self) -> list[int]:
+        return [p.index for p in self.programs]
+
+    def clients(self, model: mesa.Model) -> np.ndarray:
+        """This month's clients: unemployed graduates of the team's programs within the hand-off window."""
+        w = model.workers
+        served = np.isin(w.graduated, self._served())
+        recent = (model.elapsed - w.graduated_month) < self.spec.handoff_months
+        return np.flatnonzero(served & recent & (w.state == State.UNEMPLOYED))
+
+    def applications(
+        self, searchers: np.ndarray, clients: np.ndarray, month: int, key: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Hand-offs for this month's ``clients`` (from :meth:`clients`) among ``searchers``.
 
         Returns (row, posting): positions in ``searchers`` and partner postings
         with openings, on the rung the client's program trains for, up to
@@ -96,7 +108,7 @@ class PlacementTeam(mesa.Agent):
         """
         m = self.model
         t = m.employers
-        rows = np.flatnonzero(np.isin(searchers, self.clients))
+        rows = np.flatnonzero(np.isin(searchers, clients))
         if rows.size == 0 or self.spec.handoffs == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         out_rows, out_posts = [], []
@@ -121,11 +133,42 @@ class PlacementTeam(mesa.Agent):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(out_rows), np.concatenate(out_posts)
 
-    def coach(self, hired: np.ndarray) -> None:
-        """Start coaching the team's clients just hired (through any channel)."""
+    def coach(self, hired: np.ndarray, clients: np.ndarray) -> None:
+        """Start coaching the team's ``clients`` just hired (through any channel)."""
         if self.spec.coaching_months == 0:
             return
         w = self.model.workers
-        mine = hired[np.isin(hired, self.clients)]
+        mine = hired[np.isin(hired, clients)]
         w.coached_left[mine] = self.spec.coaching_months
         w.coach_factor[mine] = self.spec.coaching_separation_factor
+
+
+class Intermediaries(Module):
+    """Navigators take on and release clients; placement teams book their new graduates.
+
+    (Placement teams' hand-offs and coaching act inside job search: :mod:`.hiring`.)
+    """
+
+    name = "intermediaries"
+    reads = (
+        "navigator", "support_left", "state", "months_unemployed", "graduated", "graduated_month",
+        "group", "wage", "last_wage", "savings", "employer", "occupation", "credentials", "education",
+    )  # fmt: skip
+    writes = ("navigator", "support_left")
+    streams = ("navigation",)
+
+    def init(self, model: LabourMarket) -> None:
+        sc = model.scenario
+        by_key = {p.key: p for p in model.programs}
+        model.navigators = []
+        model.placement_teams = []
+        for spec in sc.intermediaries.values():
+            if spec.kind == "navigator":
+                model.navigators.append(Navigator(model, len(model.navigators), spec, sc.run.workers))
+            else:
+                served = [by_key[k] for k in spec.programs]
+                model.placement_teams.append(PlacementTeam(model, spec, served, model.employers.n))
+
+    def step(self, model: LabourMarket) -> None:
+        for agent in (*model.navigators, *model.placement_teams):
+            agent.step()

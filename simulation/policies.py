@@ -11,7 +11,7 @@ tuition_free           enrolment and admission: eligible trainees pay no price a
                        owe no ISA; the payer covers it (programs.py, model)
 hire_on_day_one        listed programs run as apprenticeships from the start month
 wage_standards         hiring: hand-off hires (or all hires by partner employers)
-                       are paid at least the floor (model._screen_and_score)
+                       are paid at least the floor (hiring.py)
 network_access         at start: eligible workers gain ties to people working in
                        the named sectors at the named rung or above
 skills_based_hiring    at start: adopting employers drop degree (and optionally
@@ -33,6 +33,7 @@ import numpy as np
 
 from .employers import N_RUNGS
 from .intermediaries import Navigator
+from .module import Module
 from .scenario import Intermediary, Policies
 from .workers import Channel, State
 
@@ -164,3 +165,17 @@ class PolicyState:
         p = self.active("employer_incentive", model.month)
         if p is not None:
             model.ledger.add("public", "hiring_subsidies", eligible_hires * p.subsidy_per_hire)
+
+
+class PolicyStarts(Module):
+    """Policies that begin this month take effect (recorded months only)."""
+
+    name = "policies"
+    reads = ("*",)
+    writes = ("ties", "n_ties")  # network access adds ties
+    employer_writes = ("degree_required", "experience_required", "bias")  # screens and bias at adoption
+    streams = ("adopt_skills_based_hiring", "adopt_bias_reduction", "network_access")
+
+    def step(self, model: LabourMarket) -> None:
+        if model.month >= 0:
+            model.policy.start(model)

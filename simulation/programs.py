@@ -24,12 +24,18 @@ model's :class:`~.costs.Ledger`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
 import numpy as np
 
 from .employers import N_RUNGS
+from .module import Module
 from .scenario import Program
 from .workers import NO_ONE, Channel, State, Workers
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
 
 PAID_MODELS = ("apprenticeship", "labor_management")
 
@@ -262,3 +268,43 @@ def _leave(w: Workers, idx: np.ndarray) -> None:
     w.state[idx] = np.where(w.state[idx] == State.TRAINING, State.UNEMPLOYED, w.state[idx])
     w.program[idx] = NO_ONE
     w.program_month[idx] = 0
+
+
+class Training(Module):
+    """Trainers (Mesa agents) run their programs each month: dropouts, then completions."""
+
+    name = "training"
+    reads = ("program", "program_month", "state", "wage", "last_wage", "savings", "ui_months_left", "channel",
+             "employer", "skill", "soft_skill", "credentials", "debt", "person")  # fmt: skip
+    writes = (
+        "state", "program", "program_month", "employer", "occupation", "wage", "tenure", "channel",
+        "months_unemployed", "last_wage", "isa_share", "isa_left", "isa_cap_left", "skill", "soft_skill",
+        "credentials", "graduated", "graduated_month",
+    )  # fmt: skip
+    employer_reads = ("wage",)
+    streams = ("training",)
+
+    def init(self, model: LabourMarket) -> None:
+        sc = model.scenario
+        credential_bit = {c: 1 << k for k, c in enumerate(sc.credentials)}
+        model.programs = []
+        for trainer in sc.trainers.values():
+            runs = []
+            for key, p in trainer.programs.items():
+                sector = model.sector_names.index(p.sector)
+                # A program prepares for the rung that asks for its credential (else entry).
+                ladder = sc.sectors[p.sector].ladder
+                rung = next(
+                    (k for k, r in enumerate(ladder) if p.credential and r.credential == p.credential), 0
+                )
+                run = ProgramRun(
+                    len(model.programs), key, p, sector, rung, credential_bit.get(p.credential, 0),
+                    sc.run.workers, model.draw_partners(sector, p.partner_share, key),
+                )  # fmt: skip
+                model.programs.append(run)
+                runs.append(run)
+            Trainer(model, trainer.name, runs)
+
+    def step(self, model: LabourMarket) -> None:
+        if Trainer in model.agents_by_type:
+            model.agents_by_type[Trainer].do("step")

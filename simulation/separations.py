@@ -10,10 +10,17 @@ A separate small hazard takes employed workers out of the labour force.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numba import njit
 
-from .employers import N_RUNGS
+from .employers import N_RUNGS, filled_jobs
+from .module import Module
+from .workers import State
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
 
 STAY, TO_UNEMPLOYMENT, TO_OUT = 0, 1, 2
 
@@ -78,3 +85,49 @@ def separations(
         elif u_separation[i] < p:
             out[i] = TO_UNEMPLOYMENT
     return out
+
+
+class Separations(Module):
+    """Quits and layoffs, exits from jobs out of the labour force, and moves between
+    unemployment and out of the labour force; post-placement coaching runs down."""
+
+    name = "separations"
+    reads = ("state", "employer", "occupation", "tenure", "coach_factor", "program", "coached_left", "wage")
+    writes = ("state", "employer", "occupation", "wage", "tenure", "channel", "months_unemployed",
+              "last_wage", "ui_months_left", "coached_left", "coach_factor")  # fmt: skip
+    employer_reads = ("sector", "target")
+    employer_writes = ("headcount",)
+    streams = ("separation", "leave_force", "participation")
+
+    def init(self, model: LabourMarket) -> None:
+        self.separation_rate = np.array([s.separation_rate for s in model.scenario.sectors.values()])
+
+    def step(self, model: LabourMarket) -> None:
+        w, t, lf = model.workers, model.employers, model.scenario.labour_force
+        t.headcount[:] = filled_jobs(w, t.n)
+        code = separations(
+            w.state == State.EMPLOYED, w.employer, w.occupation, w.tenure, w.coach_factor, w.program,
+            t.sector, surplus_rate(t.headcount, t.target), self.separation_rate,
+            lf.new_job_multiplier, lf.new_job_months, lf.leave_from_employment,
+            model.draws("separation"), model.draws("leave_force"),
+        )  # fmt: skip
+        coached = np.flatnonzero(w.coached_left > 0)
+        w.coached_left[coached] -= 1
+        w.coach_factor[coached[w.coached_left[coached] == 0]] = 1.0
+        leave_force = np.flatnonzero(code == TO_OUT)
+        lose_job = np.flatnonzero(code == TO_UNEMPLOYMENT)
+        for gone in (leave_force, lose_job):
+            slot = w.employer[gone].astype(np.int64) * N_RUNGS + w.occupation[gone] % N_RUNGS
+            t.headcount -= np.bincount(slot, minlength=t.headcount.size).reshape(t.headcount.shape)
+        w.leave_jobs(leave_force, State.OUT)
+        w.leave_jobs(lose_job, State.UNEMPLOYED)
+        w.ui_months_left[lose_job] = model.scenario.finances.ui_months
+
+        # Movements between unemployment and out of the labour force.
+        u = model.draws("participation")
+        unemployed = np.flatnonzero((w.state == State.UNEMPLOYED) & (w.program < 0))
+        out = np.flatnonzero(w.state == State.OUT)
+        w.set_state(unemployed[u[unemployed] < lf.leave_from_unemployment], State.OUT)
+        back = out[u[out] < lf.return_rate]
+        w.set_state(back, State.UNEMPLOYED)
+        w.months_unemployed[back] = 0

@@ -8,11 +8,17 @@ first and levelling off; time unemployed erodes skills slowly.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numba import njit
 
 from .employers import N_RUNGS
+from .module import Module
 from .workers import State, Workers
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
 
 _EMPLOYED = int(State.EMPLOYED)
 _UNEMPLOYED = int(State.UNEMPLOYED)
@@ -68,3 +74,23 @@ def month_of_work(
         np.asarray(tenure_return, np.float64), float(floor), float(learning_per_year),
         float(learning_scale_years), float(depreciation_per_year),
     )  # fmt: skip
+
+
+class Pay(Module):
+    """A month of work or of unemployment: tenure, raises, the pay floor, experience and skills;
+    unemployment spells lengthen."""
+
+    name = "pay"
+    reads = ("state", "occupation", "tenure", "wage", "experience", "skill", "months_unemployed")
+    writes = ("tenure", "wage", "experience", "skill", "months_unemployed")
+
+    def init(self, model: LabourMarket) -> None:
+        self.tenure_return = np.array([s.tenure_return for s in model.scenario.sectors.values()])
+
+    def step(self, model: LabourMarket) -> None:
+        sk, w = model.scenario.skills, model.workers
+        month_of_work(
+            w, self.tenure_return, model.wage_floor, sk.learning_per_year, sk.learning_scale_years,
+            sk.depreciation_per_year,
+        )  # fmt: skip
+        w.months_unemployed[w.state == State.UNEMPLOYED] += 1

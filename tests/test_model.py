@@ -7,12 +7,13 @@ import pytest
 
 from conftest import small
 from pathways.simulation import LabourMarket, State
-from pathways.simulation.employers import N_RUNGS
+from pathways.simulation.employers import N_RUNGS, filled_jobs
 
 
 def run_checked(scenario, months: int) -> LabourMarket:
     """Step a model month by month, checking invariants after every step."""
-    model = LabourMarket(scenario)
+    # Debug mode: every module touches only the arrays, log entries and streams it declares.
+    model = LabourMarket(scenario, debug=True)
     n = model.workers.n
     for _ in range(months):
         model.step()
@@ -22,11 +23,12 @@ def run_checked(scenario, months: int) -> LabourMarket:
         counts = np.bincount(w.state, minlength=len(State))
         assert counts.sum() == n
         # No posting hires more than its openings; nobody is hired twice.
-        hires = np.bincount(model.hired_postings, minlength=t.openings.size)
+        log = model.month_log
+        hires = np.bincount(log.hired_postings, minlength=t.openings.size)
         assert (hires <= t.openings.ravel()).all()
         # Filled jobs never exceed what an employer can hold after hiring.
-        assert (model.headcount() >= 0).all()
-        assert model.hired_postings.size == model.hires_this_month.size
+        assert (filled_jobs(w, t.n) >= 0).all()
+        assert log.hired_postings.size == log.hires_channel.size
     return model
 
 
@@ -180,14 +182,15 @@ def test_separation_kernel_matches_the_formula():
     u_sep, u_leave = rng.random(w.n), rng.random(w.n)
     surplus = rng.random(t.headcount.shape) * 0.05
     w.coach_factor[::7] = 0.5
+    rate = model.module("separations").separation_rate
     code = separations.separations(
         w.state == State.EMPLOYED, w.employer, w.occupation, w.tenure, w.coach_factor, w.program, t.sector,
-        surplus, model.separation_rate, lf.new_job_multiplier, lf.new_job_months, 0.01, u_sep, u_leave,
+        surplus, rate, lf.new_job_multiplier, lf.new_job_months, 0.01, u_sep, u_leave,
     )  # fmt: skip
     emp = np.flatnonzero((w.state == State.EMPLOYED) & (w.program < 0))
     e, r = w.employer[emp], w.occupation[emp] % N_RUNGS
     early = 1 + (lf.new_job_multiplier - 1) * np.exp(-w.tenure[emp] / lf.new_job_months)
-    p = np.clip(model.separation_rate[t.sector[e]] * w.coach_factor[emp] * early + surplus[e, r], 0, 1)
+    p = np.clip(rate[t.sector[e]] * w.coach_factor[emp] * early + surplus[e, r], 0, 1)
     expected = np.where(u_leave[emp] < 0.01, separations.TO_OUT,
                         np.where(u_sep[emp] < p, separations.TO_UNEMPLOYMENT, separations.STAY))  # fmt: skip
     np.testing.assert_array_equal(code[emp], expected)

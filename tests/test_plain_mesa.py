@@ -21,6 +21,7 @@ from pathways.benchmarks.plain_mesa import (
     with_workers,
 )
 from pathways.simulation import LabourMarket, State, load_scenario
+from pathways.simulation.employers import filled_jobs
 
 WORKERS = 1500
 MONTHS = 6
@@ -48,7 +49,7 @@ def test_starts_from_the_array_models_first_state(scenario):
     assert len(plain.workers) == w.n
     assert [p.state for p in plain.workers] == w.state.tolist()
     assert [p.employer.index if p.employer else -1 for p in plain.workers] == w.employer.tolist()
-    assert [e.headcount for e in plain.employers] == array.headcount().tolist()
+    assert [e.headcount for e in plain.employers] == filled_jobs(w, array.employers.n).tolist()
     filled = [row[:k] for row, k in zip(w.ties.tolist(), w.n_ties.tolist(), strict=True)]
     assert [[t.row for t in p.ties] for p in plain.workers] == filled
     plain.check_invariants()

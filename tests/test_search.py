@@ -14,8 +14,9 @@ def inputs(model: LabourMarket, extra: int):
     w = model.workers
     searchers = np.flatnonzero((w.state == State.UNEMPLOYED) | (np.arange(w.n) % 17 == 0))
     extra_public = np.where(np.arange(searchers.size) % 3 == 0, extra, 0)
-    kwargs = model.search_settings()
-    return (searchers, w, model.employers, model.rung_months, extra_public), kwargs
+    job_search = model.module("job_search")
+    kwargs = job_search.settings(model)
+    return (searchers, w, model.employers, job_search.rung_months, extra_public), kwargs
 
 
 @pytest.mark.parametrize("seed,extra", [(1, 0), (2, 2), (3, 5)])

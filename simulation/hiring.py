@@ -1,0 +1,156 @@
+"""Job search and hiring: who applies where, who passes, who is hired, at what pay.
+
+Each month the unemployed and a share of the employed search. Their
+applications (public postings, referrals, internal moves, navigators' extra
+applications: :mod:`.search`; placement teams' warm hand-offs:
+:mod:`.intermediaries`) go through employers' screens and scoring
+(:mod:`.screening`); an application is kept if its score clears the rung's
+hiring bar and, for the employed, the pay offered beats their current pay by
+the job-change premium. Searchers rank offers by pay (with noise), postings
+rank applicants by score, and many-to-one deferred acceptance
+(:mod:`.matching`) decides the hires. Policies act through their hooks:
+a score adjustment (employer incentives) and pay floors (wage standards,
+placement teams' floors).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import matching, screening, search
+from .employers import N_RUNGS
+from .module import Module
+from .population import group_arrays
+from .randomness import pair_uniform
+from .workers import Channel, State
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
+
+
+class JobSearch(Module):
+    name = "job_search"
+    reads = (
+        "state", "program", "employer", "occupation", "wage", "experience", "taste", "ties", "n_ties",
+        "navigator", "group", "education", "credentials", "skill", "soft_skill", "graduated",
+        "graduated_month", "age", "savings", "last_wage",
+    )  # fmt: skip
+    writes = (
+        "state", "employer", "occupation", "wage", "tenure", "channel", "months_unemployed",
+        "ui_months_left", "coached_left", "coach_factor",
+    )  # fmt: skip
+    employer_reads = (
+        "sector", "openings", "wage", "degree_required", "experience_required", "credential_required",
+        "months_open", "bias", "premium",
+    )  # fmt: skip
+    employer_writes = ("unfilled",)
+    log_writes = ("hires_channel", "hired_postings")
+    streams = ("on_the_job_search", "search", "search_extra", "handoffs", "hiring_noise", "preference_noise")
+
+    def init(self, model: LabourMarket) -> None:
+        sc = model.scenario
+        sectors = list(sc.sectors.values())
+        self.rung_months = np.array([[r.experience_months for r in s.ladder] for s in sectors])
+        self.hire_threshold = np.array([[r.hire_threshold for r in s.ladder] for s in sectors])
+        race_pen = np.array([sc.hiring.race_penalty.get(g.race, 0.0) for g in sc.groups.values()])
+        women_pen = np.array([sc.hiring.women_penalty.get(s, 0.0) for s in model.sector_names])
+        # Score penalty by (group, sector): the scenario's documented bias parameters, nothing else.
+        self.group_penalty = race_pen[:, None] + group_arrays(sc)["is_woman"][:, None] * women_pen[None, :]
+        self.handoff_bonus = max((team.spec.handoff_bonus for team in model.placement_teams), default=0.0)
+
+    def settings(self, model: LabourMarket) -> dict:
+        """Keyword arguments of :func:`search.build_applications` for this month."""
+        sc = model.scenario
+        return dict(
+            public_applications=sc.search.public_applications,
+            referral_contacts=sc.search.referral_contacts,
+            sectors_considered=sc.search.sectors_considered,
+            experience_pull=sc.sorting.experience_pull,
+            reach_up=sc.search.reach_up,
+            aim_high=sc.search.aim_high,
+            month=model.elapsed,
+            key=model.streams.key("search"),
+            key_extra=model.streams.key("search_extra"),
+        )
+
+    def step(self, model: LabourMarket) -> None:
+        w, sc = model.workers, model.scenario
+        unemployed = w.state == State.UNEMPLOYED
+        on_job = (w.state == State.EMPLOYED) & (
+            model.draws("on_the_job_search") < sc.search.on_the_job_search
+        )
+        searchers = np.flatnonzero(unemployed | (on_job & (w.program < 0)))
+        # Placement teams' clients this month, fixed before anyone is hired (coaching follows them).
+        clients = [team.clients(model) for team in model.placement_teams]
+        apps = self.applications(model, searchers, clients)
+        apps, score, offered, bonus = self.screen_and_score(model, apps)
+        self.match_and_hire(model, searchers, apps, score, offered, bonus, clients)
+
+    def applications(self, model: LabourMarket, searchers: np.ndarray, clients: list) -> search.Applications:
+        """Public, referral, internal and navigator applications, plus placement teams' hand-offs."""
+        w = model.workers
+        extra = np.zeros(searchers.shape[0], dtype=np.int64)
+        client = w.navigator[searchers]
+        for nav in model.navigators:
+            extra[client == nav.index] = nav.spec.extra_applications
+        apps = search.build_applications(searchers, w, model.employers, self.rung_months, extra,
+                                         **self.settings(model))  # fmt: skip
+        for team, mine in zip(model.placement_teams, clients, strict=True):
+            rows, posts = team.applications(searchers, mine, model.elapsed, model.streams.key("handoffs"))
+            handoffs = np.full(rows.size, Channel.HANDOFF, np.int8)
+            apps = search.merge(apps, search.Applications(searchers[rows], posts, handoffs, rows))
+        return apps
+
+    def screen_and_score(self, model: LabourMarket, apps: search.Applications):
+        """Applications passing the screens and hiring bar: (apps, score, pay offered, incentive bonus)."""
+        w, t, sc, h = model.workers, model.employers, model.scenario, model.scenario.hiring
+        apps = apps.select(screening.passes_screens(apps, w, t, t.waived(h.screen_waiver_months)))
+        e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
+        bonus = model.policy.incentive_bonus(model, apps.searcher, t.sector[e])
+        score = screening.score_applicants(
+            apps, w, t, self.group_penalty,
+            pair_uniform(model.streams.key("hiring_noise"), model.elapsed, apps.searcher, apps.posting),
+            skill_weight=h.skill_weight, soft_skill_weight=h.soft_skill_weight,
+            experience_weight=h.experience_weight, referral_bonus=h.referral_bonus,
+            internal_bonus=h.internal_bonus, handoff_bonus=self.handoff_bonus, noise_sd=h.noise_sd,
+        ) + bonus  # fmt: skip
+        offered = np.maximum(t.wage[e, r], model.policy.wage_floor(model, e, r, apps.channel))
+        current = w.wage[apps.searcher]
+        # The employed move only for enough of a raise.
+        worth_it = np.where(current > 0, offered >= current * (1.0 + sc.search.job_change_premium), True)
+        keep = (score >= self.hire_threshold[t.sector[e], r]) & worth_it
+        return apps.select(keep), score[keep], offered[keep], bonus[keep]
+
+    def match_and_hire(
+        self, model: LabourMarket, searchers, apps: search.Applications, score, offered, bonus, clients
+    ) -> None:
+        """Searchers rank by pay (with noise), postings by score; deferred acceptance; hires."""
+        w, t, sc = model.workers, model.employers, model.scenario
+        noise = pair_uniform(
+            model.streams.key("preference_noise"), model.elapsed, apps.searcher, apps.posting
+        )
+        utility = np.log(offered) + sc.search.preference_noise * (noise - 0.5)
+        ptr, order = matching.ranking_order(apps.row, apps.posting, utility, searchers.shape[0])
+        post = apps.posting[order]
+        capacity = t.openings.ravel()
+        match = matching.deferred_acceptance(ptr, post, score[order], capacity)
+        if model.keep_matching_problem:
+            model.matching_problem = (ptr, post, score[order], capacity.copy())
+        app = order[matching.matched_application(ptr, post, match)[match >= 0]]
+
+        hired = searchers[np.flatnonzero(match >= 0)]
+        chosen = apps.posting[app]
+        channel = apps.channel[app]
+        he, hr = chosen // N_RUNGS, chosen % N_RUNGS
+        wage = np.maximum(offered[app], model.wage_floor)
+        occupation = (t.sector[he] * N_RUNGS + hr).astype(np.int16)
+        w.start_jobs(hired, he.astype(np.int32), occupation, wage.astype(np.float32), channel)
+        for team, mine in zip(model.placement_teams, clients, strict=True):
+            team.coach(hired, mine)
+        model.policy.book_incentives(model, int((bonus[app] > 0).sum()))
+        model.month_log.hires_channel = channel
+        model.month_log.hired_postings = chosen
+        hires = np.bincount(chosen, minlength=capacity.size).reshape(t.openings.shape)
+        t.unfilled[:] = np.maximum(t.openings - hires, 0)

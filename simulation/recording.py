@@ -1,0 +1,56 @@
+"""What the model records each month: metrics, the program funnel, mobility, the trial, earnings.
+
+Recording only observes: it changes no worker or employer. Recorded months are
+0 .. months - 1; the burn-in is not recorded, except that the funnel follows
+enrolments and the metrics keep last month's state for the flows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .metrics import MetricsRecorder
+from .mobility import MobilityTracker
+from .module import Module
+from .trial import SyntheticTrial
+from .workers import State
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
+
+
+class Recording(Module):
+    name = "recording"
+    reads = ("*",)
+    employer_reads = ("openings",)
+    log_reads = ("hires_channel",)
+
+    def init(self, model: LabourMarket) -> None:
+        sc = model.scenario
+        model.trial = None
+        if sc.trial is not None:
+            index = next(p.index for p in model.programs if p.key == sc.trial.program)
+            model.trial = SyntheticTrial(sc.trial, index)
+        model.earnings_by_group = np.zeros(len(model.group_names))  # dollars earned in recorded months
+        model.mobility = MobilityTracker(
+            sc.outcomes.low_wage_threshold, sc.outcomes.mobility_years, sc.run.months
+        )
+        model.metrics = MetricsRecorder(
+            model.group_names, model.sector_names, sc.meta.reference_group, sc.economy.good_job_wage
+        )
+        model.metrics.snapshot(model.workers)
+
+    def step(self, model: LabourMarket) -> None:
+        w = model.workers
+        model.funnel.follow(w, model.elapsed)
+        if model.month >= 0:
+            openings = int(model.employers.openings.sum())
+            model.metrics.record(model.month, w, model.month_log.hires_channel, openings)
+            pay = np.where(w.state == State.EMPLOYED, w.wage / 12.0, 0.0)
+            model.earnings_by_group += np.bincount(w.group, weights=pay, minlength=len(model.group_names))
+            model.mobility.observe(w, model.month, model.group_names)
+            if model.trial is not None:
+                model.trial.record(w, model.month)
+        model.metrics.snapshot(w)
