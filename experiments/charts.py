@@ -31,6 +31,8 @@ import numpy as np
 import pyarrow as pa
 
 from . import style
+from .findings import CLEAR, Materiality, change_interval, classify, clear_leader, format_change
+from .names import capital, nice
 from .style import Provenance, chart_style, finish, group_style, scenario_colour
 
 plt = style.plt
@@ -45,10 +47,6 @@ class Chart:
 
     def save(self, stem: Path) -> list[Path]:
         return style.save(self.fig, Path(stem), self.rows, self.provenance, self.title)
-
-
-def nice(name: str) -> str:
-    return name.replace("_", " ")
 
 
 def _pct(v: float) -> str:
@@ -67,53 +65,24 @@ def _formatter(fmt: str):
     return matplotlib.ticker.FuncFormatter(lambda v, _p: _signed(fmt, v))
 
 
-def _clear_leader(index: dict, labels: list[str], group: str, outcome: str) -> str | None:
-    """The scenario with the highest mean if its lead over every other is beyond noise, else None.
-
-    Against the first scenario the paired difference (common seeds) and its 95% interval decide;
-    between two other scenarios, whose pairing the summary does not hold, the intervals of the
-    means must not overlap.
-    """
-    rows = {lab: index.get((lab, group, outcome)) for lab in labels}
-    rows = {lab: r for lab, r in rows.items() if r and np.isfinite(r["mean"])}
-    if len(rows) < 2:
-        return next(iter(rows), None)
-    best = max(rows, key=lambda lab: rows[lab]["mean"])
-    first = labels[0]
-    for lab, r in rows.items():
-        if lab == best:
-            continue
-        if first in (lab, best):
-            paired = rows[best if best != first else lab]
-            lo, hi = paired.get("diff_low", np.nan), paired.get("diff_high", np.nan)
-            beyond = (lo > 0) if best != first else (hi < 0)
-        else:
-            beyond = rows[best]["ci_low"] > r["ci_high"]
-        if not beyond:
-            return None
-    return best
-
-
-def _finding(what: str, value: dict[str, str], labels: list[str], leader: str | None) -> str:
-    """A title stating the finding: which scenario is higher, or that the difference is within noise."""
+def _finding(
+    what: str,
+    value: dict[str, str],
+    labels: list[str],
+    leader: str | None,
+    design: dict[str, str] | None = None,
+) -> str:
+    """A title stating the finding: which scenario is clearly higher, that none is, or the rule fixing it."""
+    listed = ", ".join(f"{value[lab]} under {nice(lab)}" for lab in labels)
+    if design:
+        rules = "; ".join(f"{rule} under {nice(lab)}" for lab, rule in design.items())
+        return f"{what}: {listed}, set by design ({rules})"
     if len(labels) == 1:
         return f"{what}: {value[labels[0]]} under {nice(labels[0])}"
     if leader is None:
-        listed = ", ".join(f"{value[lab]} under {nice(lab)}" for lab in labels)
         return f"{what}: no clear difference between the scenarios ({listed})"
     others = ", ".join(f"{value[lab]} under {nice(lab)}" for lab in labels if lab != leader)
     return f"{what} is higher under {nice(leader)}: {value[leader]} against {others}"
-
-
-def _spread(values: list[float], gap: float) -> list[float]:
-    """Label positions near ``values`` (same order), at least ``gap`` apart, for direct labels."""
-    order = np.argsort(values, kind="stable")
-    out = np.asarray(values, float).copy()
-    for k in range(1, len(order)):
-        out[order[k]] = max(out[order[k]], out[order[k - 1]] + gap)
-    # Centre the block on the original values so labels do not all drift upwards.
-    out -= (out - np.asarray(values, float)).mean()
-    return list(out)
 
 
 def _money(dollars: float) -> str:
@@ -200,8 +169,14 @@ def comparison_by_group(
     unit_fmt: str,
     group_labels: dict,
     provenance: Provenance,
+    materiality: Materiality | None = None,
+    design: dict[str, str] | None = None,
 ) -> Chart:
-    """One outcome by group for each scenario: dots at the mean, bars for the 95% interval over seeds."""
+    """One outcome by group for each scenario: dots at the mean, bars for the 95% interval over seeds.
+
+    The title names a scenario as higher only if its lead is clear (:func:`findings.clear_leader`);
+    ``design`` (scenario -> rule) marks an outcome that a program's rule fixes, which is never a lead.
+    """
     index = _index(summary)
     groups = [g for g in _groups(summary) if any((lab, g, outcome) in index for lab in labels)]
     y = np.arange(len(groups))[::-1]
@@ -232,30 +207,164 @@ def comparison_by_group(
         ax.set_xlabel(words)
         ax.xaxis.set_major_formatter(_formatter(unit_fmt))
         ax.grid(axis="y", visible=False)
-        # Direct labels beside the "Everyone" row when there are few scenarios; a legend otherwise.
-        if len(labels) <= 3:
-            for k, lab in enumerate(labels):
-                r = index.get((lab, groups[0], outcome), {})
-                x = r.get("ci_high", r.get("mean", np.nan))
-                if np.isfinite(x):
-                    ax.annotate(
-                        nice(lab),
-                        (x, y[0] + offsets[k]),
-                        xytext=(6, 0),
-                        textcoords="offset points",
-                        va="center",
-                        fontsize=10,
-                        color=scenario_colour(lab),
-                        fontweight="bold",
-                    )
-            ax.set_ylim(y[-1] - 0.6, y[0] + 0.6)
-        else:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
         everyone = {lab: index.get((lab, "all", outcome), {}).get("mean", np.nan) for lab in labels}
         value = {lab: _signed(unit_fmt, everyone[lab]) for lab in labels}
-        leader = _clear_leader(index, labels, "all", outcome)
-        title = _finding(words.split(" (")[0], value, labels, leader)
+        leader = clear_leader(index, labels, "all", outcome, materiality)
+        title = _finding(words.split(" (")[0], value, labels, leader, design)
         finish(fig, title, provenance, subtitle="Mean over seeds with 95% interval, by group")
+    return Chart(fig, title, rows, provenance)
+
+
+def difference_by_group(
+    summary: list[dict],
+    labels: list[str],
+    outcome: str,
+    words: str,
+    group_labels: dict,
+    provenance: Provenance,
+    materiality: Materiality | None = None,
+) -> Chart:
+    """Each scenario minus the first, by group: the paired difference (same seeds) and its 95% interval.
+
+    A grey band around zero on each row marks differences too small to matter (the materiality
+    threshold for that group); a dot outside the band whose interval misses zero is a clear difference.
+    """
+    materiality = materiality or Materiality()
+    index = _index(summary)
+    ref, others = labels[0], labels[1:]
+    groups = [g for g in _groups(summary) if any((lab, g, outcome) in index for lab in others)]
+    y = np.arange(len(groups))[::-1]
+    offsets = np.linspace(-0.18, 0.18, len(others)) if len(others) > 1 else np.zeros(1)
+    rows, clear = [], []
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 0.45 * len(groups) + 2.4))
+        for g, yi in zip(groups, y, strict=True):
+            base = index.get((ref, g, outcome), {}).get("mean", np.nan)
+            band = materiality.threshold(outcome, base) if np.isfinite(base) else 0.0
+            ax.barh(
+                yi,
+                2 * band,
+                left=-band,
+                height=0.8,
+                color="#bbbbbb",
+                alpha=0.35,
+                linewidth=0,
+                label="too small to matter" if g == groups[0] else None,
+            )
+        ax.axvline(0, color="#555555", linewidth=0.9)
+        for k, lab in enumerate(others):
+            got = [index.get((lab, g, outcome), {}) for g in groups]
+            d = np.array([r.get("diff", np.nan) for r in got], float)
+            lo = np.array([r.get("diff_low", np.nan) for r in got], float)
+            hi = np.array([r.get("diff_high", np.nan) for r in got], float)
+            ax.errorbar(
+                d,
+                y + offsets[k],
+                xerr=[d - lo, hi - d],
+                fmt="o",
+                color=scenario_colour(lab),
+                capsize=2.5,
+                markersize=6,
+                linewidth=1.4,
+                label=f"{nice(lab)} minus {nice(ref)}",
+            )
+            for g, r in zip(groups, got, strict=True):
+                verdict = classify(outcome, g, r, index.get((ref, g, outcome)), materiality).verdict
+                rows.append(
+                    {
+                        "scenario": lab,
+                        "against": ref,
+                        "group": g,
+                        "outcome": outcome,
+                        "diff": r.get("diff", np.nan),
+                        "diff_low": r.get("diff_low", np.nan),
+                        "diff_high": r.get("diff_high", np.nan),
+                        "verdict": verdict,
+                    }
+                )
+                if verdict == CLEAR:
+                    clear.append((group_labels.get(g, g), change_interval(outcome, r), lab))
+        ax.set_yticks(y, [group_labels.get(g, g) for g in groups])
+        ax.set_xlabel(f"{words}: difference from {nice(ref)}")
+        ax.xaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda v, _p: format_change(outcome, v, unit_word=False))
+        )
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncols=2)
+        what = words.split(" (")[0]
+        if clear:
+            listed = ", ".join(
+                f"{g} {c}" + (f" under {nice(lab)}" if len(others) > 1 else "") for g, c, lab in clear[:3]
+            )
+            title = f"{what}: a clear difference from {nice(ref)} for {len(clear)} group(s): {listed}"
+        else:
+            title = (
+                f"{what}: no group differs clearly between {' or '.join(nice(o) for o in others)} "
+                f"and {nice(ref)} (each is within noise or under {materiality.words_for(outcome, nice(ref))})"
+            )
+        finish(fig, title, provenance, subtitle="Paired by seed: mean difference with its 95% interval")
+    return Chart(fig, title, rows, provenance)
+
+
+def enrolment_by_group(
+    summary: list[dict], labels: list[str], group_labels: dict, provenance: Provenance
+) -> Chart:
+    """Enrolments (light) and completions (dark) per 10,000 people of each group, for each scenario."""
+    index = _index(summary)
+    groups = [g for g in _groups(summary) if any((lab, g, "enrolment_per_10k") in index for lab in labels)]
+    y = np.arange(len(groups))[::-1]
+    height = 0.8 / len(labels)
+    rows, extremes = [], []
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 0.5 * len(groups) + 2.4))
+        for k, lab in enumerate(labels):
+            at = y + 0.4 - height * (k + 0.5)
+            got = [index.get((lab, g, "enrolment_per_10k"), {}) for g in groups]
+            enrolled = np.array([r.get("mean", np.nan) for r in got], float)
+            lo = np.array([r.get("ci_low", np.nan) for r in got], float)
+            hi = np.array([r.get("ci_high", np.nan) for r in got], float)
+            done = np.array(
+                [index.get((lab, g, "completion_per_10k"), {}).get("mean", np.nan) for g in groups]
+            )
+            colour = scenario_colour(lab)
+            ax.barh(at, enrolled, height=height * 0.9, color=colour, alpha=0.35, label=nice(lab))
+            ax.errorbar(
+                enrolled,
+                at,
+                xerr=[enrolled - lo, hi - enrolled],
+                fmt="none",
+                ecolor=colour,
+                capsize=2,
+                linewidth=1,
+            )
+            if np.isfinite(done).any():
+                ax.barh(at, done, height=height * 0.5, color=colour, label=f"{nice(lab)}: completed")
+            rows += [
+                {
+                    "scenario": lab,
+                    "group": g,
+                    "enrolled_per_10k": e,
+                    "ci_low": a,
+                    "ci_high": b,
+                    "completed_per_10k": c,
+                }
+                for g, e, a, b, c in zip(groups, enrolled, lo, hi, done, strict=True)
+            ]
+            mine = {g: e for g, e in zip(groups, enrolled, strict=True) if g != "all" and np.isfinite(e)}
+            if mine:
+                most, least = max(mine, key=mine.get), min(mine, key=mine.get)
+                extremes.append(
+                    f"{nice(lab)} enrols {mine[most]:,.0f} per 10,000 {group_labels.get(most, most)} but "
+                    f"{mine[least]:,.0f} per 10,000 {group_labels.get(least, least)}"
+                )
+        ax.set_yticks(y, [group_labels.get(g, g) for g in groups])
+        ax.set_xlabel("People per 10,000 in the group, over the run")
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        title = "Who enrols: " + "; ".join(extremes) if extremes else "Enrolments by group"
+        subtitle = "Mean over seeds. Light bars: enrolled; dark bars: completed; whiskers: 95% interval"
+        finish(fig, title, provenance, subtitle=subtitle)
     return Chart(fig, title, rows, provenance)
 
 
@@ -266,8 +375,11 @@ def gaps_over_time(
     group_label: str,
     provenance: Provenance,
     measure: str = "pay_ratio",
+    materiality: Materiality | None = None,
 ) -> Chart:
-    """A group's yearly pay ratio to white men under each scenario, with 95% bands over seeds."""
+    """A group's yearly pay ratio to white men under each scenario (top), and each scenario's paired
+    difference from the first with its 95% interval (bottom, when there are two or more)."""
+    materiality = materiality or Materiality()
     index = _index(summary)
     years = sorted(
         {
@@ -276,53 +388,106 @@ def gaps_over_time(
             if r["outcome"].startswith(f"{measure}_year_") and r["group"] == group
         }
     )
+    ref, others = labels[0], labels[1:]
     rows = []
     with chart_style():
-        fig, ax = plt.subplots(figsize=(9, 5))
-        ends = {}
-        for lab in labels:
-            got = [index.get((lab, group, f"{measure}_year_{y}")) for y in years]
-            m = np.array([r["mean"] if r else np.nan for r in got])
-            lo = np.array([r["ci_low"] if r else np.nan for r in got])
-            hi = np.array([r["ci_high"] if r else np.nan for r in got])
-            colour = scenario_colour(lab)
-            ax.fill_between(years, lo, hi, color=colour, alpha=0.18, linewidth=0)
-            ax.plot(years, m, color=colour, marker="o", label=nice(lab))
-            ends[lab] = m[-1]
-            rows += [
-                {"scenario": lab, "group": group, "year": y, "mean": a, "ci_low": b, "ci_high": c}
-                for y, a, b, c in zip(years, m, lo, hi, strict=True)
-            ]
-        ax.set_xlabel("Year since the start of recording")
-        ax.set_ylabel(f"{group_label}: median pay / white men's")
-        ax.set_xlim(years[0] - 0.3, years[-1] + (2.2 if len(labels) <= 4 else 0.3))
-        labelled = [lab for lab in labels if np.isfinite(ends[lab])]
-        if len(labels) <= 4:
-            # Direct labels at the line ends, pushed apart where the lines end close together.
-            low, high = ax.get_ylim()
-            spots = _spread([ends[lab] for lab in labelled], 0.05 * (high - low))
-            for lab, at in zip(labelled, spots, strict=True):
-                ax.annotate(
-                    nice(lab),
-                    (years[-1], ends[lab]),
-                    xytext=(years[-1] + 0.25, at),
-                    va="center",
-                    color=scenario_colour(lab),
-                    fontsize=10,
-                )
+        if others:
+            fig, (ax, dax) = plt.subplots(2, 1, figsize=(9, 7), sharex=True, height_ratios=(3, 2))
         else:
-            ax.legend(loc="lower left")
-        head = f"{group_label}'s pay ratio to white men after {years[-1]} years"
-        leader = _clear_leader(index, labels, group, f"{measure}_year_{years[-1]}")
-        title = _finding(head, {lab: f"{ends[lab]:.2f}" for lab in labels}, labels, leader)
-        finish(fig, title, provenance, subtitle="Mean over seeds; bands are 95% intervals")
+            fig, ax = plt.subplots(figsize=(9, 5))
+            dax = None
+        for lab in labels:
+            got = [index.get((lab, group, f"{measure}_year_{y}")) or {} for y in years]
+            m = np.array([r.get("mean", np.nan) for r in got])
+            lo = np.array([r.get("ci_low", np.nan) for r in got])
+            hi = np.array([r.get("ci_high", np.nan) for r in got])
+            colour = scenario_colour(lab)
+            # Bands as outlines in the scenario's colour: filled bands that overlap blend into grey.
+            ax.fill_between(years, lo, hi, facecolor="none", edgecolor=colour, linewidth=1.0, linestyle="--")
+            ax.plot(years, m, color=colour, marker="o", label=nice(lab))
+            rows += [
+                {
+                    "scenario": lab,
+                    "group": group,
+                    "year": y,
+                    "mean": a,
+                    "ci_low": b,
+                    "ci_high": c,
+                    "diff": r.get("diff", np.nan),
+                    "diff_low": r.get("diff_low", np.nan),
+                    "diff_high": r.get("diff_high", np.nan),
+                }
+                for y, a, b, c, r in zip(years, m, lo, hi, got, strict=True)
+            ]
+        ax.set_ylabel(f"{group_label}: median pay /\nwhite men's")
+        ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
+        low, high = ax.get_ylim()
+        # At least 0.10 of pay ratio on the axis, so wiggles of 0.01 look like what they are.
+        if high - low < 0.10:
+            mid = (high + low) / 2
+            ax.set_ylim(mid - 0.05, mid + 0.05)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        clear_years = []
+        if dax is not None:
+            dax.axhspan(
+                -materiality.points,
+                materiality.points,
+                color="#bbbbbb",
+                alpha=0.35,
+                linewidth=0,
+                label="too small to matter",
+            )
+            dax.axhline(0, color="#555555", linewidth=0.9)
+            for lab in others:
+                got = [index.get((lab, group, f"{measure}_year_{y}")) or {} for y in years]
+                d = np.array([r.get("diff", np.nan) for r in got])
+                lo = np.array([r.get("diff_low", np.nan) for r in got])
+                hi = np.array([r.get("diff_high", np.nan) for r in got])
+                colour = scenario_colour(lab)
+                dax.fill_between(years, lo, hi, color=colour, alpha=0.2, linewidth=0)
+                dax.plot(years, d, color=colour, marker="o", label=f"{nice(lab)} minus {nice(ref)}")
+                for y, r in zip(years, got, strict=True):
+                    ref_row = index.get((ref, group, f"{measure}_year_{y}"))
+                    if classify(f"{measure}_year_{y}", group, r, ref_row, materiality).verdict == CLEAR:
+                        clear_years.append((y, lab))
+            dlow, dhigh = dax.get_ylim()
+            span = max(abs(dlow), abs(dhigh), 2 * materiality.points)
+            dax.set_ylim(-span, span)
+            dax.set_ylabel("Difference\n(pay ratio)")
+            dax.set_xlabel("Year since the programs opened")
+            dax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        else:
+            ax.set_xlabel("Year since the programs opened")
+        year5 = 5 if 5 in years else years[-1]
+        at5 = {
+            lab: (index.get((lab, group, f"{measure}_year_{year5}")) or {}).get("mean", np.nan)
+            for lab in labels
+        }
+        listed = ", ".join(f"{at5[lab]:.3f} under {nice(lab)}" for lab in labels)
+        if not others:
+            title = f"{group_label}'s pay ratio to white men by year: {listed} in year {year5}"
+        elif clear_years:
+            when = sorted({y for y, _ in clear_years})
+            title = (
+                f"{group_label}'s pay ratio to white men differs clearly between the scenarios in "
+                f"year(s) {', '.join(map(str, when))}; in year {year5}: {listed}"
+            )
+        else:
+            title = (
+                f"{group_label}'s pay ratio to white men: no clear difference between the scenarios in "
+                f"any year (year {year5}: {listed})"
+            )
+        finish(fig, title, provenance, subtitle="Mean over seeds; dashed outlines and shading: 95% intervals")
     return Chart(fig, title, rows, provenance)
 
 
 def program_funnel(
-    summary: list[dict], labels: list[str], group_labels: dict, provenance: Provenance
+    summary: list[dict], labels: list[str], group_labels: dict, provenance: Provenance, note: str = ""
 ) -> Chart:
-    """Of every 100 enrolees: how many complete, are placed within 120 days and are employed a year on."""
+    """Of every 100 enrolees: how many complete, are placed within 120 days and are employed a year on.
+
+    ``note`` is added to the subtitle (e.g. that one scenario's placement is guaranteed by design).
+    """
     index = _index(summary)
     groups = [g for g in _groups(summary) if any((lab, g, "completion_rate") in index for lab in labels)]
     stages = ("completed", "placed within 120 days", "employed a year later")
@@ -355,34 +520,53 @@ def program_funnel(
         ]
         # An axes legend below the plots: constrained layout makes room for it (a figure legend would not).
         axes[0][0].legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.13), ncols=3)
-        best = max(kept_all, key=kept_all.get)
-        title = (
-            f"Of 100 enrolees, {kept_all[best]:.0f} are placed and still employed a year later under "
-            f"{nice(best)}"
-        )
-        if len(kept_all) > 1:
-            title += (
-                " (" + ", ".join(f"{v:.0f} under {nice(k)}" for k, v in kept_all.items() if k != best) + ")"
-            )
-        finish(fig, title, provenance, subtitle="Program funnel by group, mean over seeds")
+        listed = ", ".join(f"{v:.0f} under {nice(k)}" for k, v in kept_all.items())
+        title = f"Of 100 enrolees, the number placed and still employed a year later: {listed}"
+        subtitle = "Program funnel by group, mean over seeds" + (f". {note}" if note else "")
+        finish(fig, title, provenance, subtitle=subtitle)
     return Chart(fig, title, rows, provenance)
 
 
-QUINTILES = ["Bottom fifth", "2nd", "3rd", "4th", "Top fifth", "Not employed"]
+FIFTHS = ["Bottom fifth", "2nd fifth", "3rd fifth", "4th fifth", "Top fifth", "Not employed"]
 
 
-def mobility_heatmap(summary: list[dict], label: str, provenance: Provenance) -> Chart:
-    """Where people in each pay quintile at the start are five years later (row shares)."""
-    index = _index(summary)
-    matrix = np.array(
+def _transitions(index: dict, label: str, key: str) -> np.ndarray:
+    return np.array(
         [
-            [index.get((label, "all", f"transition_{i}_{j}"), {}).get("mean", np.nan) for j in range(6)]
+            [index.get((label, "all", f"transition_{i}_{j}"), {}).get(key, np.nan) for j in range(6)]
             for i in range(6)
         ]
     )
-    rows = [{"from": QUINTILES[i], **{QUINTILES[j]: matrix[i, j] for j in range(6)}} for i in range(6)]
+
+
+def mobility_heatmap(
+    summary: list[dict], labels: list[str], provenance: Provenance, materiality: Materiality | None = None
+) -> Chart:
+    """Where people in each pay fifth at the start are five years later (row shares) under the first
+    scenario, and beside it how much each share changes under the last scenario (paired, in points)."""
+    materiality = materiality or Materiality()
+    index = _index(summary)
+    ref, last = labels[0], labels[-1]
+    matrix = _transitions(index, ref, "mean")
+    nan = float("nan")
+    rows = [
+        {
+            "scenario": ref,
+            "from": FIFTHS[i],
+            "to": FIFTHS[j],
+            "share": matrix[i, j],
+            "diff": nan,
+            "diff_low": nan,
+            "diff_high": nan,
+        }
+        for i in range(6)
+        for j in range(6)
+    ]
     with chart_style():
-        fig, ax = plt.subplots(figsize=(8.5, 6.5))
+        panels = 2 if len(labels) > 1 else 1
+        # Panels one above the other, so the chart keeps its size on a portrait page.
+        fig, axes = plt.subplots(panels, 1, figsize=(8.5, 5.6 * panels), squeeze=False)
+        ax = axes[0][0]
         im = ax.imshow(matrix, cmap="cividis", vmin=0, vmax=max(0.5, float(np.nanmax(matrix))), aspect="auto")
         for i in range(6):
             for j in range(6):
@@ -393,18 +577,95 @@ def mobility_heatmap(summary: list[dict], label: str, provenance: Provenance) ->
                     "-" if np.isnan(v) else f"{v:.0%}",
                     ha="center",
                     va="center",
-                    fontsize=10,
+                    fontsize=9.5,
                     color="white" if v < 0.3 else "black",
                 )
-        ax.set_xticks(range(6), QUINTILES, rotation=25, ha="right")
-        ax.set_yticks(range(6), QUINTILES)
-        ax.set_xlabel("Five years later (pay quintile)")
-        ax.set_ylabel("At the start (pay quintile)")
+        ax.set_xticks(range(6), FIFTHS, rotation=30, ha="right")
+        ax.set_yticks(range(6), FIFTHS)
+        ax.set_xlabel("Five years later (pay fifth)")
+        ax.set_ylabel("At the start (pay fifth)")
+        ax.set_title(f"{capital(nice(ref))}: share of each row", fontsize=11.5)
         ax.grid(False)
-        fig.colorbar(im, ax=ax, label="Share of the row (%)", format=_formatter("{:.0%}"))
+        fig.colorbar(im, ax=ax, label="Share of the row (%)", format=_formatter("{:.0%}"), shrink=0.8)
         up = 1 - matrix[0, 0] - matrix[0, 5]
-        title = f"{nice(label).capitalize()}: {up:.0%} of the bottom pay fifth move up within five years"
-        finish(fig, title, provenance, subtitle="Everyone employed at the start, followed person by person")
+        if panels == 1:
+            title = (
+                f"{capital(nice(ref))}: {up:.0%} of the bottom pay fifth are in a higher fifth five years on"
+            )
+        else:
+            diff = _transitions(index, last, "diff")
+            lo, hi = _transitions(index, last, "diff_low"), _transitions(index, last, "diff_high")
+            dax = axes[1][0]
+            span = max(
+                float(np.nanmax(np.abs(diff))) if np.isfinite(diff).any() else 0, 2 * materiality.points
+            )
+            dim = dax.imshow(diff, cmap="PuOr", vmin=-span, vmax=span, aspect="auto")
+            clear = []
+            for i in range(6):
+                for j in range(6):
+                    separated = lo[i, j] > 0 or hi[i, j] < 0
+                    material = abs(diff[i, j]) >= materiality.points
+                    if separated and material:
+                        clear.append((i, j))
+                    text = (
+                        "-"
+                        if np.isnan(diff[i, j])
+                        else format_change(f"transition_{i}_{j}", diff[i, j], False)
+                    )
+                    dax.text(
+                        j,
+                        i,
+                        text,
+                        ha="center",
+                        va="center",
+                        fontsize=9.5,
+                        fontweight="bold" if separated and material else "normal",
+                    )
+            dax.set_xticks(range(6), FIFTHS, rotation=30, ha="right")
+            dax.set_yticks(range(6), FIFTHS)
+            dax.set_ylabel("At the start (pay fifth)")
+            dax.set_xlabel("Five years later (pay fifth)")
+            dax.set_title(f"{capital(nice(last))} minus {nice(ref)} (points; bold: clear)", fontsize=11.5)
+            dax.grid(False)
+            fig.colorbar(
+                dim,
+                ax=dax,
+                label="Difference (percentage points)",
+                format=matplotlib.ticker.FuncFormatter(lambda v, _p: f"{v * 100:+.1f}"),
+                shrink=0.8,
+            )
+            share = _transitions(index, last, "mean")
+            rows += [
+                {
+                    "scenario": last,
+                    "from": FIFTHS[i],
+                    "to": FIFTHS[j],
+                    "share": share[i, j],
+                    "diff": diff[i, j],
+                    "diff_low": lo[i, j],
+                    "diff_high": hi[i, j],
+                }
+                for i in range(6)
+                for j in range(6)
+            ]
+            if clear:
+                i, j = max(clear, key=lambda c: abs(diff[c]))
+                title = (
+                    f"Moves between pay fifths over five years: {nice(last)} changes {len(clear)} of 36 "
+                    f"shares clearly, most {FIFTHS[i].lower()} to {FIFTHS[j].lower()} "
+                    f"({format_change('transition_0_0', diff[i, j])} against {nice(ref)})"
+                )
+            else:
+                title = (
+                    f"Moves between pay fifths over five years: no clear difference between "
+                    f"{nice(last)} and {nice(ref)} ({up:.0%} of the bottom fifth move up under {nice(ref)})"
+                )
+        finish(
+            fig,
+            title,
+            provenance,
+            subtitle="Everyone employed or not at the start, followed person by person",
+        )
     return Chart(fig, title, rows, provenance)
 
 
@@ -415,15 +676,14 @@ def cost_equity_frontier(
     group: str = "black_women",
     group_label: str = "Black women",
 ) -> Chart:
-    """Each design point of a sweep: program cost against the group's year-5 pay ratio, and the frontier."""
+    """Each design point of a sweep: program cost against the group's year-5 pay ratio (95% intervals
+    both ways), and the frontier of points no cheaper point beats. The best point is named only if its
+    interval clears the best point of every other arm."""
     by = {
         (r["arm"], r["point"], r["outcome"]): r
         for r in points
-        if r["group"] in ("all", group)
-        and (
-            (r["outcome"] == "program_dollars" and r["group"] == "all")
-            or (r["outcome"] == "pay_ratio" and r["group"] == group)
-        )
+        if (r["outcome"] == "program_dollars" and r["group"] == "all")
+        or (r["outcome"] == "pay_ratio" and r["group"] == group)
     }
     rows = []
     with chart_style():
@@ -431,36 +691,93 @@ def cost_equity_frontier(
         everything = []
         for arm in arms:
             pts = sorted({p for (a, p, _o) in by if a == arm})
-            xs = [by.get((arm, p, "program_dollars"), {}).get("mean", np.nan) / 1e6 for p in pts]
-            ys = [by.get((arm, p, "pay_ratio"), {}).get("mean", np.nan) for p in pts]
-            ax.scatter(xs, ys, color=scenario_colour(arm), label=nice(arm), s=40)
+            cost = [by.get((arm, p, "program_dollars"), {}) for p in pts]
+            ratio = [by.get((arm, p, "pay_ratio"), {}) for p in pts]
+            xs = np.array([c.get("mean", np.nan) / 1e6 for c in cost])
+            ys = np.array([r.get("mean", np.nan) for r in ratio])
+            x_lo = np.array([c.get("ci_low", np.nan) / 1e6 for c in cost])
+            x_hi = np.array([c.get("ci_high", np.nan) / 1e6 for c in cost])
+            y_lo = np.array([r.get("ci_low", np.nan) for r in ratio])
+            y_hi = np.array([r.get("ci_high", np.nan) for r in ratio])
+            colour = scenario_colour(arm)
+            ax.errorbar(
+                xs,
+                ys,
+                xerr=[xs - x_lo, x_hi - xs],
+                yerr=[ys - y_lo, y_hi - ys],
+                fmt="none",
+                ecolor=colour,
+                alpha=0.45,
+                linewidth=1,
+                capsize=0,
+            )
+            ax.scatter(xs, ys, color=colour, label=nice(arm), s=40, zorder=3)
             everything += [
-                (x, y, arm, p)
-                for x, y, p in zip(xs, ys, pts, strict=True)
+                (x, y, arm, p, lo, hi)
+                for x, y, p, lo, hi in zip(xs, ys, pts, y_lo, y_hi, strict=True)
                 if np.isfinite(x) and np.isfinite(y)
             ]
             rows += [
-                {"arm": arm, "point": p, "program_millions": x, "pay_ratio": y}
-                for x, y, p in zip(xs, ys, pts, strict=True)
+                {
+                    "arm": arm,
+                    "point": p,
+                    "program_millions": x,
+                    "program_low": a,
+                    "program_high": b,
+                    "pay_ratio": y,
+                    "pay_ratio_low": c,
+                    "pay_ratio_high": d,
+                }
+                for x, y, p, a, b, c, d in zip(xs, ys, pts, x_lo, x_hi, y_lo, y_hi, strict=True)
             ]
         everything.sort()
         frontier, best = [], -np.inf
-        for x, y, _arm, _point in everything:
+        for x, y, *_rest in everything:
             if y > best:
                 frontier.append((x, y))
                 best = y
         if frontier:
             fx, fy = zip(*frontier, strict=True)
-            ax.plot(fx, fy, color="#333333", linewidth=1, linestyle=":", label="frontier")
+            ax.plot(
+                fx,
+                fy,
+                color="#333333",
+                linewidth=1.6,
+                linestyle="--",
+                zorder=2,
+                label="frontier: no cheaper point does better",
+            )
         ax.set_xlabel("Program cost over the run, all payers ($ million)")
         ax.set_ylabel(f"{group_label}: pay ratio to white men, year 5")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
-        top = max(everything, key=lambda t: t[1]) if everything else (np.nan, np.nan, "-", 0)
-        title = (
-            f"The highest pay ratio for {group_label}, {top[1]:.3f}, comes from {nice(top[2])} "
-            f"at {_money(top[0] * 1e6)}"
+        if everything:
+            top = max(everything, key=lambda t: t[1])
+            rivals = [
+                max((t for t in everything if t[2] == a), key=lambda t: t[1])
+                for a in arms
+                if a != top[2] and any(t[2] == a for t in everything)
+            ]
+            separated = all(top[4] > r[5] for r in rivals)
+            if separated and rivals:
+                title = (
+                    f"The highest pay ratio for {group_label}, {top[1]:.3f} [{top[4]:.3f}, {top[5]:.3f}], "
+                    f"comes from {nice(top[2])} at {_money(top[0] * 1e6)}, clear of every other "
+                    f"scenario's best point"
+                )
+            else:
+                title = (
+                    f"No scenario clearly gives {group_label} the highest pay ratio: the best point of "
+                    f"each overlaps another's 95% interval (highest {top[1]:.3f} "
+                    f"[{top[4]:.3f}, {top[5]:.3f}] under {nice(top[2])})"
+                )
+        else:
+            title = f"Program cost against {group_label}'s pay ratio: no design point has both numbers"
+        finish(
+            fig,
+            title,
+            provenance,
+            subtitle="Each dot is one design point of the sweep (mean over seeds, lines: 95% intervals)",
         )
-        finish(fig, title, provenance, subtitle="Each dot is one design point of the sweep (mean over seeds)")
     return Chart(fig, title, rows, provenance)
 
 

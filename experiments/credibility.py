@@ -1,0 +1,219 @@
+"""How far to trust a brief: read from the calibration and validation reports that exist.
+
+Nothing here is written by hand. The counts come from files:
+
+* ``calibration/targets.csv`` (shipped): the published levels the model is
+  fitted to, and the held-out trial effects it is tested against;
+* the calibrated scenario's header (shipped, written by ``pathways calibrate``):
+  the objective at the start and at the fit;
+* a calibration report (``fit.csv``, ``fit.json`` from ``pathways calibrate``)
+  and a validation report (``validation.csv`` from ``pathways validate``), when
+  one is found beside the results (``<results>/../calibration``,
+  ``<results>/../validation``) or named by the caller.
+
+Where a report is missing the brief says so, and what it would show, rather
+than quote figures from another run.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..calibration.targets import Target, load_targets
+from ..calibration.validate import DISAGREES, NO_TRIAL, verdict
+from ..simulation.scenario import builtin_dir
+from .io import ResultsError, read_json
+
+CALIBRATED = Path(builtin_dir()) / "calibrated.toml"
+# What each kind of target measures, in words (by the statistic's name, before any ":").
+KINDS = {
+    "unemployment_rate": "unemployment by group",
+    "job_finding_rate": "job flows",
+    "separation_rate": "job flows",
+    "job_to_job_rate": "job flows",
+    "hires_rate": "job flows",
+    "referral_hire_share": "hiring through referrals",
+    "pay_ratio": "pay ratios to white men",
+    "share_men": "who holds which jobs",
+    "share_women": "who holds which jobs",
+    "share_white": "who holds which jobs",
+    "share_black": "who holds which jobs",
+    "share_hispanic": "who holds which jobs",
+    "share_black_hispanic": "who holds which jobs",
+    "program": "a training program's funnel",
+}
+_OBJECTIVE = re.compile(r"#.*start (\d+(?:\.\d+)?), fitted (\d+(?:\.\d+)?)")
+
+
+@dataclass
+class Evidence:
+    """The reports found for a brief, and where they were looked for."""
+
+    targets: list[Target]  # fitted to
+    held_out: list[Target]  # tested against
+    objective: tuple[float, float] | None  # (start, fitted) from the calibrated scenario
+    fit: list[dict] | None = None
+    fit_path: Path | None = None
+    fit_objective: float | None = None  # from the report's fit.json
+    validation: list[dict] | None = None
+    validation_path: Path | None = None
+    looked_in: list[Path] = field(default_factory=list)
+
+
+def _read_csv(path: Path) -> list[dict]:
+    try:
+        with path.open(newline="") as fh:
+            return list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ResultsError(f"{path}: cannot read ({exc})") from None
+
+
+def _number(text: str | None) -> float:
+    try:
+        return float(text) if text not in (None, "") else float("nan")
+    except ValueError:
+        return float("nan")
+
+
+def gather(results: Path, calibration: Path | None = None, validation: Path | None = None) -> Evidence:
+    """Find the reports for the results in ``results`` (folders may be given; else looked for beside it)."""
+    objective = None
+    if CALIBRATED.exists():
+        for line in CALIBRATED.read_text().splitlines():
+            if m := _OBJECTIVE.match(line):
+                objective = (float(m.group(1)), float(m.group(2)))
+    e = Evidence(load_targets(use="calibrate"), load_targets(use="validate"), objective)
+    cal_dir = calibration or results.parent / "calibration"
+    val_dir = validation or results.parent / "validation"
+    e.looked_in = [cal_dir / "fit.csv", val_dir / "validation.csv"]
+    if (cal_dir / "fit.csv").is_file():
+        e.fit, e.fit_path = _read_csv(cal_dir / "fit.csv"), cal_dir / "fit.csv"
+        if (cal_dir / "fit.json").is_file():
+            e.fit_objective = read_json(cal_dir / "fit.json").get("fitted_objective")
+    if (val_dir / "validation.csv").is_file():
+        e.validation, e.validation_path = _read_csv(val_dir / "validation.csv"), val_dir / "validation.csv"
+    return e
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _shown(path: Path, results: Path) -> str:
+    """A report's path as the reader of the results folder would type it."""
+    return os.path.relpath(path, results) if path.is_absolute() == results.is_absolute() else str(path)
+
+
+def _target_words(target: str, group: str, group_labels: dict[str, str]) -> str:
+    words = target.replace("_", " ").replace(" vs ", " to ")
+    return words if group == "all" else f"{words} ({group_labels.get(group, group)})"
+
+
+def _value(v: float, units: str) -> str:
+    if units.startswith("share"):
+        return f"{v:.0%}" if abs(v) >= 0.1 else f"{v:.1%}"
+    if units.startswith("dollars"):
+        return f"${v:,.0f}"
+    return f"{v:.3g}"
+
+
+def calibration_lines(e: Evidence, results: Path, group_labels: dict[str, str]) -> list[str]:
+    """What the model is fitted to and how close it comes."""
+    n = len(e.targets)
+    kinds = _listing(sorted({KINDS.get(t.statistic.split(":")[0], t.statistic) for t in e.targets}))
+    lines = [
+        f"Fitted to {n} published levels (calibration/targets.csv: {kinds}); the free behavioural "
+        f"parameters were chosen to come close to them."
+    ]
+    objective = (
+        f" The calibrated scenario records an objective (mean squared distance in tolerances) of "
+        f"{e.objective[0]:.3f} at the start and {e.objective[1]:.3f} fitted."
+        if e.objective
+        else " The calibrated scenario records no objective."
+    )
+    if e.fit is None:
+        lines.append(
+            f"No calibration report was found ({_shown(e.looked_in[0], results)}), so how many of the {n} "
+            f"targets the fit meets is not stated here.{objective} The report (fit.csv) is written by "
+            f"pathways calibrate (which also refits scenarios/calibrated.toml)."
+        )
+        return lines
+    inside = [r for r in e.fit if r.get("within_tolerance") == "True"]
+    misses = sorted(
+        (r for r in e.fit if r.get("within_tolerance") != "True"),
+        key=lambda r: -abs(_number(r["simulated"]) - _number(r["published"])) / _number(r["tolerance"]),
+    )
+    worst = "; ".join(
+        f"{_target_words(r['target'], r['group'], group_labels)} "
+        f"{_value(_number(r['simulated']), r['units'])} against {_value(_number(r['published']), r['units'])}"
+        for r in misses[:3]
+    )
+    text = (
+        f"The calibration report ({_shown(e.fit_path, results)}) has {len(inside)} of {len(e.fit)} "
+        f"targets within tolerance.{objective}"
+    )
+    if worst:
+        text += f" Furthest off: {worst}."
+    if e.fit_objective is not None and e.objective and abs(e.fit_objective - e.objective[1]) > 5e-4:
+        text += (
+            f" This report is from another fit (objective {e.fit_objective:.3f}) than the shipped "
+            f"calibrated scenario: its counts may not describe these results."
+        )
+    lines.append(text)
+    return lines
+
+
+def validation_lines(e: Evidence, results: Path) -> list[str]:
+    """The held-out check: the model's synthetic trials against published trials."""
+    published = [t for t in e.held_out if t.units.startswith("dollars")]
+    described = "; ".join(
+        f"{t.definition.split(':')[0].lower()}: ${t.value - t.tolerance:,.0f} to "
+        f"${t.value + t.tolerance:,.0f} a year ({t.population}, {t.citation})"
+        for t in published
+    )
+    if e.validation is None:
+        return [
+            f"Held out, never fitted: {described}. No validation report was found "
+            f"({_shown(e.looked_in[1], results)}), so whether the model's program effects match this "
+            f"is not shown here; the command pathways validate runs that check."
+        ]
+    lines = []
+    for r in e.validation:
+        pub, tol = _number(r.get("published")), _number(r.get("tolerance"))
+        said = verdict(_number(r["ci_low"]), _number(r["ci_high"]), pub, tol)
+        if said == NO_TRIAL:
+            continue
+        units = "share" if "share" in r["measure"] else "dollars"
+        sim, lo, hi = (_value(_number(r[k]), units) for k in ("simulated", "ci_low", "ci_high"))
+        name = r["scenario"].replace("_", " ").capitalize()
+        measure = r["measure"].replace("_", " ")
+        published_range = f"range {_value(pub - tol, units)} to {_value(pub + tol, units)}"
+        text = (
+            f"{name}, {measure}: the model gives {sim} [{lo}, {hi}] over {r['seeds']} seeds against the "
+            f"published {_value(pub, units)} ({published_range}; {r['citation']}): {said}."
+        )
+        if said == DISAGREES and pub:
+            times = _number(r["simulated"]) / pub
+            text += (
+                f" That is {times:.1f} times the published effect: treat program effects from this "
+                f"version as {'upper bounds' if times > 1 else 'lower bounds'}."
+            )
+        lines.append(text)
+    return [f"Held out, never fitted ({_shown(e.validation_path, results)}):", *lines] if lines else []
+
+
+def structure_caveats(resolved: dict, seeds: int) -> list[str]:
+    """What the model is and what its intervals measure, from the scenario the results used."""
+    sectors = [s["label"] for s in resolved["sectors"].values()]
+    return [
+        f"The labour market is a synthetic metro of {len(sectors)} occupational families "
+        f"({', '.join(sectors)}). Group differences come only from mechanisms (education, savings, "
+        f"networks, screens, hiring bias, occupational sorting), not from any group term in pay.",
+        f"Intervals are 95% intervals over {seeds} seeds: they measure simulation noise, not uncertainty "
+        f"in the model's structure or parameters (the command pathways sensitivity explores those).",
+        "Scenarios share seeds (common random numbers), so differences between them are paired by seed.",
+    ]
