@@ -48,7 +48,9 @@ def summarise_sweep(sweep: Sweep, table: pa.Table) -> dict[str, list[dict]]:
     if not rows:
         return {"summary": [], "points": [], "effects": [], "warnings": []}
     value = np.asarray(rows["value"], dtype=float)
-    arm_order = {a: i for i, a in enumerate(sweep.spec.arms)}
+    # Arms in the sweep file's order, which the plan keeps (a reloaded sweep.json sorts its keys).
+    arms = list(dict.fromkeys([r.arm for r in sweep.runs] + list(sweep.spec.arms)))
+    arm_order = {a: i for i, a in enumerate(arms)}
 
     points = []
     for (arm, point, group, outcome), idx in sorted(
@@ -66,7 +68,7 @@ def summarise_sweep(sweep: Sweep, table: pa.Table) -> dict[str, list[dict]]:
         per_rep[(arm, group, outcome)][rep].append(v)
     replicate_means = {k: {r: _finite_mean(vs) for r, vs in d.items()} for k, d in per_rep.items()}
     summary = []
-    first = next(iter(sweep.spec.arms))
+    first = arms[0]
     for (arm, group, outcome), by_rep in sorted(
         replicate_means.items(), key=lambda kv: (arm_order[kv[0][0]], kv[0][1], kv[0][2])
     ):
