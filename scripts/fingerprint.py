@@ -28,23 +28,39 @@ LIBRARY = (
     "baseline.toml", "calibrated.toml", "tuition_bootcamp.toml", "isa_bootcamp.toml",
     "sectoral_tuition_free.toml", "apprenticeship.toml", "labor_management_homecare.toml",
 )  # fmt: skip
+# Every policy at once, on the sectoral program (it has a placement team and partners), from month 6.
+ALL_POLICIES = {
+    "tuition_free": {"start_month": 6, "eligibility": {"max_savings": 5000.0}},
+    "hire_on_day_one": {"start_month": 30, "programs": ["sectoral_it"], "training_wage_hourly": 18.0},
+    "wage_standards": {"start_month": 6, "entry_hourly": 19.0, "advanced_hourly": 24.0, "scope": "partners"},
+    "network_access": {"start_month": 6, "ties_added": 3, "sectors": ["it", "health"],
+                       "eligibility": {"groups": ["black_men", "black_women"]}},
+    "skills_based_hiring": {"start_month": 6, "employer_share": 0.5, "drop_experience_screens": True},
+    "career_navigation": {"start_month": 6, "caseload_per_10k_workers": 60.0, "cost_per_client": 900.0},
+    "benefits_bridge": {"start_month": 6, "monthly_stipend": 800.0},
+    "bias_reduction": {"start_month": 6, "reduction": 0.5, "employer_share": 0.6},
+    "employer_incentive": {"start_month": 6, "score_bonus": 0.3, "subsidy_per_hire": 2500.0,
+                           "eligibility": {"groups": ["hispanic_men", "hispanic_women"]}},
+}  # fmt: skip
+CASES = [(name, {}) for name in LIBRARY] + [("sectoral_tuition_free.toml", {"policies": ALL_POLICIES})]
 
 
 def fingerprint(seeds: int, workers: int, months: int, burn_in: int) -> dict[str, str]:
     out: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name in LIBRARY:
+        for name, extra in CASES:
+            label = f"{name}{' + every policy' if extra else ''}"
             for seed in range(1, seeds + 1):
                 overrides = {"run": {"workers": workers, "months": months, "burn_in_months": burn_in,
-                                     "seed": seed}}  # fmt: skip
+                                     "seed": seed}, **extra}  # fmt: skip
                 scenario = load_scenario(Path(builtin_dir()) / name, overrides)
-                folder = Path(tmp) / f"{name}-{seed}"
+                folder = Path(tmp) / f"{len(out)}"
                 folder.mkdir()
                 write_outputs(simulate(scenario), scenario, folder, name)
                 for table in sorted(folder.glob("*.parquet")):
                     digest = hashlib.sha256(table.read_bytes()).hexdigest()
-                    out[f"{name} seed {seed} {table.stem}"] = digest
-                print(f"{name} seed {seed}", file=sys.stderr, flush=True)
+                    out[f"{label} seed {seed} {table.stem}"] = digest
+                print(f"{label} seed {seed}", file=sys.stderr, flush=True)
     return out
 
 

@@ -18,13 +18,13 @@ import mesa
 import numpy as np
 
 from .module import Module
-from .scenario import RUNGS, Scenario
+from .schema import N_RUNGS
 from .workers import State, Workers
 
 if TYPE_CHECKING:
     from .model import LabourMarket
+    from .scenario import Scenario
 
-N_RUNGS = len(RUNGS)
 
 
 @dataclass

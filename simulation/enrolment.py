@@ -166,7 +166,7 @@ class Enrolment(Module):
         w, en, t, spec = model.workers, model.scenario.enrolment, model.employers, program.spec
         employed = w.state[candidates] == State.EMPLOYED
         pay = np.where(employed, w.wage[candidates], np.maximum(w.last_wage[candidates], self.entry_wage))
-        waived = model.policy.tuition_waived(model, program, candidates)
+        waived = model.policy.price_waived(model, program, candidates)
         price = np.where(waived, 0.0, program.price)
         financing = program.financing
         hours = model.scenario.economy.hours_per_year
@@ -179,7 +179,7 @@ class Enrolment(Module):
         training_wage = program.training_wage * hours if financing == "apprenticeship" else 0.0
         # Apprentices give up their old job for the paid one; incumbents keep theirs.
         leaves_job = employed & (program.unpaid_full_time or financing == "apprenticeship")
-        income = training_wage / 12.0 + model.policy.stipend(model, program, candidates)
+        income = training_wage / 12.0 + model.policy.income_support(model, program, candidates)
         isa = financing == "isa"
         value, borrowed = enrolment_value(
             pay, w.savings[candidates], price, leaves_job,

@@ -110,7 +110,7 @@ class Finances(Module):
         if model.month >= 0:
             for program in model.programs:
                 trainees = program.trainees(w)
-                stipend[trainees] = model.policy.stipend(model, program, trainees)
+                stipend[trainees] = model.policy.income_support(model, program, trainees)
             model.ledger.add("public", "training_stipends", float(stipend.sum()))
         isa = month_of_money(
             w, stipend, monthly_expenses=f.monthly_expenses, savings_rate=f.savings_rate,

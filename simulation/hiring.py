@@ -8,9 +8,9 @@ applications: :mod:`.search`; placement teams' warm hand-offs:
 hiring bar and, for the employed, the pay offered beats their current pay by
 the job-change premium. Searchers rank offers by pay (with noise), postings
 rank applicants by score, and many-to-one deferred acceptance
-(:mod:`.matching`) decides the hires. Policies act through their hooks:
-a score adjustment (employer incentives) and pay floors (wage standards,
-placement teams' floors).
+(:mod:`.matching`) decides the hires. Policies act through their hooks
+(:mod:`.policies`): a score adjustment (employer incentives) and pay floors
+(wage standards); placement teams add their own floor on hand-off hires.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ class JobSearch(Module):
         w, t, sc, h = model.workers, model.employers, model.scenario, model.scenario.hiring
         apps = apps.select(screening.passes_screens(apps, w, t, t.waived(h.screen_waiver_months)))
         e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
-        bonus = model.policy.incentive_bonus(model, apps.searcher, t.sector[e])
+        bonus = model.policy.score_adjustment(model, apps.searcher, t.sector[e])
         score = screening.score_applicants(
             apps, w, t, self.group_penalty,
             pair_uniform(model.streams.key("hiring_noise"), model.elapsed, apps.searcher, apps.posting),
@@ -116,7 +116,10 @@ class JobSearch(Module):
             experience_weight=h.experience_weight, referral_bonus=h.referral_bonus,
             internal_bonus=h.internal_bonus, handoff_bonus=self.handoff_bonus, noise_sd=h.noise_sd,
         ) + bonus  # fmt: skip
-        offered = np.maximum(t.wage[e, r], model.policy.wage_floor(model, e, r, apps.channel))
+        floor = model.policy.pay_floor(model, e, r, apps.channel)
+        for team in model.placement_teams:
+            floor = np.maximum(floor, team.pay_floor(e, apps.channel))
+        offered = np.maximum(t.wage[e, r], floor)
         current = w.wage[apps.searcher]
         # The employed move only for enough of a raise.
         worth_it = np.where(current > 0, offered >= current * (1.0 + sc.search.job_change_premium), True)
@@ -149,7 +152,7 @@ class JobSearch(Module):
         w.start_jobs(hired, he.astype(np.int32), occupation, wage.astype(np.float32), channel)
         for team, mine in zip(model.placement_teams, clients, strict=True):
             team.coach(hired, mine)
-        model.policy.book_incentives(model, int((bonus[app] > 0).sum()))
+        model.policy.hires_made(model, int((bonus[app] > 0).sum()))
         model.month_log.hires_channel = channel
         model.month_log.hired_postings = chosen
         hires = np.bincount(chosen, minlength=capacity.size).reshape(t.openings.shape)

@@ -24,11 +24,11 @@ import numpy as np
 from .employers import N_RUNGS
 from .module import Module
 from .randomness import worker_uniform
-from .scenario import Intermediary
-from .workers import NO_ONE, State
+from .workers import NO_ONE, Channel, State
 
 if TYPE_CHECKING:
     from .model import LabourMarket
+    from .scenario import Intermediary
 
 
 class Navigator(mesa.Agent):
@@ -133,6 +133,10 @@ class PlacementTeam(mesa.Agent):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(out_rows), np.concatenate(out_posts)
 
+    def pay_floor(self, employer: np.ndarray, channel: np.ndarray) -> np.ndarray:
+        """Least annual pay (dollars) of each application: the team's floor on hand-offs to partners."""
+        return np.where((channel == Channel.HANDOFF) & self.partner_mask[employer], self.floor, 0.0)
+
     def coach(self, hired: np.ndarray, clients: np.ndarray) -> None:
         """Start coaching the team's ``clients`` just hired (through any channel)."""
         if self.spec.coaching_months == 0:
@@ -164,10 +168,16 @@ class Intermediaries(Module):
         model.placement_teams = []
         for spec in sc.intermediaries.values():
             if spec.kind == "navigator":
-                model.navigators.append(Navigator(model, len(model.navigators), spec, sc.run.workers))
+                self.add_navigator(model, spec)
             else:
                 served = [by_key[k] for k in spec.programs]
                 model.placement_teams.append(PlacementTeam(model, spec, served, model.employers.n))
+
+    def add_navigator(self, model: LabourMarket, spec) -> Navigator:
+        """A navigator team working from now on (``spec``: an Intermediary block, or a policy's)."""
+        navigator = Navigator(model, len(model.navigators), spec, model.scenario.run.workers)
+        model.navigators.append(navigator)
+        return navigator
 
     def step(self, model: LabourMarket) -> None:
         for agent in (*model.navigators, *model.placement_teams):

@@ -147,21 +147,21 @@ def admit(
     w.debt[applicants] += price.astype(np.float32) - from_savings
     model.ledger.add("worker", "tuition", float(price.sum()), program.key)
     waived = program.price * applicants.size - float(price.sum())
-    model.ledger.add(model.policy.tuition_payer(), "tuition_waiver", waived, program.key)
+    model.ledger.add(model.policy.waiver_payer(), "tuition_waiver", waived, program.key)
     # The payer covers what up-front prices (and any waiver) do not.
     delivery = spec.cost_per_seat * applicants.size - program.price * applicants.size
     if delivery > 0:
         model.ledger.add(program.payer, "training", delivery, program.key)
     if program.financing == "isa":
         # Terms are agreed at enrolment; payments fall due only after completing.
-        covered = model.policy.tuition_waived(model, program, applicants)
+        covered = model.policy.price_waived(model, program, applicants)
         owe = applicants[~covered]
         w.isa_share[owe] = spec.isa_share
         w.isa_floor[owe] = spec.isa_floor
         w.isa_left[owe] = spec.isa_months
         w.isa_cap_left[owe] = spec.isa_cap if spec.isa_cap > 0 else np.inf
         model.ledger.add(
-            model.policy.tuition_payer(), "isa_waiver", _isa_value(spec) * covered.sum(), program.key
+            model.policy.waiver_payer(), "isa_waiver", _isa_value(spec) * covered.sum(), program.key
         )
     _connect(model, program, applicants)
     return applicants
@@ -184,7 +184,7 @@ def _hire_apprentices(model: mesa.Model, program: ProgramRun, idx: np.ndarray) -
     w.leave_jobs(employed, State.UNEMPLOYED)
     hourly = program.training_wage
     wage = max(hourly * model.scenario.economy.hours_per_year, model.wage_floor)
-    wage = np.maximum(wage, model.policy.wage_floor(model, host, np.full(idx.size, rung),
+    wage = np.maximum(wage, model.policy.pay_floor(model, host, np.full(idx.size, rung),
                                                      np.full(idx.size, Channel.APPRENTICESHIP)))  # fmt: skip
     occupation = np.full(idx.size, program.sector * N_RUNGS + rung, dtype=np.int16)
     w.start_jobs(idx, host.astype(np.int32), occupation, wage.astype(np.float32),
@@ -216,7 +216,7 @@ def progress(model: mesa.Model, program: ProgramRun) -> None:
         return
     u = model.draws("training")
     expenses = model.scenario.finances.monthly_expenses
-    income = w.wage[trainees] / 12.0 + model.policy.stipend(model, program, trainees)
+    income = w.wage[trainees] / 12.0 + model.policy.income_support(model, program, trainees)
     unemployed_benefit = (w.ui_months_left[trainees] > 0) & (w.state[trainees] != State.EMPLOYED)
     income += np.where(
         unemployed_benefit, model.scenario.finances.ui_replacement * w.last_wage[trainees] / 12, 0

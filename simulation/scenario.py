@@ -21,11 +21,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from .policies import Policies
+from .schema import RUNGS, Block, Eligibility
 
 SHARE_TOLERANCE = 1e-6
 EDUCATION_LEVELS = ("no_degree", "some_college", "ba_plus")
-RUNGS = ("entry", "mid", "senior")
 # Sizes beyond these are typing slips, not studies: 10 million workers need about 8 GB,
 # and a century of months is longer than any careers the model describes.
 MAX_WORKERS = 10_000_000
@@ -50,11 +52,6 @@ class KeyProblem(ValueError):
         self.also = also
 
 
-class _Block(BaseModel):
-    # NaN and infinity are never a valid share, wage, rate or count: refuse them where read.
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
-
-
 def _check_shares(shares: dict[str, float], what: str, keys: list[tuple] | None = None) -> None:
     total = math.fsum(shares.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
@@ -62,7 +59,7 @@ def _check_shares(shares: dict[str, float], what: str, keys: list[tuple] | None 
         raise KeyProblem(message, keys) if keys else ValueError(message)
 
 
-class Meta(_Block):
+class Meta(Block):
     name: str = Field(
         min_length=1, max_length=100, description="Short name; the default output folder is out/<name>."
     )
@@ -85,7 +82,7 @@ def plain_name(name: str) -> str:
     return name
 
 
-class Run(_Block):
+class Run(Block):
     workers: int = Field(10_000, gt=0, le=MAX_WORKERS)
     months: int = Field(120, gt=0, le=MAX_MONTHS, description="Months recorded after burn-in.")
     burn_in_months: int = Field(
@@ -95,7 +92,7 @@ class Run(_Block):
     workers_per_employer: float = Field(50.0, gt=0, description="Sets the number of employers.")
 
 
-class Education(_Block):
+class Education(Block):
     no_degree: float = Field(ge=0, le=1)
     some_college: float = Field(ge=0, le=1)
     ba_plus: float = Field(ge=0, le=1)
@@ -109,7 +106,7 @@ class Education(_Block):
         return (self.no_degree, self.some_college, self.ba_plus)
 
 
-class Group(_Block):
+class Group(Block):
     label: str
     race: str
     gender: Literal["men", "women"]
@@ -119,7 +116,7 @@ class Group(_Block):
     source: str = ""
 
 
-class Sorting(_Block):
+class Sorting(Block):
     """Pre-market interest in each sector by gender (free, calibrated)."""
 
     men: dict[str, float]
@@ -131,7 +128,7 @@ class Sorting(_Block):
     source: str = ""
 
 
-class Rung(_Block):
+class Rung(Block):
     title: str
     wage: float = Field(gt=0, description="Posted base wage, dollars per year.")
     job_share: float = Field(ge=0, le=1, description="Share of the sector's jobs on this rung.")
@@ -146,7 +143,7 @@ class Rung(_Block):
     source: str = ""
 
 
-class Sector(_Block):
+class Sector(Block):
     label: str
     job_share: float = Field(ge=0, le=1, description="Share of all jobs at the start.")
     growth_per_year: float = Field(0.0, gt=-1, description="Relative employment growth per year.")
@@ -161,7 +158,7 @@ class Sector(_Block):
         return self
 
 
-class Network(_Block):
+class Network(Block):
     ties: int = Field(10, ge=0, le=200, description="Ties per worker.")
     extra_tie_slots: int = Field(
         6, ge=0, le=64, description="Room for ties made later (mentors, classmates' employers)."
@@ -170,7 +167,7 @@ class Network(_Block):
     source: str = ""
 
 
-class Search(_Block):
+class Search(Block):
     public_applications: int = Field(4, ge=0, le=32, description="Applications to public postings a month.")
     referral_contacts: int = Field(2, ge=0, le=32, description="Ties asked about openings a month.")
     sectors_considered: int = Field(2, ge=1)
@@ -185,7 +182,7 @@ class Search(_Block):
     preference_noise: float = Field(0.05, ge=0, description="Noise in ranking offers, log-wage units.")
 
 
-class Hiring(_Block):
+class Hiring(Block):
     skill_weight: float = Field(1.0, ge=0)
     soft_skill_weight: float = Field(0.5, ge=0)
     experience_weight: float = Field(0.5, ge=0, description="Per log(1 + years in the sector).")
@@ -207,7 +204,7 @@ class Hiring(_Block):
     source: str = ""
 
 
-class Economy(_Block):
+class Economy(Block):
     jobs_per_worker: float = Field(0.93, gt=0, description="Job slots (filled + open) per worker.")
     demand_shock_sd: float = Field(0.01, ge=0, description="Monthly sd of each employer's log demand.")
     demand_persistence: float = Field(0.9, ge=0, lt=1, description="Monthly AR(1) coefficient of demand.")
@@ -218,7 +215,7 @@ class Economy(_Block):
     source: str = ""
 
 
-class LabourForce(_Block):
+class LabourForce(Block):
     leave_from_unemployment: float = Field(0.05, ge=0, le=1, description="Monthly U to out-of-force rate.")
     leave_from_employment: float = Field(0.003, ge=0, le=1, description="Monthly E to out-of-force rate.")
     return_rate: float = Field(0.08, ge=0, le=1, description="Monthly out-of-force to U rate.")
@@ -232,7 +229,7 @@ class LabourForce(_Block):
     source: str = ""
 
 
-class Skills(_Block):
+class Skills(Block):
     education_effect: list[float] = Field(
         min_length=3, max_length=3, description="Mean initial skill by education level, sd units."
     )
@@ -243,7 +240,7 @@ class Skills(_Block):
     depreciation_per_year: float = Field(0.05, ge=0, description="Skill loss per year not working.")
 
 
-class Finances(_Block):
+class Finances(Block):
     monthly_expenses: float = Field(ge=0, description="Living costs, dollars per month.")
     savings_rate: float = Field(0.05, ge=0, le=1, description="Share of pay saved.")
     ui_replacement: float = Field(0.45, ge=0, le=1)
@@ -259,7 +256,7 @@ class Finances(_Block):
     source: str = ""
 
 
-class Enrolment(_Block):
+class Enrolment(Block):
     consider_rate: float = Field(
         0.02, ge=0, le=1, description="Monthly share of eligible who look at programs."
     )
@@ -277,28 +274,7 @@ STATES = ("unemployed", "employed", "out")
 FINANCING = ("tuition", "isa", "tuition_free", "apprenticeship", "labor_management")
 
 
-class Eligibility(_Block):
-    """Who a program or policy is for. Every condition must hold; empty means no condition.
-
-    (Programs look only at the unemployed and the employed: "out" admits no one to a program.)
-    """
-
-    groups: list[str] = Field(default_factory=list, description="Group keys; empty: all groups.")
-    states: list[Literal["unemployed", "employed", "out"]] = Field(
-        default_factory=lambda: ["unemployed", "employed"]
-    )
-    max_wage: float | None = Field(
-        None, ge=0, description="Current (or last) pay at most this, dollars/year."
-    )
-    max_savings: float | None = Field(None, ge=0, description="Liquid savings at most this, dollars.")
-    sectors: list[str] = Field(
-        default_factory=list, description="Employed only in these sectors; empty: any."
-    )
-    max_rung: int = Field(2, ge=0, le=2, description="Employed only up to this rung (0 entry).")
-    credentials: list[str] = Field(default_factory=list, description="Credentials one must already hold.")
-
-
-class Program(_Block):
+class Program(Block):
     """A training program. Money in dollars; durations in months."""
 
     name: str
@@ -364,12 +340,12 @@ class Program(_Block):
         return self
 
 
-class Trainer(_Block):
+class Trainer(Block):
     name: str
     programs: dict[str, Program] = Field(min_length=1)
 
 
-class Intermediary(_Block):
+class Intermediary(Block):
     """A navigator (caseloads of job seekers) or a placement team (hand-offs of graduates)."""
 
     name: str
@@ -402,100 +378,7 @@ class Intermediary(_Block):
         return self
 
 
-class _Policy(_Block):
-    start_month: int = Field(0, ge=0, description="First recorded month the policy is in force.")
-
-
-class _TargetedPolicy(_Policy):
-    """A policy for some workers only (the others are untouched)."""
-
-    eligibility: Eligibility = Eligibility()
-
-
-class TuitionFreePolicy(_TargetedPolicy):
-    """Eligible trainees pay nothing for the listed programs; the payer covers the price."""
-
-    programs: list[str] = Field(default_factory=list, description="Program keys; empty: every program.")
-    payer: Literal["public", "philanthropy"] = "public"
-
-
-class HireOnDayOnePolicy(_Policy):
-    """Listed programs run as apprenticeships: partner employers hire trainees on day one and pay them."""
-
-    programs: list[str] = Field(min_length=1)
-    training_wage_hourly: float = Field(gt=0)
-    public_wage_share: float = Field(0.0, ge=0, le=1, description="Share of the training wage paid publicly.")
-    partner_share: float = Field(0.3, gt=0, le=1, description="Share of the sector's employers hosting.")
-
-
-class WageStandardsPolicy(_Policy):
-    """Floors on the pay of placements: hand-off hires, or all hires by partner employers."""
-
-    entry_hourly: float = Field(ge=0)
-    advanced_hourly: float = Field(ge=0, description="Floor on mid and senior rungs.")
-    scope: Literal["handoffs", "partners"] = "handoffs"
-
-
-class NetworkAccessPolicy(_TargetedPolicy):
-    """Eligible workers gain ties to people working in the named sectors (mentoring networks)."""
-
-    ties_added: int = Field(gt=0)
-    sectors: list[str] = Field(min_length=1)
-    min_rung: int = Field(1, ge=0, le=2, description="Contacts hold jobs at this rung or above.")
-
-
-class SkillsBasedHiringPolicy(_Policy):
-    """Adopting employers drop degree screens (and experience screens if asked) and hire on skills."""
-
-    employer_share: float = Field(1.0, ge=0, le=1)
-    drop_experience_screens: bool = False
-
-
-class CareerNavigationPolicy(_TargetedPolicy):
-    """A publicly funded navigator team for eligible job seekers."""
-
-    caseload_per_10k_workers: float = Field(gt=0)
-    extra_applications: int = Field(2, ge=0, le=16)
-    information_boost: float = Field(1.0, ge=0)
-    months_of_support: int = Field(6, gt=0)
-    cost_per_client: float = Field(0.0, ge=0)
-
-
-class BenefitsBridgePolicy(_TargetedPolicy):
-    """A monthly stipend for eligible trainees while they train (income support)."""
-
-    monthly_stipend: float = Field(gt=0, description="Dollars per month in training.")
-    programs: list[str] = Field(default_factory=list)
-
-
-class BiasReductionPolicy(_Policy):
-    """Adopting employers cut their hiring-score penalties by a share (structured interviews, audits)."""
-
-    reduction: float = Field(gt=0, le=1)
-    employer_share: float = Field(1.0, ge=0, le=1)
-
-
-class EmployerIncentivePolicy(_TargetedPolicy):
-    """A subsidy per hire of an eligible worker; employers act on it as a score bonus."""
-
-    score_bonus: float = Field(gt=0, description="Score units added to eligible applicants.")
-    subsidy_per_hire: float = Field(ge=0, description="Public dollars per eligible hire.")
-    sectors: list[str] = Field(default_factory=list)
-
-
-class Policies(_Block):
-    tuition_free: TuitionFreePolicy | None = None
-    hire_on_day_one: HireOnDayOnePolicy | None = None
-    wage_standards: WageStandardsPolicy | None = None
-    network_access: NetworkAccessPolicy | None = None
-    skills_based_hiring: SkillsBasedHiringPolicy | None = None
-    career_navigation: CareerNavigationPolicy | None = None
-    benefits_bridge: BenefitsBridgePolicy | None = None
-    bias_reduction: BiasReductionPolicy | None = None
-    employer_incentive: EmployerIncentivePolicy | None = None
-
-
-class Trial(_Block):
+class Trial(Block):
     """A synthetic randomised trial: a lottery among eligible applicants to one program."""
 
     program: str = Field(description="Program key.")
@@ -505,13 +388,13 @@ class Trial(_Block):
     follow_up_months: int = Field(36, ge=12)
 
 
-class Outcomes(_Block):
+class Outcomes(Block):
     low_wage_threshold: float = Field(gt=0, description="Annual pay below which a job is low-wage, dollars.")
     mobility_years: int = Field(5, gt=0, description="Years over which mobility is measured.")
     source: str = ""
 
 
-class Scenario(_Block):
+class Scenario(Block):
     meta: Meta
     run: Run = Run()
     groups: dict[str, Group]

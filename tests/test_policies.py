@@ -279,11 +279,12 @@ def test_network_access_adds_ties_to_professionals_in_the_named_sectors_at_the_s
     )
     w = on.workers
     seen = {}
-    original = on.policy._start_network_access
+    policy_in_force = on.policy.interventions["network_access"]
+    original = policy_in_force.start
 
-    def start(model, p):
+    def start(model):
         ties_before, n_before = w.ties.copy(), w.n_ties.copy()
-        original(model, p)
+        original(model)
         seen["ran"] = True
         who = np.isin(w.group, group_codes(model, BLACK)) & np.isin(
             w.state, [State.EMPLOYED, State.UNEMPLOYED, State.TRAINING]
@@ -304,7 +305,7 @@ def test_network_access_adds_ties_to_professionals_in_the_named_sectors_at_the_s
         assert np.isin(w.occupation[contacts] // N_RUNGS, sectors).all()
         assert (w.occupation[contacts] % N_RUNGS >= 1).all()
 
-    on.policy._start_network_access = start
+    policy_in_force.start = start
     on.step()
     assert seen.get("ran")
 
@@ -607,3 +608,37 @@ def test_employer_side_policies_take_no_worker_eligibility(name):
 def test_policy_starting_after_the_last_month_is_an_error():
     with pytest.raises(ScenarioError, match=r"policies\.skills_based_hiring\.start_month"):
         small(months=12, policies={"skills_based_hiring": {"start_month": 12}})
+
+
+def test_an_incomplete_policy_is_refused_when_it_is_registered():
+    from pathways.simulation.policies.base import Intervention, InterventionError, PolicyBlock, register
+
+    class NoHook(Intervention):
+        name = "no_hook"
+        Schema = PolicyBlock
+
+    class NoSchema(Intervention):
+        name = "no_schema"
+
+        def start(self, model) -> None:
+            pass
+
+    class Taken(NoSchema):
+        name = "tuition_free"
+        Schema = PolicyBlock
+
+    for cls, expected in ((NoHook, "implements none of the hooks"), (NoSchema, "needs a Schema"),
+                          (Taken, "is taken")):  # fmt: skip
+        with pytest.raises(InterventionError, match=expected) as info:
+            register(cls)
+        assert "\n" not in str(info.value) and cls.__name__ in str(info.value)
+
+
+def test_every_policy_is_one_file_with_its_schema_and_hooks():
+    from pathways.simulation.policies import Policies
+    from pathways.simulation.policies.base import REGISTRY
+
+    assert set(Policies.model_fields) == set(REGISTRY)
+    for name, cls in REGISTRY.items():
+        assert cls.__module__.endswith(f"policies.{name}"), "a policy lives in the file named for it"
+        assert cls.hooks() and Policies.model_fields[name].annotation == (cls.Schema | None)
