@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 from scipy import optimize
 from scipy.stats import qmc
 
@@ -42,6 +42,7 @@ from ..simulation.scenario import (
     scenario_dict,
     validation_messages,
 )
+from ..simulation.schema import Block
 from .moments import moments
 from .targets import Target, load_targets
 
@@ -51,11 +52,7 @@ MIN_BUDGET = 4
 NAN_PENALTY = 100.0  # a target the model cannot produce at a point counts as this many squared tolerances
 
 
-class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Settings(_Block):
+class Settings(Block):
     scenario: str
     program: str
     workers: int = Field(gt=0)
@@ -69,14 +66,14 @@ class Settings(_Block):
     local_evaluations: int = Field(ge=0, description="Nelder-Mead evaluations in all, shared by the starts.")
 
 
-class FreeParameter(_Block):
+class FreeParameter(Block):
     name: str
     key: str
     bounds: list[float] = Field(min_length=2, max_length=2)
     why: str
 
 
-class CalibrationConfig(_Block):
+class CalibrationConfig(Block):
     calibration: Settings
     parameters: list[FreeParameter] = Field(min_length=1)
 

@@ -41,7 +41,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from scipy.stats import qmc
 
 import pathways
@@ -57,6 +57,7 @@ from ..simulation.scenario import (
     scenario_dict,
     validation_messages,
 )
+from ..simulation.schema import Block
 from .executor import Executor, TaskFailed
 from .folders import OutputFolder
 from .io import ResultsError, atomic_write_bytes, parquet_bytes, read_json, read_parquet, write_json
@@ -71,11 +72,7 @@ class SweepError(ValueError):
     """A malformed sweep file or folder; the message names the file and key."""
 
 
-class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
-
-
-class SweepRun(_Block):
+class SweepRun(Block):
     name: str = Field(min_length=1, max_length=100, description="The default folder is out/sweeps/<name>.")
     description: str = ""
     seed: int = Field(ge=0, description="Seeds the design and every replicate's seed.")
@@ -91,12 +88,12 @@ class SweepRun(_Block):
         return plain_name(name)
 
 
-class ArmSpec(_Block):
+class ArmSpec(Block):
     scenario: str = Field(description="Scenario file, relative to the sweep file (or a built-in name).")
     overrides: dict[str, Any] = Field(default_factory=dict, description="Fixed changes for this arm.")
 
 
-class Design(_Block):
+class Design(Block):
     kind: Literal["grid", "lhs", "sobol"] = "grid"
     samples: int = Field(
         8, gt=0, le=MAX_RUNS, description="Points for lhs and sobol (sobol: a power of two)."
@@ -109,7 +106,7 @@ class Design(_Block):
         return self
 
 
-class Parameter(_Block):
+class Parameter(Block):
     name: str
     keys: list[str] = Field(min_length=1, description="Dotted scenario key paths set to the value.")
     arms: list[str] = Field(default_factory=list, description="Arms it applies to; empty: all.")
@@ -144,7 +141,7 @@ class Parameter(_Block):
         return np.round(out) if self.integer else out
 
 
-class SweepSpec(_Block):
+class SweepSpec(Block):
     sweep: SweepRun
     arms: dict[str, ArmSpec] = Field(min_length=1)
     design: Design = Design()

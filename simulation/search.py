@@ -209,7 +209,7 @@ def build_applications_reference(
     post[:, -1] = np.where(inside & open_post[up], up, -1)
     channel[:, -1] = Channel.INTERNAL
 
-    _drop_duplicates(post, _STRENGTH[channel])
+    _drop_duplicates(post, channel, _STRENGTH)
     r, c = np.nonzero(post >= 0)  # row-major: grouped by searcher
     return Applications(searchers[r], post[r, c], channel[r, c], r)
 
@@ -390,15 +390,7 @@ def _applications_kernel(
             if open_post[up]:
                 post[i, width - 1] = up
         # One application per posting: the strongest channel, the first on a tie.
-        for a in range(width):
-            if post[i, a] < 0:
-                continue
-            for b in range(a + 1, width):
-                if post[i, b] == post[i, a]:
-                    if strength[channel[i, b]] > strength[channel[i, a]]:
-                        post[i, a] = -1
-                        break
-                    post[i, b] = -1
+        _keep_strongest(post[i], channel[i], strength)
     return post, channel
 
 
@@ -426,43 +418,43 @@ def merge(a: Applications, b: Applications) -> Applications:
     )
     order = np.argsort(joined.row, kind="stable")
     joined = joined.select(order)
-    return joined.select(_keep_strongest(joined.row, joined.posting, _STRENGTH[joined.channel]))
+    return joined.select(_keep_strongest_grouped(joined.row, joined.posting, joined.channel, _STRENGTH))
+
+
+@njit(cache=True, inline="always")
+def _keep_strongest(post, channel, strength):
+    """One searcher's applications, one per posting: the strongest channel, the first on a tie.
+
+    post, channel: (k,) postings (-1: none) and their channels; strength: by channel.
+    Drops the others in place (post = -1). Lists are short, so pairwise is fine.
+    """
+    for a in range(post.shape[0]):
+        if post[a] < 0:
+            continue
+        for b in range(a + 1, post.shape[0]):
+            if post[b] == post[a]:
+                if strength[channel[b]] > strength[channel[a]]:
+                    post[a] = -1
+                    break
+                post[b] = -1
 
 
 @njit(cache=True)
-def _keep_strongest(row, posting, strength):
-    # Rows are grouped; within a row keep one application per posting.
-    keep = np.ones(row.shape[0], dtype=np.bool_)
+def _keep_strongest_grouped(row, posting, channel, strength):
+    """:func:`_keep_strongest` for each run of equal ``row`` (applications grouped by searcher); a mask."""
+    post = posting.copy()
     start = 0
     while start < row.shape[0]:
         end = start
         while end < row.shape[0] and row[end] == row[start]:
             end += 1
-        for a in range(start, end):
-            if not keep[a]:
-                continue
-            for b in range(a + 1, end):
-                if keep[b] and posting[b] == posting[a]:
-                    if strength[b] > strength[a]:
-                        keep[a] = False
-                        break
-                    keep[b] = False
+        _keep_strongest(post[start:end], channel[start:end], strength)
         start = end
-    return keep
+    return post >= 0
 
 
 @njit(cache=True)
-def _drop_duplicates(post, strength):
-    # Within each row keep one application per posting: the strongest channel,
-    # the first one on equal strength. Rows are short, so pairwise is fine.
-    m, width = post.shape
-    for i in range(m):
-        for a in range(width):
-            if post[i, a] < 0:
-                continue
-            for b in range(a + 1, width):
-                if post[i, b] == post[i, a]:
-                    if strength[i, b] > strength[i, a]:
-                        post[i, a] = -1
-                        break
-                    post[i, b] = -1
+def _drop_duplicates(post, channel, strength):
+    """:func:`_keep_strongest` for each row of ``post`` and ``channel`` (m, k)."""
+    for i in range(post.shape[0]):
+        _keep_strongest(post[i], channel[i], strength)
