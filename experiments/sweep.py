@@ -480,6 +480,7 @@ def prepare_folder(
         "code": sweep.code,
         "sweep": sweep.spec.model_dump(mode="json"),
         "parameters": [p.name for p in sweep.spec.parameters],
+        "arms": list(sweep.spec.arms),  # the file's order (JSON keys get sorted); the first is the reference
         "points": sweep.points.tolist(),
         "runs": [asdict(r) for r in sweep.runs],
         "versions": versions(),
@@ -607,10 +608,13 @@ def load_folder(out: Path) -> Sweep:
     """
     m = read_manifest(out)
     try:
-        spec = SweepSpec.model_validate(m["sweep"])
+        data = dict(m["sweep"])
+        order = m.get("arms") or list(data["arms"])
+        data["arms"] = {name: data["arms"][name] for name in order}
+        spec = SweepSpec.model_validate(data)
         runs = [RunSpec(**r) for r in m["runs"]]
         points = np.asarray(m["points"], dtype=float).reshape(-1, len(m["parameters"]))
-    except (ValidationError, TypeError, ValueError) as exc:
+    except (ValidationError, TypeError, ValueError, KeyError) as exc:
         raise SweepError(
             f"{out / 'sweep.json'}: not a valid sweep record ({str(exc).splitlines()[0]})"
         ) from None

@@ -195,3 +195,12 @@ def test_bad_sweep_file_is_a_one_line_error(tmp_path, edit, expected):
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert str(path) in proc.stderr and expected in proc.stderr
+
+
+def test_a_sweep_folder_keeps_the_files_arm_order(tmp_path):
+    # The first arm is the reference of paired differences; JSON's sorted keys must not reorder them.
+    path = tiny(tmp_path)
+    path.write_text(path.read_text().replace("[arms.baseline]", "[arms.zeta]"))
+    plan = sw.load_sweep(path)
+    sw.prepare_folder(plan, tmp_path / "o", resume=False)
+    assert list(sw.load_folder(tmp_path / "o").spec.arms) == list(plan.spec.arms) == ["zeta", "bootcamp"]
