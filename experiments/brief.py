@@ -152,7 +152,7 @@ def difference_cell(
     return f"{format_change(outcome, d.diff)}\n[{low}, {high}]{mark}\n{VERDICT_WORDS[d.verdict]}"
 
 
-def outcome_table(
+def outcome_tables(
     rows: list[tuple[str, str, str]],
     index: dict,
     labels: list[str],
@@ -161,12 +161,14 @@ def outcome_table(
     design: dict[str, dict[str, str]],
     capacity: dict[str, float],
     caption: str,
-) -> Table:
-    """Outcomes (rows: outcome, group, words) by arm, then each arm's paired difference from the first."""
+) -> list[Table]:
+    """Outcomes (rows: outcome, group, words) by arm, and each arm's paired difference from the first.
+
+    Two arms make one table with a difference column; with more, the differences get a table of
+    their own, so that neither is too wide for a page.
+    """
     ref = labels[0]
-    header = ["", *(capital(names[lab]) for lab in labels)]
-    header += [f"{capital(names[lab])} minus {names[ref]}" for lab in labels[1:]]
-    body, thin = [], False
+    levels, differences, thin = [], [], False
     for outcome, group, words in rows:
         got = [index.get((lab, group, outcome)) for lab in labels]
         if all(r is None for r in got):
@@ -175,22 +177,40 @@ def outcome_table(
         cap = [
             capacity.get(lab) if outcome == "enrolment_per_10k" and group == "all" else None for lab in labels
         ]
-        cells = [value_cell(outcome, r, rule, c) for r, rule, c in zip(got, rules, cap, strict=True)]
-        reference = got[0]
-        for r, rule in zip(got[1:], rules[1:], strict=True):
-            cells.append(difference_cell(outcome, r, reference, materiality, rule or rules[0]))
+        levels.append(
+            [words, *(value_cell(outcome, r, rule, c) for r, rule, c in zip(got, rules, cap, strict=True))]
+        )
+        differences.append(
+            [
+                words,
+                *(
+                    difference_cell(outcome, r, got[0], materiality, rule or rules[0])
+                    for r, rule in zip(got[1:], rules[1:], strict=True)
+                ),
+            ]
+        )
         thin |= any(r is not None and 0 < r.get("seeds", MIN_SEEDS) < MIN_SEEDS for r in got)
-        body.append([words, *cells])
     notes = [
         "Brackets: 95% interval over seeds. Differences are paired by seed (the same draws in every arm)."
     ]
     if thin:
         notes.append(f"\u2020 fewer than {MIN_SEEDS} seeds: too few for the interval to be relied on.")
-    if any("by design" in c for row in body for c in row):
+    if any("by design" in c for row in levels for c in row):
         notes.append(
             "By design: the program's own rule sets this value (see the findings); it is not an effect."
         )
-    return Table(header, body, caption, notes)
+    header = ["", *(capital(names[lab]) for lab in labels)]
+    minus = [f"{capital(names[lab])} minus {names[ref]}" for lab in labels[1:]]
+    if len(labels) <= 2:
+        return [
+            Table(
+                header + minus, [a + b[1:] for a, b in zip(levels, differences, strict=True)], caption, notes
+            )
+        ]
+    return [
+        Table(header, levels, caption, notes[:1] + notes[2:]),
+        Table(["", *minus], differences, f"Paired differences from {names[ref]}. {caption}", notes[:2]),
+    ]
 
 
 # --------------------------------------------------------------------------- what both briefs share
@@ -280,7 +300,14 @@ def _sections(
     sections = []
     # The scenarios, each from its own file, with its program's scale.
     blocks: list[Block] = [Terms([(capital(names[lab]), arms.descriptions[lab]) for lab in labels])]
-    scales = [f"{capital(names[lab])}: {arms.scale_words(lab)}." for lab in labels if arms.scale_words(lab)]
+    by_scale: dict[str, list[str]] = {}
+    for lab in labels:
+        if words := arms.scale_words(lab):
+            by_scale.setdefault(words, []).append(names[lab])
+    if len(by_scale) == 1 and len(next(iter(by_scale.values()))) == len(labels) > 1:
+        scales = [f"Every scenario's program: {next(iter(by_scale))}."]
+    else:
+        scales = [f"{capital(' and '.join(who))}: {words}." for words, who in by_scale.items()]
     if scales:
         blocks.append(
             "Program scale. "
@@ -337,7 +364,7 @@ def _sections(
             ("starting_wage", "all", "Starting pay (a year)"),
             ("debt_added", "all", "Debt added while in the program"),
         ]
-        table = outcome_table(
+        tables = outcome_tables(
             enrolee_rows,
             index,
             labels,
@@ -357,7 +384,7 @@ def _sections(
             Section(
                 "Results for the people who enrol",
                 [
-                    table,
+                    *tables,
                     Figure(
                         "funnel",
                         charts.program_funnel(
@@ -378,7 +405,7 @@ def _sections(
         ("mobility_rate", "all", "Low-wage workers above the low-wage line five years on"),
         ("mobility_rate", focus, f"Low-wage workers above the low-wage line five years on ({groups[focus]})"),
     ]
-    table = outcome_table(
+    tables = outcome_tables(
         everyone_rows,
         index,
         labels,
@@ -394,7 +421,7 @@ def _sections(
             else ""
         ),
     )
-    blocks = [table]
+    blocks: list[Block] = [*tables]
     if any(r["outcome"].startswith("pay_ratio_year_") for r in summary):
         blocks.append(
             Figure(
@@ -423,7 +450,7 @@ def _sections(
             ("annual_earnings", g, f"{label} ({people[g]:,.0f} people)" if people[g] == people[g] else label)
             for g, label in earn
         ]
-        table = outcome_table(
+        tables = outcome_tables(
             rows,
             index,
             labels,
@@ -434,7 +461,7 @@ def _sections(
             f"Over the run: yearly earnings per person, averaged over the {months} recorded months "
             f"(zero in months without a job).",
         )
-        blocks = [table]
+        blocks = [*tables]
         if len(labels) > 1:
             blocks.append(
                 Figure(
@@ -476,7 +503,7 @@ def _sections(
         ("earnings_gain_per_public_dollar", "all", "Earnings gained per extra public dollar"),
     ]
     if any((lab, "all", "program_dollars") in index for lab in labels):
-        table = outcome_table(
+        tables = outcome_tables(
             cost_rows,
             index,
             labels,
@@ -487,7 +514,7 @@ def _sections(
             f"Over the run ({months} recorded months) for a metro of {run['workers']:,} workers, in "
             f"{resolved['meta']['dollar_year']} dollars (nominal).",
         )
-        blocks: list[Block] = [table]
+        blocks = [*tables]
         if len(labels) > 1 and not any(r["outcome"] == "earnings_gain_per_public_dollar" for r in summary):
             extra = [
                 f"{names[lab]} {change_interval('public_dollars', index[key])}"
@@ -602,6 +629,7 @@ def _compare_brief(
     results: Path, materiality: Materiality, calibration: Path | None, validation: Path | None
 ) -> Brief:
     from ..simulation import ScenarioError, load_scenario, scenario_hash
+    from ..simulation.scenario import builtin_dir
 
     manifest = read_json(results / "manifest.json")
     summary = read_parquet(results / "summary.parquet").to_pylist()
@@ -655,8 +683,10 @@ def _compare_brief(
     for s in scen:
         # The command reloads each file: say so if it no longer gives the scenario these results used.
         over = {"run": {"workers": run["workers"], "months": run["months"]}}
+        # A relative path was typed where compare ran; from elsewhere, the library's file of that name.
+        path = s["file"] if Path(s["file"]).exists() else Path(builtin_dir()) / Path(s["file"]).name
         try:
-            same = scenario_hash(load_scenario(s["file"], over)) == s["hash"]
+            same = scenario_hash(load_scenario(path, over)) == s["hash"]
         except (ScenarioError, OSError):
             same = False
         if not same:
@@ -708,7 +738,7 @@ def _sweep_arms(sweep, manifest: dict) -> Arms:
     from ..simulation.scenario import scenario_dict
 
     recorded = manifest.get("arm_scenarios", {})
-    labels = list(sweep.spec.arms)
+    labels = list(dict.fromkeys(r.arm for r in sweep.runs))  # the sweep file's order, as planned
     resolved, descriptions, files = {}, {}, {}
     for arm in labels:
         first = next(r for r in sweep.runs if r.arm == arm)
@@ -740,7 +770,7 @@ def _sweep_brief(
     spec, s = sweep.spec, sweep.spec.sweep
     arms = _sweep_arms(sweep, manifest)
     provenance = Provenance(
-        tuple(Path(a.scenario).name for a in spec.arms.values()),
+        tuple(Path(arms.files[a]).name for a in arms.labels),
         f"{s.seeds} per point from sweep seed {s.seed}",
         manifest["versions"]["pathways"],
         f"{s.workers:,} workers; {len(sweep.points)} design points",

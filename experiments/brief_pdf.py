@@ -71,17 +71,22 @@ def width(text: str, font: Font) -> float:
 
 
 def wrap(text: str, font: Font, room: float) -> list[str]:
-    """``text`` broken at spaces into lines no wider than ``room`` points (a longer word stands alone)."""
+    """``text`` broken at spaces into lines no wider than ``room`` points (a longer word stands alone).
+
+    A line's width is taken as its words' widths plus its spaces (measured once per word), a
+    fraction of a point from the measured line, which the 1-point slack below absorbs.
+    """
+    space = width(" ", font)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for word in paragraph.split(" "):
-            trial = f"{line} {word}" if line else word
-            if line and width(trial, font) > room + 0.05:
+            w = width(word, font)
+            if line and used + space + w > room - 1.0:
                 lines.append(line)
-                line = word
+                line, used = word, w
             else:
-                line = trial
+                line, used = (f"{line} {word}", used + space + w) if line else (word, w)
         lines.append(line)
     return lines
 
@@ -162,13 +167,16 @@ def _columns(t: Table) -> list[float]:
     """Column widths (points) that fit the text width: natural widths, the widest columns shrunk first."""
     pad = 8.0
     rows = [t.header, *t.rows]
-    natural = []
+    natural, floors = [], []
     for j in range(len(t.header)):
-        longest = 0.0
+        longest, floor = 0.0, 0.0
         for i, row in enumerate(rows):
             font = CELL_HEAD if i == 0 else CELL
             longest = max([longest, *(width(line, font) for line in row[j].split("\n"))])
+            # No column narrower than its longest word: a word is never split across lines.
+            floor = max(floor, *(width(w, font) for w in row[j].split()), 0.0)
         natural.append(longest + pad)
+        floors.append(floor + pad)
     # Cap the widest columns at one common width, so that the table fits (their text wraps).
     remaining, cap = WIDTH, float("inf")
     for k, w in enumerate(sorted(natural)):
@@ -177,7 +185,7 @@ def _columns(t: Table) -> list[float]:
             cap = share
             break
         remaining -= w
-    widths = [min(w, max(cap, 48.0)) for w in natural]
+    widths = [min(w, max(cap, f)) for w, f in zip(natural, floors, strict=True)]
     return widths
 
 
@@ -362,5 +370,6 @@ def render_pdf(brief: Brief, images: dict[str, Path], path: Path) -> None:
                 va="top",
                 ha="right",
             )
-            pdf.savefig(fig)
+            # Charts are embedded at 200 dpi: sharp in print, and the file stays small and quick to write.
+            pdf.savefig(fig, dpi=200)
             plt.close(fig)

@@ -3,17 +3,24 @@
 Every function returns a :class:`Chart` (figure, title, the data shown,
 provenance); ``chart.save(stem)`` writes PNG, SVG, PDF and CSV in the house
 style (:mod:`.style`). Titles state the finding in words, computed from the
-numbers shown; the source line names scenario files, seeds and version.
+numbers shown; a title names one scenario as higher only when the paired
+difference is both separated from zero and material (:mod:`.findings`), and
+never for an outcome a program's rule fixes. The source line names scenario
+files, seeds and version.
 
 =========================  ==========================================================
 chart                      made from
 =========================  ==========================================================
 main_series                one run's monthly metrics (``pathways run``)
 comparison_by_group        a comparison summary: one outcome, dots with 95% intervals
-gaps_over_time             a comparison summary: a group's pay ratio by year, bands
+difference_by_group        a comparison summary: each scenario minus the first, by group
+enrolment_by_group         a comparison summary: enrolments and completions per 10,000
+gaps_over_time             a comparison summary: a group's pay ratio by year, and the
+                           paired difference
 program_funnel             a comparison summary: of 100 enrolees, completed/placed/kept
-mobility_heatmap           a comparison summary: five-year quintile transitions
-cost_equity_frontier       a sweep's per-point summary: cost against equity gain
+mobility_heatmap           a comparison summary: moves between pay fifths over five
+                           years, and the change under the last scenario
+cost_equity_frontier       a sweep's per-point summary: cost against a pay ratio
 sensitivity_tornado        ``pathways sensitivity`` indices
 calibration_fit            ``pathways calibrate`` fit rows
 convergence                ``pathways calibrate`` history
@@ -493,11 +500,20 @@ def program_funnel(
     stages = ("completed", "placed within 120 days", "employed a year later")
     rows = []
     with chart_style():
+        # Two panels a row, so that four scenarios still read on a page.
+        ncols = min(2, len(labels))
+        nrows = -(-len(labels) // ncols)
         fig, axes = plt.subplots(
-            1, len(labels), figsize=(5.2 * len(labels), 0.42 * len(groups) + 2.4), sharey=True, squeeze=False
+            nrows,
+            ncols,
+            figsize=(5.2 * ncols, (0.42 * len(groups) + 1.6) * nrows + 0.8),
+            sharey=True,
+            squeeze=False,
         )
+        for ax in axes.ravel()[len(labels) :]:
+            ax.set_visible(False)
         kept_all = {}
-        for ax, lab in zip(axes[0], labels, strict=True):
+        for ax, lab in zip(axes.ravel(), labels, strict=False):
             y = np.arange(len(groups))[::-1]
             for g, yi in zip(groups, y, strict=True):
                 c = index.get((lab, g, "completion_rate"), {}).get("mean", np.nan)
@@ -519,7 +535,7 @@ def program_funnel(
             for s, a in zip(stages, (0.35, 0.6, 1.0), strict=True)
         ]
         # An axes legend below the plots: constrained layout makes room for it (a figure legend would not).
-        axes[0][0].legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.13), ncols=3)
+        axes[-1][0].legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.13), ncols=3)
         listed = ", ".join(f"{v:.0f} under {nice(k)}" for k, v in kept_all.items())
         title = f"Of 100 enrolees, the number placed and still employed a year later: {listed}"
         subtitle = "Program funnel by group, mean over seeds" + (f". {note}" if note else "")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .outcomes import describe, format_value, unit_of
+from .outcomes import bounds, describe, format_value, unit_of
 
 MIN_SEEDS = 5  # below this many seeds a t interval is too wide to rely on (t quantile > 2.8)
 CLEAR, SMALL, UNCLEAR, BY_DESIGN, NO_DATA = "clear", "small", "unclear", "by design", "no data"
@@ -83,7 +83,7 @@ def format_change(outcome: str, v: float, unit_word: bool = True) -> str:
         text, tail = f"${abs(v) / 1e6:.2f} million", ""
     elif unit in ("dollars", "dollars per year"):
         text, tail = f"${abs(v):,.0f}", ""
-    elif unit == "per 10,000":
+    elif unit in ("per 10,000", "people"):
         text, tail = f"{abs(v):.1f}", ""
     elif unit == "ratio":
         text, tail = f"{abs(v):.3f}", ""
@@ -93,9 +93,22 @@ def format_change(outcome: str, v: float, unit_word: bool = True) -> str:
     return ("" if zero else "+" if v > 0 else "\u2212") + text + tail
 
 
+def difference_bounds(outcome: str) -> tuple[float, float]:
+    """The range a difference between two arms' means can take: +-1 for shares, for instance."""
+    low, high = bounds(outcome)
+    return low - high, high - low
+
+
+def _clipped(outcome: str, lo: float, hi: float) -> tuple[float, float]:
+    # As for levels: the difference lies in its range, so cutting the interval there loses nothing.
+    low, high = difference_bounds(outcome)
+    return (min(max(lo, low), high), max(min(hi, high), low)) if lo == lo else (lo, hi)
+
+
 def change_interval(outcome: str, row: dict) -> str:
     """A summary row's paired difference and its 95% interval: "+$42 [+$27, +$57]"."""
     d, lo, hi = row.get("diff", np.nan), row.get("diff_low", np.nan), row.get("diff_high", np.nan)
+    lo, hi = _clipped(outcome, lo, hi)
     if d != d:
         return "-"
     if lo != lo:
@@ -141,6 +154,7 @@ def classify(
     nan = float("nan")
     a, r = arm_row or {}, reference_row or {}
     d, lo, hi = a.get("diff", nan), a.get("diff_low", nan), a.get("diff_high", nan)
+    lo, hi = _clipped(outcome, lo, hi)
     ref_mean = r.get("mean", nan)
     if reason:
         verdict = BY_DESIGN
@@ -170,8 +184,7 @@ def design_rules(programs: list[dict]) -> dict[str, str]:
         if p["financing"] == "apprenticeship":
             mine["placement_rate_120d"] = "apprentices are hired on day one and keep the job"
             mine["starting_wage"] = (
-                f"graduates move from the ${p['training_wage_hourly']:g}-an-hour training wage to the host "
-                f"employer's regular pay for the job"
+                "graduates move from the training wage to the host employer's regular pay for the job"
             )
         elif p["financing"] == "labor_management":
             mine["placement_rate_120d"] = "trainees already hold their jobs and keep them"
@@ -274,13 +287,12 @@ class _Found:
     clear_population: list[Difference]
     quiet_population: list[Difference]  # unclear, or separated but small
     clear_program: list[Difference]
-    by_design: list[Difference]
     small_groups: list[Difference]  # group earnings separated from zero but below the threshold
 
 
 def _gather(index: dict, ctx: Context) -> _Found:
     ref = ctx.labels[0]
-    found = _Found([], [], [], [], [])
+    found = _Found([], [], [], [])
     groups = [g for g in ctx.group_labels if g != "all"]
     for arm in ctx.labels[1:]:
 
@@ -305,8 +317,6 @@ def _gather(index: dict, ctx: Context) -> _Found:
             d = diff(outcome, "all")
             if d.verdict == CLEAR:
                 found.clear_program.append(d)
-            elif d.verdict == BY_DESIGN and d.arm_mean == d.arm_mean:
-                found.by_design.append(d)
         found.small_groups += [d for g in groups if (d := diff("annual_earnings", g)).verdict == SMALL]
     return found
 
@@ -316,8 +326,9 @@ def compare_findings(summary: list[dict], ctx: Context) -> list[str]:
     index = {(r.get("scenario", r.get("arm")), r["group"], r["outcome"]): r for r in summary}
     found = _gather(index, ctx)
     ref_name = ctx.names[ctx.labels[0]]
-    others = " or ".join(ctx.names[a] for a in ctx.labels[1:])
     several = len(ctx.labels) > 2
+    # With one other scenario it is named; with several, each clause says which.
+    others = "no scenario" if several else ctx.names[ctx.labels[1]]
 
     def under(d: Difference) -> str:
         return f" under {ctx.names[d.arm]}" if several else ""
@@ -326,14 +337,18 @@ def compare_findings(summary: list[dict], ctx: Context) -> list[str]:
     # 1. Everyone in the metro: the question's "do gaps shrink or grow".
     if found.clear_population:
         parts = [f"{_what(d.outcome, d.group, ctx)} {d.change()}{under(d)}" for d in found.clear_population]
-        text = f"Against {ref_name}, {others} changes outcomes for the whole metro: {_listing(parts)}"
+        who = "some scenarios change" if several else f"{others} changes"
+        text = f"Against {ref_name}, {who} outcomes for the whole metro: {_listing(parts)}"
     else:
         shown = [
-            f"{_what(d.outcome, d.group, ctx)} {format_value(d.outcome, d.arm_mean)} against "
-            f"{format_value(d.outcome, d.reference_mean)} ({d.change()}{under(d)})"
+            f"{_what(d.outcome, d.group, ctx)} {format_value(d.outcome, d.arm_mean)}{under(d)} against "
+            f"{format_value(d.outcome, d.reference_mean)} ({d.change()})"
             for d in found.quiet_population[:3]
         ]
-        text = f"For the metro as a whole there is no clear difference between {others} and {ref_name}"
+        if several:
+            text = f"For the metro as a whole no scenario differs clearly from {ref_name}"
+        else:
+            text = f"For the metro as a whole there is no clear difference between {others} and {ref_name}"
         text += f": {_listing(shown)}" if shown else ""
     if found.small_groups:
         largest = sorted(found.small_groups, key=lambda d: -abs(d.diff))[:2]
@@ -346,9 +361,8 @@ def compare_findings(summary: list[dict], ctx: Context) -> list[str]:
     # 2. The people who enrol.
     if found.clear_program:
         parts = [f"{_what(d.outcome, 'all', ctx)} {d.change()}{under(d)}" for d in found.clear_program]
-        sentences.append(
-            f"Among the people who enrol, {others} differs clearly from {ref_name}: {_listing(parts)}."
-        )
+        who = "some scenarios differ" if several else f"{others} differs"
+        sentences.append(f"Among the people who enrol, {who} clearly from {ref_name}: {_listing(parts)}.")
     # 3. Why the metro-wide picture is quiet.
     why = []
     if not found.clear_population and ctx.scale:
@@ -363,12 +377,16 @@ def compare_findings(summary: list[dict], ctx: Context) -> list[str]:
         )
     if why:
         sentences.append(f"The reason: {'; and '.join(why)}.")
-    # 4. What a program's rule fixes is reported, not claimed.
-    if found.by_design:
-        parts = [
-            f"{_what(d.outcome, 'all', ctx)} ({format_value(d.outcome, d.arm_mean)} under "
-            f"{ctx.names[d.arm]}, because {d.reason})"
-            for d in found.by_design
-        ]
+    # 4. What a program's rule fixes is reported, not claimed: under the scenario whose rule it is.
+    parts = []
+    for arm in ctx.labels:
+        for outcome, rule in ctx.design.get(arm, {}).items():
+            value = index.get((arm, "all", outcome), {}).get("mean", np.nan)
+            if value == value:
+                parts.append(
+                    f"{_what(outcome, 'all', ctx)} under {ctx.names[arm]} ({format_value(outcome, value)}, "
+                    f"because {rule})"
+                )
+    if parts and len(ctx.labels) > 1:
         sentences.append(f"Set by the program's design rather than found: {_listing(parts)}.")
     return sentences

@@ -405,7 +405,7 @@ def test_outcomes_a_program_rule_fixes_are_labelled_by_design(page, manifest):
     # No chart title claims the guaranteed outcome as a lead.
     titles = [text_of(t) for t in re.findall(r'<img alt="([^"]*)"', page)]
     assert not any("higher under" in t and "lacement" in t for t in titles)
-    assert f"100.0% under {nice(arm)}, because apprentices are hired on day one" in text_of(
+    assert f"within 120 days under {nice(arm)} (100.0%, because apprentices are hired on day one" in text_of(
         section(page, "What we found")
     )
 

@@ -287,7 +287,8 @@ CASES: dict[str, Case] = {
     ),
     "gaps_over_time": Case(
         _gaps,
-        ((0, "x", ("year",)), (0, "y", ("/", "ratio"))),
+        # 0: each scenario's level, 1: the paired difference, under it (it carries the x label).
+        ((1, "x", ("year",)), (0, "y", ("/", "ratio")), (1, "y", ("ratio",))),
         ("legend", "annotations"),
         _scenario_names,
         colours=True,
