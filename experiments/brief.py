@@ -9,19 +9,22 @@ who pays, the charts, a glossary with every threshold in dollars, the
 assumptions, how far to trust the model (from the calibration and validation
 reports that exist, :mod:`.credibility`) and the commands that reproduce it.
 
-The content is built here as sections of blocks; :mod:`.brief_html` and
+The content is built here as sections of blocks (:mod:`.brief_content`); :mod:`.brief_html` and
 :mod:`.brief_pdf` lay it out. The same results give byte-identical files, and
 the HTML is self-contained (images embedded, nothing fetched).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from . import charts
+from .brief_content import Block, Brief, Bullets, Code, Figure, Section, Table, Terms
+from .brief_html import render_html
+from .brief_pdf import render_pdf
 from .credibility import calibration_lines, gather, structure_caveats, validation_lines
 from .findings import (
     BY_DESIGN,
@@ -40,7 +43,7 @@ from .findings import (
     possessive,
 )
 from .glossary import glossary, horizon_words
-from .io import ResultsError, read_json, read_parquet
+from .io import ResultsError, atomic_write_bytes, read_json, read_parquet
 from .names import capital, nice
 from .outcomes import OUTCOMES, format_value
 from .style import Provenance
@@ -48,61 +51,6 @@ from .style import Provenance
 FOCUS_GROUP = "black_women"
 REPO = Path(__file__).resolve().parents[1]  # the source tree of an editable install
 LONGEST_COMMAND_LINE = 88  # characters; longer commands continue on the next line after " \"
-
-
-# --------------------------------------------------------------------------- the content
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[list[str]]  # a cell's lines are separated by "\n"
-    caption: str = ""  # the one horizon the table is about
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Figure:
-    stem: str
-    chart: charts.Chart
-    caption: str = ""
-
-
-@dataclass
-class Code:
-    lines: list[str]
-
-
-@dataclass
-class Bullets:
-    items: list[str]
-
-
-@dataclass
-class Terms:
-    items: list[tuple[str, str]]  # (term, definition)
-
-
-Block = str | Table | Figure | Code | Bullets | Terms
-
-
-@dataclass
-class Section:
-    heading: str
-    blocks: list[Block]
-
-
-@dataclass
-class Brief:
-    title: str
-    subtitle: str  # scope: seeds, size, horizon, version
-    question: str
-    warning: str  # shown above everything when the results are too thin to rely on
-    sections: list[Section]
-    versions: dict
-
-    def figures(self) -> list[Figure]:
-        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
 
 
 # --------------------------------------------------------------------------- cells
@@ -859,10 +807,6 @@ def build(
 
 def write(brief: Brief, out: Path) -> list[Path]:
     """Charts (PNG, SVG, PDF, CSV) under ``out/charts``, then ``brief.html`` and ``brief.pdf``."""
-    from .brief_html import render_html
-    from .brief_pdf import render_pdf
-    from .io import atomic_write_bytes
-
     written, images = [], {}
     for figure in brief.figures():
         paths = figure.chart.save(out / "charts" / figure.stem)

@@ -11,7 +11,7 @@ import base64
 import html
 from pathlib import Path
 
-from .brief import Brief, Bullets, Code, Figure, Table, Terms
+from .brief_content import Brief, Bullets, Code, Figure, Table, Terms
 
 CSS = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; max-width: 62rem; margin: 2rem auto; padding: 0 1.2rem;

@@ -18,7 +18,7 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.font_manager import FontProperties
 
-from .brief import Brief, Bullets, Code, Figure, Table, Terms
+from .brief_content import Brief, Bullets, Code, Figure, Table, Terms
 from .style import chart_style, plt
 
 PAGE_W, PAGE_H = 8.27 * 72, 11.69 * 72  # A4 in points
