@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
 from .brief_content import Brief, Bullets, Code, Figure, Table, Terms
@@ -36,7 +37,16 @@ dt { font-weight: bold; margin-top: 0.5rem; } dd { margin-left: 1.2rem; }
 pre { background: #f5f5f5; padding: 0.8rem; overflow-x: auto; font-size: 0.85rem; white-space: pre;
       font-family: 'DejaVu Sans Mono', monospace; }
 .small { font-size: 0.85rem; color: #555; }
+.nb { white-space: nowrap; }
 """
+
+
+_SIGNED = re.compile("([+\u2212]\\$?[0-9][0-9,.]*)")
+
+
+def _unbroken(text: str) -> str:
+    """Signed numbers kept whole: a browser may otherwise break "−$8,785" after the minus sign."""
+    return _SIGNED.sub(r'<span class="nb">\1</span>', text)
 
 
 def _cell(text: str, tag: str) -> str:
@@ -90,7 +100,7 @@ def render_html(brief: Brief, images: dict[str, Path]) -> str:
         for block in section.blocks:
             if isinstance(block, str):
                 css = ' class="found"' if section.heading == "What we found" else ""
-                parts.append(f"<p{css}>{e(block)}</p>")
+                parts.append(f"<p{css}>{_unbroken(e(block))}</p>")
             elif isinstance(block, Table):
                 parts += _table(block)
             elif isinstance(block, Figure):

@@ -185,9 +185,15 @@ PRINTED = (
 
 def format_table(summary: list[dict], arms: list[Arm], outcomes=PRINTED) -> str:
     """Outcome by group, one column per scenario: mean [95% interval]."""
+    from .findings import MIN_SEEDS
+
     labels = [a.label for a in arms]
     width = 28
     lines = [f"{'outcome':<22}{'group':<16}" + "".join(f"{lab[: width - 2]:>{width}}" for lab in labels)]
+    seeds = max((r["seeds"] for r in summary), default=0)
+    if seeds < MIN_SEEDS:
+        lines.insert(0, f"Only {seeds} seeds: too few for the 95% intervals below to be relied on "
+                        f"(rerun with --seeds 10 or more).\n")  # fmt: skip
     lines.append("-" * len(lines[0]))
     index = {(r["scenario"], r["group"], r["outcome"]): r for r in summary}
     groups = list(dict.fromkeys(r["group"] for r in summary))

@@ -183,7 +183,12 @@ def _separation_warnings(sweep: Sweep, replicate_means: dict) -> list[str]:
 
 
 def format_summary(sweep: Sweep, result: dict, failures: list[dict]) -> str:
+    from .findings import MIN_SEEDS
+
     lines = []
+    if sweep.spec.sweep.seeds < MIN_SEEDS:
+        lines.append(f"Only {sweep.spec.sweep.seeds} seeds per point: too few for the 95% intervals below "
+                     f"to be relied on (rerun with --seeds 10 or more).\n")  # fmt: skip
     arms = list(sweep.spec.arms)
     index = {(r["arm"], r["group"], r["outcome"]): r for r in result["summary"]}
     width = 30

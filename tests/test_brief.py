@@ -132,7 +132,8 @@ def sweep_brief(small_sweep, tmp_path_factory) -> tuple[Path, str]:
 
 def text_of(fragment: str) -> str:
     """HTML as a reader sees it: tags dropped, entities decoded, whitespace single."""
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    inline = re.sub(r"</?span[^>]*>", "", fragment)  # spans only keep numbers whole
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", inline)).split())
 
 
 def section(page: str, heading: str) -> str:
