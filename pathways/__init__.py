@@ -11,6 +11,14 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
+# The design card keeps the model's parts in top-level folders (simulation/, experiments/, ...)
+# installed as pathways.simulation and so on. In a source checkout that was not installed, they
+# sit beside this package: let `import pathways.simulation` find them there too, so tests,
+# `python -m pathways` and coverage work from the checkout.
+_checkout = Path(__file__).resolve().parent.parent
+if (_checkout / "simulation" / "__init__.py").is_file() and str(_checkout) not in __path__:
+    __path__.append(str(_checkout))
+
 
 def _writable(folder: Path) -> bool:
     try:

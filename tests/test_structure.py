@@ -11,8 +11,13 @@ from pathlib import Path
 
 from conftest import ROOT
 
-PACKAGES = {"pathways": "pathways", "simulation": "pathways.simulation", "calibration": "pathways.calibration",
-            "experiments": "pathways.experiments", "benchmarks": "pathways.benchmarks"}  # fmt: skip
+PACKAGES = {
+    "pathways": "pathways",
+    "simulation": "pathways.simulation",
+    "calibration": "pathways.calibration",
+    "experiments": "pathways.experiments",
+    "benchmarks": "pathways.benchmarks",
+}
 
 
 def modules() -> dict[str, Path]:
@@ -99,5 +104,29 @@ def test_no_import_cycles():
     graph = {name: imports(name, path, known) for name, path in found.items()}
     # A package's __init__ importing its own submodules is how a package is made, not a cycle.
     for name in graph:
-        graph[name] = {m for m in graph[name] if not m.startswith(name + ".") or name not in PACKAGES.values()}
+        graph[name] = {
+            m for m in graph[name] if not m.startswith(name + ".") or name not in PACKAGES.values()
+        }
     assert cycles(graph) == []
+
+
+def test_a_checkout_that_was_never_installed_imports_and_runs(tmp_path):
+    # -S: no site-packages processing, hence no editable-install finder; the libraries the
+    # package needs come through PYTHONPATH, the package itself only from the checkout.
+    import subprocess
+    import sys
+
+    import numpy
+
+    libraries = str(Path(numpy.__file__).parents[1])
+    code = (
+        "import pathways.simulation, pathways.experiments.provenance as p; "
+        "print(pathways.simulation.__file__); print(p.code_identity())"
+    )
+    env = {"PYTHONPATH": libraries, "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run(
+        [sys.executable, "-S", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    where, identity = proc.stdout.split()
+    assert Path(where) == ROOT / "simulation" / "__init__.py" and len(identity) == 16
