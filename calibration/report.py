@@ -6,8 +6,8 @@
                     within tolerance.
 ``parameters.csv``  each free parameter: key, bounds, starting guess, fitted value, why it is free.
 ``convergence.csv`` the objective at every evaluated point, in order.
-``fit.*``           published vs simulated, each target scaled by its tolerance (PNG, SVG, PDF, CSV).
-``convergence.*``   the objective by evaluation, and the best so far.
+``fit_chart.*``     published vs simulated, each target scaled by its tolerance (PNG, SVG, PDF, CSV).
+``convergence_chart.*`` the objective by evaluation, and the best so far.
 ``fit.json``        start and fitted values and objectives.
 """
 
@@ -38,8 +38,9 @@ def write_report(result: FitResult, out: Path) -> list[Path]:
         pathways.__version__,
         f"{s.workers:,} workers",
     )
-    fit_paths = charts.calibration_fit(result.fit_rows, provenance).save(out / "fit")
-    conv_paths = charts.convergence(result.history, provenance).save(out / "convergence")
+    # Charts get their own stems: their CSVs hold the data drawn, not the report's tables.
+    fit_paths = charts.calibration_fit(result.fit_rows, provenance).save(out / "fit_chart")
+    conv_paths = charts.convergence(result.history, provenance).save(out / "convergence_chart")
     return [*paths, *fit_paths, *conv_paths]
 
 

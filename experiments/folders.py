@@ -35,10 +35,10 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "sweep": ("sweep.json", "runs", "results.parquet", "summary.*", "points.*", "effects.*",
               "failures.csv", "brief"),
     "brief": ("brief.html", "brief.pdf", "charts", "render"),
-    "calibrate": ("fit.csv", "fit.json", "fit.png", "fit.svg", "fit.pdf", "parameters.csv",
-                  "convergence.*", "calibrated.toml"),
-    "validate": ("validation.*",),
-    "sensitivity": ("sensitivity.*",),
+    "calibrate": ("fit.csv", "fit.json", "fit_chart.*", "parameters.csv", "convergence.csv",
+                  "convergence_chart.*", "calibrated.toml"),
+    "validate": ("validation.csv", "validation_chart.*"),
+    "sensitivity": ("sensitivity.csv", "sensitivity_chart.*"),
 }  # fmt: skip
 # A file by which a command's results are recognised in a folder without a record.
 SIGNATURE = {

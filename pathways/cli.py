@@ -181,7 +181,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     folder = _folder(args, "compare", default, _identity([scenario_hash(a.scenario) for a in arms], seeds))
     jobs = _jobs(args, compare.default_jobs())
     r = arms[0].scenario.run
-    engine = f"Dask ({args.dask})" if args.dask else f"{jobs} processes"
+    engine = _engine(args, jobs)
     print(
         f"Comparing {', '.join(a.label for a in arms)}: {len(seeds)} seeds each, {r.workers:,} workers, "
         f"{r.burn_in_months} burn-in + {r.months} months, on {engine}",
@@ -221,7 +221,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     unique = len({r.run_id for r in plan.runs})
     s = plan.spec.sweep
     jobs = _jobs(args)
-    engine = f"Dask ({args.dask})" if args.dask else f"{jobs} process(es)"
+    engine = _engine(args, jobs)
     print(
         f"Sweep {s.name}: {len(plan.spec.arms)} arms x {len(plan.points)} points x {s.seeds} seeds = "
         f"{len(plan.runs)} runs ({unique} distinct, {unique - len(todo)} already done), "
@@ -334,7 +334,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(
         f"Calibrating {len(config.parameters)} parameters on {s.replicates} replicate seeds per point, "
         f"{s.workers:,} workers, {s.burn_in_months} + {s.months} months, "
-        f"{'Dask (' + args.dask + ')' if args.dask else f'{jobs} process(es)'}",
+        f"on {_engine(args, jobs)}",
         flush=True,
     )
     with _progress(total, "calibrate", "points") as bar:
@@ -365,81 +365,84 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine(args: argparse.Namespace, jobs: int) -> str:
+    return f"Dask ({args.dask})" if args.dask else f"{jobs} process{'es' if jobs > 1 else ''}"
+
+
+def _table_and_chart(folder, name: str, rows: list[dict], chart) -> list[Path]:
+    """Replace the folder's earlier results by ``name``.csv and ``name``_chart.png/.svg/.pdf/.csv."""
+    from pathways.experiments.io import write_csv
+
+    folder.clear()
+    # The chart's files get their own stem: its CSV holds the data drawn, not the whole table.
+    chart_paths = chart.save(folder.path / f"{name}_chart")
+    write_csv(rows, folder.path / f"{name}.csv")
+    folder.finish()
+    return [folder.path / f"{name}.csv", *chart_paths]
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from pathways.calibration.validate import PROGRAMS, format_rows, validate
     from pathways.experiments import charts
-    from pathways.experiments.io import write_csv
     from pathways.experiments.provenance import versions
     from pathways.experiments.style import Provenance
 
     jobs = _jobs(args)
-    folder = _folder(
-        args, "validate", Path("out") / "validation", _identity("validate", args.workers, args.seeds)
-    )
+    identity = _identity("validate", args.workers, args.seeds)
+    folder = _folder(args, "validate", Path("out") / "validation", identity)
     print(
         f"Validating: synthetic trials of the library's programs, {args.workers:,} workers, "
-        f"{args.seeds} seeds, {'Dask (' + args.dask + ')' if args.dask else f'{jobs} process(es)'}",
+        f"{args.seeds} seeds, on {_engine(args, jobs)}",
         flush=True,
     )
     with _progress(len(PROGRAMS) * args.seeds, "validate") as bar:
         rows = validate(
             workers=args.workers, seeds=args.seeds, jobs=jobs, dask=args.dask, on_result=bar.update
         )
-    out = folder.path
-    folder.clear()
-    write_csv([dict(vars(r), agrees=r.agrees) for r in rows], out / "validation.csv")
     provenance = Provenance(
         ("library program scenarios",),
         f"1-{args.seeds}",
         versions()["pathways"],
         f"{args.workers:,} workers; published: calibration/targets.csv",
     )
-    charts.validation(rows, provenance).save(out / "validation")
-    folder.finish()
+    table = [dict(vars(r), agrees=r.agrees) for r in rows]
+    paths = _table_and_chart(folder, "validation", table, charts.validation(rows, provenance))
     print(format_rows(rows))
-    print(
-        f"\nNo parameter was fitted to these figures. "
-        f"Wrote {out / 'validation.csv'}, {out / 'validation.png'} (and .svg, .pdf)"
-    )
+    print(f"\nNo parameter was fitted to these figures. Wrote {', '.join(str(p) for p in paths)}")
     return 0
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from pathways.calibration.fit import load_config
     from pathways.calibration.sensitivity import format_indices, sensitivity
     from pathways.experiments import charts
-    from pathways.experiments.io import write_csv
     from pathways.experiments.provenance import versions
     from pathways.experiments.style import Provenance
 
     jobs = _jobs(args)
     identity = _identity("sensitivity", args.method, args.samples, args.replicates, args.workers)
     folder = _folder(args, "sensitivity", Path("out") / "sensitivity", identity)
-    from pathways.calibration.fit import load_config
-
     d = len(load_config().parameters)
     # Morris: (d + 1) runs per trajectory; Sobol (first order): d + 2 per base sample.
     points = args.samples * (d + 1 if args.method == "morris" else d + 2)
+    print(
+        f"Sensitivity ({args.method}): {points * args.replicates} runs on {_engine(args, jobs)}", flush=True
+    )
     with _progress(points * args.replicates, "sensitivity") as bar:
         result = sensitivity(
             method=args.method, samples=args.samples, replicates=args.replicates, workers=args.workers,
             jobs=jobs, dask=args.dask, on_result=bar.update,
         )  # fmt: skip
-    out = folder.path
-    folder.clear()
-    write_csv(result["indices"], out / "sensitivity.csv")
     provenance = Provenance(
         ("sectoral_tuition_free.toml", "calibration/calibration.toml"),
         f"{args.replicates} per point",
         versions()["pathways"],
         f"{args.workers:,} workers",
     )
-    charts.sensitivity_tornado(result, provenance).save(out / "sensitivity")
-    folder.finish()
+    chart = charts.sensitivity_tornado(result, provenance)
+    paths = _table_and_chart(folder, "sensitivity", result["indices"], chart)
     print(format_indices(result))
-    print(
-        f"\n{result['runs']} runs. Wrote {out / 'sensitivity.csv'}, "
-        f"{out / 'sensitivity.png'} (and .svg, .pdf)"
-    )
+    print(f"\n{result['runs']} runs. Wrote {', '.join(str(p) for p in paths)}")
     return 0
 
 
