@@ -17,6 +17,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.font_manager import FontProperties
+from PIL import Image
 
 from .brief_content import Brief, Bullets, Code, Figure, Table, Terms
 from .style import chart_style, plt
@@ -233,8 +234,8 @@ def _table(flow: Flow, t: Table) -> None:
 
 
 def _figure(flow: Flow, f: Figure, png: Path) -> None:
-    img = plt.imread(png)
-    h_px, w_px = img.shape[:2]
+    with Image.open(png) as img:  # the size only: the pixels are read once, when the page is drawn
+        w_px, h_px = img.size
     w = WIDTH
     h = w * h_px / w_px
     caption = wrap(f.caption, CAPTION, WIDTH)
@@ -271,10 +272,20 @@ def layout(brief: Brief, images: dict[str, Path]) -> list[Page]:
     if brief.warning:
         flow.paragraph(brief.warning, WARNING, after=8)
     for section in brief.sections:
-        _heading(flow, section.heading, _start(section.blocks[0]) if section.blocks else 0.0)
-        for block in section.blocks:
+        start = _start(section.blocks[0]) if section.blocks else 0.0
+        if (
+            len(section.blocks) > 1
+            and isinstance(section.blocks[0], str)
+            and isinstance(section.blocks[1], Code)
+        ):
+            start += _start(section.blocks[1])  # the sentence and the commands it introduces
+        _heading(flow, section.heading, start)
+        for block, following in zip(section.blocks, [*section.blocks[1:], None], strict=True):
             if isinstance(block, str):
-                flow.paragraph(block, FOUND if section.heading == "What we found" else BODY, after=7)
+                font = FOUND if section.heading == "What we found" else BODY
+                if isinstance(following, Code):  # a sentence introducing commands stays with them
+                    flow.need(font.line * len(wrap(block, font, WIDTH)) + 7 + _start(following))
+                flow.paragraph(block, font, after=7)
             elif isinstance(block, Table):
                 _table(flow, block)
             elif isinstance(block, Figure):

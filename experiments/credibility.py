@@ -27,6 +27,7 @@ from ..calibration.targets import Target, load_targets
 from ..calibration.validate import DISAGREES, NO_TRIAL, verdict
 from ..simulation.scenario import builtin_dir
 from .io import ResultsError, read_json
+from .names import capital, nice
 
 CALIBRATED = Path(builtin_dir()) / "calibrated.toml"
 # What each kind of target measures, in words (by the statistic's name, before any ":").
@@ -114,10 +115,11 @@ def _target_words(target: str, group: str, group_labels: dict[str, str]) -> str:
 
 
 def _value(v: float, units: str) -> str:
+    sign = "\u2212" if v < 0 else ""
     if units.startswith("share"):
-        return f"{v:.0%}" if abs(v) >= 0.1 else f"{v:.1%}"
+        return sign + (f"{abs(v):.0%}" if abs(v) >= 0.1 else f"{abs(v):.1%}")
     if units.startswith("dollars"):
-        return f"${v:,.0f}"
+        return f"{sign}${abs(v):,.0f}"
     return f"{v:.3g}"
 
 
@@ -189,8 +191,10 @@ def validation_lines(e: Evidence, results: Path) -> list[str]:
             continue
         units = "share" if "share" in r["measure"] else "dollars"
         sim, lo, hi = (_value(_number(r[k]), units) for k in ("simulated", "ci_low", "ci_high"))
-        name = r["scenario"].replace("_", " ").capitalize()
-        measure = r["measure"].replace("_", " ")
+        name = capital(nice(r["scenario"]))
+        # The measure in the held-out target's own words (its definition, up to the figures).
+        target = next((t for t in e.held_out if t.statistic == r["measure"]), None)
+        measure = target.definition.split(":")[0].lower() if target else r["measure"].replace("_", " ")
         published_range = f"range {_value(pub - tol, units)} to {_value(pub + tol, units)}"
         text = (
             f"{name}, {measure}: the model gives {sim} [{lo}, {hi}] over {r['seeds']} seeds against the "
@@ -203,7 +207,9 @@ def validation_lines(e: Evidence, results: Path) -> list[str]:
                 f"version as {'upper bounds' if times > 1 else 'lower bounds'}."
             )
         lines.append(text)
-    return [f"Held out, never fitted ({_shown(e.validation_path, results)}):", *lines] if lines else []
+    if lines:
+        lines[0] = f"Held out, never fitted ({_shown(e.validation_path, results)}). {lines[0]}"
+    return lines
 
 
 def structure_caveats(resolved: dict, seeds: int) -> list[str]:
