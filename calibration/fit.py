@@ -198,7 +198,12 @@ def baseline_values(config: CalibrationConfig) -> np.ndarray:
 
     (Not the current calibrated values, so that a refit does not depend on the last one.)
     """
-    data = scenario_dict(load_scenario(Path(builtin_dir()) / "baseline.toml"))
+    return scenario_values(config, Path(builtin_dir()) / "baseline.toml")
+
+
+def scenario_values(config: CalibrationConfig, path: Path) -> np.ndarray:
+    """Each free parameter's value in the scenario at ``path``, clipped to its bounds."""
+    data = scenario_dict(load_scenario(path))
     values = []
     for p in config.parameters:
         v: Any = data
@@ -244,6 +249,29 @@ def calibrate(
     with Executor(jobs, dask) as executor:
         ev = Evaluator(config, config_path, targets, executor, replicate_seeds(config, s.replicates))
         return _fit(ev, config, targets, screening, local, progress)
+
+
+def evaluate(
+    values: np.ndarray, config_path: Path = CONFIG_FILE, *, jobs: int = 1, dask: str | None = None
+) -> FitResult:
+    """The fit report of given parameter ``values`` (e.g. the installed calibrated scenario's), no search.
+
+    Runs the final replicates at the starting guess and at ``values``, as :func:`calibrate` does at
+    its end, so the report is the same one the fit that found ``values`` wrote.
+    """
+    config = load_config(config_path)
+    s = config.calibration
+    targets = load_targets(use="calibrate")
+    with Executor(jobs, dask) as executor:
+        ev = Evaluator(config, config_path, targets, executor, replicate_seeds(config, s.replicates))
+        start = baseline_values(config)
+        ev.set_scale(ev.simulate([start], ev.seeds)[0])
+        at_start, at_best = ev.simulate(
+            [start, np.asarray(values, float)], replicate_seeds(config, s.final_replicates)
+        )
+    rows = fit_table(targets, at_start, at_best)
+    return FitResult(config, targets, start, np.asarray(values, float), ev.objective_of(at_start),
+                     ev.objective_of(at_best), rows, [])  # fmt: skip
 
 
 def _fit(
@@ -360,6 +388,19 @@ def write_calibrated_scenario(result: FitResult, path: Path, budget_note: str) -
         lines += entries
         lines.append("")
     atomic_write_bytes(path, "\n".join(lines).encode())
+
+
+REPORT_FILES = ("fit.csv", "fit.json")
+
+
+def install_report(folder: Path) -> list[Path]:
+    """Copy the fit report in ``folder`` beside the targets (calibration/), where briefs look for it."""
+    out = []
+    for name in REPORT_FILES:
+        target = CONFIG_FILE.with_name(name)
+        atomic_write_bytes(target, (folder / name).read_bytes())
+        out.append(target)
+    return out
 
 
 def default_scenario_path() -> Path:

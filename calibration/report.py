@@ -26,11 +26,13 @@ def write_report(result: FitResult, out: Path) -> list[Path]:
     from ..experiments.style import Provenance
 
     out.mkdir(parents=True, exist_ok=True)
-    paths = [out / "fit.csv", out / "parameters.csv", out / "convergence.csv", out / "fit.json"]
+    paths = [out / "fit.csv", out / "parameters.csv", out / "fit.json"]
     write_csv(result.fit_rows, paths[0])
     write_csv(parameter_rows(result), paths[1])
-    write_csv(result.history, paths[2])
-    atomic_write_bytes(paths[3], (result_json(result) + "\n").encode())
+    atomic_write_bytes(paths[2], (result_json(result) + "\n").encode())
+    if result.history:  # a report of given values (pathways calibrate --evaluate) searched nothing
+        write_csv(result.history, out / "convergence.csv")
+        paths.append(out / "convergence.csv")
     s = result.config.calibration
     provenance = Provenance(
         (Path(s.scenario).name, "calibration/targets.csv"),
@@ -40,7 +42,11 @@ def write_report(result: FitResult, out: Path) -> list[Path]:
     )
     # Charts get their own stems: their CSVs hold the data drawn, not the report's tables.
     fit_paths = charts.calibration_fit(result.fit_rows, provenance).save(out / "fit_chart")
-    conv_paths = charts.convergence(result.history, provenance).save(out / "convergence_chart")
+    conv_paths = (
+        charts.convergence(result.history, provenance).save(out / "convergence_chart")
+        if result.history
+        else []
+    )
     return [*paths, *fit_paths, *conv_paths]
 
 

@@ -23,13 +23,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..calibration.targets import Target, load_targets
+from ..calibration.targets import TARGETS_FILE, Target, load_targets
 from ..calibration.validate import DISAGREES, NO_TRIAL, verdict
 from ..simulation.scenario import builtin_dir
 from .io import ResultsError, read_json
 from .names import capital, nice
 
 CALIBRATED = Path(builtin_dir()) / "calibrated.toml"
+SHIPPED = TARGETS_FILE.parent  # calibration/: the targets, and the report of the installed fit
 # What each kind of target measures, in words (by the statistic's name, before any ":").
 KINDS = {
     "unemployment_rate": "unemployment by group",
@@ -89,6 +90,9 @@ def gather(results: Path, calibration: Path | None = None, validation: Path | No
                 objective = (float(m.group(1)), float(m.group(2)))
     e = Evidence(load_targets(use="calibrate"), load_targets(use="validate"), objective)
     cal_dir = calibration or results.parent / "calibration"
+    if calibration is None and not (cal_dir / "fit.csv").is_file() and (SHIPPED / "fit.csv").is_file():
+        # No report beside the results: the one shipped with the installed calibration (calibrate --install).
+        cal_dir = SHIPPED
     val_dir = validation or results.parent / "validation"
     e.looked_in = [cal_dir / "fit.csv", val_dir / "validation.csv"]
     if (cal_dir / "fit.csv").is_file():

@@ -481,12 +481,23 @@ def prepare_folder(
         "sweep": sweep.spec.model_dump(mode="json"),
         "parameters": [p.name for p in sweep.spec.parameters],
         "arms": list(sweep.spec.arms),  # the file's order (JSON keys get sorted); the first is the reference
+        # Each arm's scenario as resolved (its first run), so a brief needs no scenario file later.
+        "arm_scenarios": _arm_scenarios(sweep),
         "points": sweep.points.tolist(),
         "runs": [asdict(r) for r in sweep.runs],
         "versions": versions(),
     }
     write_json(manifest, out / "sweep.json", indent=1)
     folder.finish()
+
+
+def _arm_scenarios(sweep: Sweep) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for r in sweep.runs:
+        scenario = sweep.scenarios.get(r.run_id)
+        if r.arm not in out and isinstance(scenario, Scenario):
+            out[r.arm] = scenario_dict(scenario)
+    return out
 
 
 @dataclass

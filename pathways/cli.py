@@ -67,6 +67,17 @@ def count(low: int, high: int | None = None):
     return parse
 
 
+def share(text: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1 (got {text!r})") from None
+    if not 0 <= value <= 1:  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1 (got {text!r})")
+    return value
+
+
 def sizes(text: str) -> list[int]:
     """Comma-separated worker counts, with optional k and M suffixes: ``10k,100k,1M``."""
     out = []
@@ -274,6 +285,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 def cmd_brief(args: argparse.Namespace) -> int:
     from pathways.experiments.brief import make_brief
+    from pathways.experiments.findings import Materiality
 
     results = Path(args.results)
     if not results.is_dir():
@@ -292,8 +304,12 @@ def cmd_brief(args: argparse.Namespace) -> int:
     identity = _identity([hashlib.sha256(p.read_bytes()).hexdigest() for p in sources])
     folder = _folder(args, "brief", results / "brief", identity)
     print(f"Building the brief of {results} ...", flush=True)
+    materiality = Materiality(relative=args.material_relative, points=args.material_points)
     try:
-        paths = make_brief(results, folder.path)
+        paths = make_brief(
+            results, folder.path, materiality=materiality, calibration=args.calibration,
+            validation=args.validation,
+        )  # fmt: skip
     except ValueError as exc:  # results that cannot be read (ResultsError is one): nothing was written
         folder.abandon()
         raise UserError(str(exc)) from None
@@ -314,9 +330,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     except ValueError as exc:  # the shipped calibration.toml or targets.csv was edited into shape
         raise UserError(str(exc)) from None
     s = config.calibration
-    identity = _identity("calibrate", args.budget, fit.CONFIG_FILE.read_bytes().hex())
+    identity = _identity("calibrate", args.budget, args.evaluate, fit.CONFIG_FILE.read_bytes().hex())
     folder = _folder(args, "calibrate", Path("out") / "calibration", identity)
-    targets = [folder.path / "calibrated.toml"]
+    scenarios = [] if args.evaluate else [folder.path / "calibrated.toml"]
     if args.scenario_out:
         extra = Path(args.scenario_out)
         if extra.is_dir():
@@ -325,42 +341,48 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             raise UserError(f"--scenario-out {extra}: already exists; add --overwrite to replace it")
         if extra.parent and not extra.parent.is_dir():
             raise UserError(f"--scenario-out {extra}: no such folder {extra.parent}")
-        targets.append(extra)
-    if args.install:
-        targets.append(fit.default_scenario_path())
+        scenarios.append(extra)
+    if args.install and not args.evaluate:
+        scenarios.append(fit.default_scenario_path())
     jobs = _jobs(args)
-    screening = s.screening_points if args.budget is None else None
-    total = (1 + s.screening_points + s.local_evaluations) if screening else args.budget
-    print(
-        f"Calibrating {len(config.parameters)} parameters on {s.replicates} replicate seeds per point, "
-        f"{s.workers:,} workers, {s.burn_in_months} + {s.months} months, "
-        f"on {_engine(args, jobs)}",
-        flush=True,
-    )
-    with _progress(total, "calibrate", "points") as bar:
+    start = time.perf_counter()
+    if args.evaluate:
+        print(f"Evaluating the installed scenarios/calibrated.toml on the targets, on {_engine(args, jobs)}")
+        values = fit.scenario_values(config, fit.default_scenario_path())
+        result = fit.evaluate(values, jobs=jobs, dask=args.dask)
+    else:
+        total = args.budget or (1 + s.screening_points + s.local_evaluations)
+        print(
+            f"Calibrating {len(config.parameters)} parameters on {s.replicates} replicate seeds per point, "
+            f"{s.workers:,} workers, {s.burn_in_months} + {s.months} months, on {_engine(args, jobs)}",
+            flush=True,
+        )
+        with _progress(total, "calibrate", "points") as bar:
 
-        def progress(history: list[dict]) -> None:
-            best = min(h["objective"] for h in history)
-            bar.update(len(history) - bar.done, f"best objective {best:.3f}")
+            def progress(history: list[dict]) -> None:
+                best = min(h["objective"] for h in history)
+                bar.update(len(history) - bar.done, f"best objective {best:.3f}")
 
-        start = time.perf_counter()
-        result = fit.calibrate(jobs=jobs, dask=args.dask, budget=args.budget, progress=progress)
+            result = fit.calibrate(jobs=jobs, dask=args.dask, budget=args.budget, progress=progress)
     minutes = (time.perf_counter() - start) / 60
     note = (
         f"Budget: {len(result.history)} points x {s.replicates} seeds, seed {s.seed}, "
         f"{jobs} process(es), {minutes:.1f} minutes."
     )
     folder.clear()
-    for path in targets:
+    for path in scenarios:
         fit.write_calibrated_scenario(result, path, note)
     paths = write_report(result, folder.path)
+    if args.install:
+        # The report of the installed fit ships beside the targets, for briefs to quote.
+        paths += fit.install_report(folder.path)
     folder.finish()
     print("\n" + format_report(result))
-    print(f"\nTook {minutes:.1f} minutes. Wrote " + ", ".join(str(p) for p in [*targets, *paths]))
-    if not args.install:
+    print(f"\nTook {minutes:.1f} minutes. Wrote " + ", ".join(str(p) for p in [*scenarios, *paths]))
+    if not args.install and not args.evaluate:
         print(
             f"The shipped scenarios/calibrated.toml is unchanged; `pathways calibrate --install` replaces it "
-            f"(every library scenario extends it), or use {targets[0]} directly."
+            f"(every library scenario extends it), or use {scenarios[0]} directly."
         )
     return 0
 
@@ -405,7 +427,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         versions()["pathways"],
         f"{args.workers:,} workers; published: calibration/targets.csv",
     )
-    table = [dict(vars(r), agrees=r.agrees) for r in rows]
+    table = [dict(vars(r), verdict=r.verdict, agrees=r.agrees) for r in rows]
     paths = _table_and_chart(folder, "validation", table, charts.validation(rows, provenance))
     print(format_rows(rows))
     print(f"\nNo parameter was fitted to these figures. Wrote {', '.join(str(p) for p in paths)}")
@@ -534,6 +556,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("results", help="a folder written by `pathways compare` or `pathways sweep`")
     _add_out(brief, "RESULTS_DIR/brief")
+    brief.add_argument(
+        "--material-relative", type=share, default=0.02, metavar="SHARE",
+        help="a separated difference in money or counts is a finding from this share of the reference "
+        "(default 0.02: 2%%)",
+    )  # fmt: skip
+    brief.add_argument(
+        "--material-points", type=share, default=0.01, metavar="SHARE",
+        help="a separated difference in a share or ratio is a finding from this size (default 0.01: 1 point)",
+    )  # fmt: skip
+    brief.add_argument(
+        "--calibration", type=Path, metavar="DIR",
+        help="folder of the calibration report quoted (default: RESULTS_DIR/../calibration)",
+    )  # fmt: skip
+    brief.add_argument(
+        "--validation", type=Path, metavar="DIR",
+        help="folder of the validation report quoted (default: RESULTS_DIR/../validation)",
+    )  # fmt: skip
     brief.set_defaults(func=cmd_brief)
 
     cal = sub.add_parser("calibrate", help="fit free parameters to published figures (simulated moments)")
@@ -545,8 +584,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_out(cal, "out/calibration")
     target = cal.add_mutually_exclusive_group()
     target.add_argument(
-        "--install", action="store_true", help="also replace the shipped scenarios/calibrated.toml"
-    )
+        "--install", action="store_true",
+        help="also replace the shipped scenarios/calibrated.toml and its report (calibration/fit.csv)",
+    )  # fmt: skip
+    cal.add_argument(
+        "--evaluate", action="store_true",
+        help="no search: the report (fit.csv) of the installed scenarios/calibrated.toml",
+    )  # fmt: skip
     target.add_argument("--scenario-out", help="also write the fitted scenario to this file")
     cal.set_defaults(func=cmd_calibrate)
 
