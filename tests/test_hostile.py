@@ -438,6 +438,7 @@ FLAG_BASES: dict[str, Callable[[Env], list]] = {
     "sensitivity": lambda e: ["sensitivity", "--out", e.out()],
     "calibrate": lambda e: ["calibrate", "--out", e.out()],
     "bench": lambda e: ["bench", "--sizes", "1000", "--months", "2", "--plain-sizes", "", "--skip-matching"],
+    "brief": lambda e: ["brief", e.results("compare"), "--out", e.out()],
 }
 
 BAD_FLAGS: list[tuple[str, str, list[str]]] = [
@@ -465,6 +466,9 @@ BAD_FLAGS: list[tuple[str, str, list[str]]] = [
     ("bench", "--months", ["0", "-1"]),
     ("bench", "--plain-months", ["0"]),
     ("bench", "--plain-sizes", ["-5"]),
+    ("brief", "--material-relative", ["-0.1", "1.5", "nan", "inf", "two percent"]),
+    ("brief", "--material-points", ["-1", "2", "nan"]),
+    ("compare", "--dask", [""]),
 ]
 
 
