@@ -436,7 +436,7 @@ def test_glossary_defines_each_term_with_its_threshold_in_dollars(page, summary,
         assert term in terms, term
 
 
-def test_trust_section_comes_from_the_reports_that_exist(study, page, manifest):
+def test_trust_section_comes_from_the_reports_that_exist(study, page, manifest, tmp_path):
     trust = text_of(section(page, "How far to trust this"))
     fit = (study / "out" / "calibration" / "fit.csv").read_text().splitlines()
     inside = sum(1 for line in fit[1:] if ",True," in line)
@@ -448,11 +448,20 @@ def test_trust_section_comes_from_the_reports_that_exist(study, page, manifest):
         if r["published"]
     ]
     assert said and all(f": {v}." in trust for v in said)
-    # Without reports, the brief says so instead of quoting figures.
+    # With no report beside the results, the report shipped with the installed fit is quoted ...
     bare = credibility.gather(Path("/nonexistent/compare"))
+    shipped = read_csv(credibility.SHIPPED / "fit.csv")
+    inside = sum(r["within_tolerance"] == "True" for r in shipped)
+    lines = " ".join(credibility.calibration_lines(bare, Path("/nonexistent/compare"), {}))
+    assert bare.fit_path == credibility.SHIPPED / "fit.csv"
+    assert f"has {inside} of {len(shipped)} targets within tolerance" in lines
+    # ... and where no report exists at all, the brief says so instead of quoting figures.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    none = credibility.gather(Path("/nonexistent/compare"), calibration=empty, validation=empty)
     lines = " ".join(
-        credibility.calibration_lines(bare, Path("/nonexistent/compare"), {})
-        + credibility.validation_lines(bare, Path("/nonexistent/compare"))
+        credibility.calibration_lines(none, Path("/nonexistent/compare"), {})
+        + credibility.validation_lines(none, Path("/nonexistent/compare"))
     )
     assert "No calibration report was found" in lines and "No validation report was found" in lines
     assert not re.search(r"\d+ of \d+ targets within", lines)
