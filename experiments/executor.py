@@ -37,7 +37,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-DASK_CONNECT_SECONDS = 10
+DASK_CONNECT_SECONDS = 5  # a scheduler that is up answers within a second
 PR_SET_PDEATHSIG = 1
 
 

@@ -35,6 +35,8 @@ MAX_MONTHS = 1200
 # TOML integers reach 2**63; anything past 2**53 cannot be a count, seed or dollar figure here.
 MAX_INTEGER = 2**53
 ERROR_VALUE_CHARS = 60
+# The library's largest file is a few kilobytes; a megabyte of TOML is a wrong file, and parsing it is slow.
+MAX_FILE_BYTES = 1_000_000
 
 
 class ScenarioError(ValueError):
@@ -561,6 +563,11 @@ def _resolve(name: str, relative_to: Path | None) -> Path:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"{path}: {size:,} bytes is too large for a settings file (limit {MAX_FILE_BYTES:,})"
+            )
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
