@@ -75,6 +75,9 @@ class LabourMarket(mesa.Model):
         identical results.
     debug : bool
         Check every module's declarations at every step (slow; see :mod:`.module`).
+    modules : list of Module, optional
+        The month's modules, in order (default: :func:`default_modules`). A subset runs
+        only those rules, e.g. the core market the plain-Mesa benchmark model also runs.
     """
 
     # Employers' monthly rule runs over all of them in one vectorised call;
@@ -84,7 +87,13 @@ class LabourMarket(mesa.Model):
     # inspection and benchmarks.
     keep_matching_problem = False
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, debug: bool = False) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | None = None,
+        debug: bool = False,
+        modules: list[Module] | None = None,
+    ) -> None:
         seed = scenario.run.seed if seed is None else int(seed)
         super().__init__(seed=seed)
         self.scenario = scenario
@@ -117,7 +126,9 @@ class LabourMarket(mesa.Model):
         self.ledger = Ledger()
         self.funnel = Funnel()
         self.policy = PolicyState(sc.policies)
-        self.modules = default_modules()
+        # Set by the training and intermediaries modules; empty when a subset of modules leaves them out.
+        self.programs, self.navigators, self.placement_teams = [], [], []
+        self.modules = default_modules() if modules is None else list(modules)
         check_streams(self.modules)
         self._by_name = {m.name: m for m in self.modules}
         for module in self.modules:
@@ -143,7 +154,7 @@ class LabourMarket(mesa.Model):
             raise DeclarationError(f"module {self._running.name} draws from undeclared stream '{name}'")
         u = self._draws.get(name)
         if u is None:
-            u = self._draws[name] = self.streams[name].random(self.workers.n, dtype=np.float32)
+            u = self._draws[name] = self.streams.uniform(name, self.workers.n)
         return u
 
     def draw_partners(self, sector: int, share: float, key: str) -> np.ndarray:

@@ -39,6 +39,10 @@ class Streams:
             gen = self._streams[name] = np.random.default_rng(seq)
         return gen
 
+    def uniform(self, name: str, n: int) -> np.ndarray:
+        """The next uniform draw per worker from stream ``name``: float32 (n,) (``LabourMarket.draws``)."""
+        return self[name].random(n, dtype=np.float32)
+
     def key(self, name: str) -> int:
         """A 63-bit key for :func:`pair_uniform`, unique to this seed and stream."""
         k = self._keys.get(name)
