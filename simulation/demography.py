@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from .module import Module
 from .network import draw_ties
@@ -22,28 +23,66 @@ if TYPE_CHECKING:
     from .model import LabourMarket
 
 
+def exit_months(exit_age_years: float) -> int:
+    """The exit age in whole months."""
+    return round(exit_age_years * MONTHS_PER_YEAR)
+
+
+@njit(cache=True, inline="always")
+def age_one_month(age, exit_age_months):
+    """(age in months after this month, whether the worker retires now at the exit age)."""
+    age += 1
+    return age, age >= exit_age_months
+
+
+@njit(cache=True)
+def _age_all(age, exit_age_months):
+    retire = np.empty(age.shape[0], dtype=np.bool_)
+    for i in range(age.shape[0]):
+        age[i], retire[i] = age_one_month(age[i], exit_age_months)
+    return retire
+
+
 def retirees(workers: Workers, exit_age_years: float) -> np.ndarray:
-    """Indices of workers who have reached the exit age (after this month's ageing)."""
-    workers.age += 1
-    return np.flatnonzero(workers.age >= round(exit_age_years * MONTHS_PER_YEAR))
+    """Everyone ages a month (:func:`age_one_month`); indices of those who reach the exit age."""
+    return np.flatnonzero(_age_all(workers.age, exit_months(exit_age_years)))
+
+
+def draw_entrants(
+    group: np.ndarray,
+    idx: np.ndarray,
+    scenario: Scenario,
+    rng: np.random.Generator,
+    first_person: int,
+    tie_slots: int,
+) -> Workers:
+    """The young people entering in rows ``idx`` this month, as a table of ``len(idx)`` fresh rows.
+
+    group: int (n,) everyone's group (an entrant keeps its row's group); tie_slots:
+    columns of the ties array. Entrants are unemployed and searching, with ids
+    ``first_person, first_person + 1, ...``, and fresh ties into the whole population.
+    """
+    net = scenario.network
+    entrants = Workers.empty(idx.size, len(scenario.sectors), net.ties, tie_slots - net.ties)
+    entrants.group[:] = group[idx]
+    entrants.person[:] = np.arange(first_person, first_person + idx.size)
+    draw_people(entrants, np.arange(idx.size), scenario, rng, entrants=True)
+    entrants.ties[:, : net.ties] = draw_ties(group, net.ties, net.homophily, rng, rows=idx)
+    entrants.n_ties[:] = net.ties
+    return entrants
 
 
 def replace(
     workers: Workers, idx: np.ndarray, scenario: Scenario, rng: np.random.Generator, first_person: int
 ) -> None:
-    """Replace retirees ``idx`` by new entrants, unemployed and searching.
-
-    New people get ids ``first_person, first_person + 1, ...``.
-    """
+    """Replace retirees ``idx`` by new entrants (:func:`draw_entrants`), unemployed and searching."""
     if idx.size == 0:
         return
     employed = idx[workers.state[idx] == State.EMPLOYED]
     workers.leave_jobs(employed, State.UNEMPLOYED)
-    workers.reset(idx, first_person)
-    draw_people(workers, idx, scenario, rng, entrants=True)
-    net = scenario.network
-    workers.ties[idx, : net.ties] = draw_ties(workers.group, net.ties, net.homophily, rng, rows=idx)
-    workers.n_ties[idx] = net.ties
+    entrants = draw_entrants(workers.group, idx, scenario, rng, first_person, workers.ties.shape[1])
+    for name, column in workers.arrays().items():
+        column[idx] = getattr(entrants, name)
 
 
 class Demography(Module):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from numba import njit
 
 from .module import Module
 from .schema import N_RUNGS
@@ -24,7 +25,6 @@ from .workers import State, Workers
 if TYPE_CHECKING:
     from .model import LabourMarket
     from .scenario import Scenario
-
 
 
 @dataclass
@@ -51,7 +51,7 @@ class EmployerTable:
         fall as labour markets tighten: Modestino, Shoag and Ballance 2020,
         REStat). Credentials are not waived: many are licences required by law.
         """
-        return self.months_open >= waive_after
+        return _waived_all(self.months_open, waive_after)
 
     @property
     def n(self) -> int:
@@ -115,6 +115,70 @@ def build_employer_table(
     )
 
 
+@njit(cache=True, inline="always")
+def next_demand(demand, shock, persistence):
+    """An employer's log demand deviation next month: ``persistence * demand + shock`` (AR(1))."""
+    return persistence * demand + shock
+
+
+@njit(cache=True, inline="always")
+def rung_month(base_jobs, sector_scale, demand, headcount, unfilled, months_open):
+    """One employer-rung this month: (jobs wanted, openings, months open).
+
+    Jobs wanted are the base jobs times the sector's growth scale times
+    ``exp(demand)``, rounded half to even; openings are the gap between wanted and
+    filled (``headcount``) jobs; ``months_open`` counts the consecutive months in
+    which the rung's hiring left openings unfilled (``unfilled``: last month's
+    openings that hiring did not fill) and it still has openings.
+    """
+    wanted = np.int64(np.rint(base_jobs * (sector_scale * np.exp(demand))))
+    openings = max(wanted - headcount, 0)
+    months_open = months_open + 1 if unfilled > 0 and openings > 0 else 0
+    return wanted, openings, months_open
+
+
+@njit(cache=True, inline="always")
+def screens_waived(months_open, waive_after):
+    """Degree and experience screens are set aside after ``waive_after`` months of unfilled openings."""
+    return months_open >= waive_after
+
+
+@njit(cache=True, inline="always")
+def unfilled_openings(openings, hires):
+    """Openings a month's hiring left unfilled (``hires`` never exceed ``openings``)."""
+    return max(openings - hires, 0)
+
+
+@njit(cache=True)
+def _openings_kernel(rows, sector, base_jobs, demand, target, headcount, openings, months_open, unfilled,
+                     sector_scale, shock, persistence):  # fmt: skip
+    for e in rows:
+        demand[e] = next_demand(demand[e], shock[e], persistence)
+        for r in range(N_RUNGS):
+            target[e, r], openings[e, r], months_open[e, r] = rung_month(
+                base_jobs[e, r], sector_scale[sector[e]], demand[e], headcount[e, r], unfilled[e, r],
+                months_open[e, r],
+            )  # fmt: skip
+
+
+@njit(cache=True)
+def _waived_all(months_open, waive_after):
+    out = np.empty(months_open.shape, dtype=np.bool_)
+    for e in range(months_open.shape[0]):
+        for r in range(months_open.shape[1]):
+            out[e, r] = screens_waived(months_open[e, r], waive_after)
+    return out
+
+
+@njit(cache=True)
+def _unfilled_all(openings, hires):
+    out = np.empty_like(openings)
+    for e in range(openings.shape[0]):
+        for r in range(openings.shape[1]):
+            out[e, r] = unfilled_openings(openings[e, r], hires[e, r])
+    return out
+
+
 def update_openings(
     table: EmployerTable,
     rows: np.ndarray | slice,
@@ -124,23 +188,37 @@ def update_openings(
 ) -> None:
     """The employer rule for one month, for employers ``rows`` of ``table``.
 
-    Demand follows an AR(1) in logs, ``d <- persistence * d + shock``; jobs
-    wanted on each rung are the base jobs times the sector's growth scale
-    times ``exp(d)``; openings are the gap between wanted and filled jobs.
-    ``months_open`` counts the consecutive months in which a rung's hiring
-    left openings unfilled (``unfilled``, set after each month's matching).
+    Demand follows an AR(1) in logs (:func:`next_demand`); each rung's jobs
+    wanted, openings and months open follow :func:`rung_month`.
 
     sector_scale: (n_sectors,) employment relative to the start, by sector.
     shock: (E,) this month's demand shocks for all employers (log units).
     """
     t = table
-    t.demand[rows] = persistence * t.demand[rows] + shock[rows]
-    scale = sector_scale[t.sector[rows]] * np.exp(t.demand[rows])
-    wanted = np.rint(t.base_jobs[rows] * scale[:, None]).astype(np.int64)
-    openings = np.maximum(wanted - t.headcount[rows], 0)
-    t.months_open[rows] = np.where((t.unfilled[rows] > 0) & (openings > 0), t.months_open[rows] + 1, 0)
-    t.target[rows] = wanted
-    t.openings[rows] = openings
+    _openings_kernel(
+        np.arange(t.n)[rows], t.sector, t.base_jobs, t.demand, t.target, t.headcount, t.openings,
+        t.months_open, t.unfilled, np.asarray(sector_scale, np.float64), shock, float(persistence),
+    )  # fmt: skip
+
+
+def record_hires(table: EmployerTable, hires: np.ndarray) -> None:
+    """After the month's matching: openings left unfilled per employer-rung (``hires``: int (E, 3))."""
+    table.unfilled[:] = _unfilled_all(table.openings, hires)
+
+
+def sector_scale(share0: np.ndarray, growth: np.ndarray, month: int) -> np.ndarray:
+    """Employment by sector relative to the start, at recorded month ``month`` (>= 0).
+
+    share0: (n_sectors,) job shares at month 0; growth: (n_sectors,) growth per
+    year. Each sector grows at its own rate and the total is held fixed.
+    """
+    grown = share0 * (1.0 + growth) ** (month / 12.0)
+    return grown / grown.sum() / share0
+
+
+def demand_shocks(rng: np.random.Generator, n_employers: int, shock_sd: float) -> np.ndarray:
+    """This month's log demand shock of every employer, float (E,), from the ``demand`` stream."""
+    return shock_sd * rng.standard_normal(n_employers)
 
 
 def filled_jobs(workers: Workers, n_employers: int) -> np.ndarray:
@@ -202,9 +280,8 @@ class Employers(Module):
     def step(self, model: LabourMarket) -> None:
         t, eco = model.employers, model.scenario.economy
         if model.month >= 0:
-            grown = self.share0 * (1.0 + self.growth) ** (model.month / 12.0)
-            self.sector_scale = grown / grown.sum() / self.share0
-        self.shock = eco.demand_shock_sd * model.streams["demand"].standard_normal(t.n)
+            self.sector_scale = sector_scale(self.share0, self.growth, model.month)
+        self.shock = demand_shocks(model.streams["demand"], t.n, eco.demand_shock_sd)
         # t.headcount is up to date: set and reduced by the separations module.
         if model.step_agents_one_by_one:
             for agent in model.employer_agents:

@@ -26,6 +26,51 @@ if TYPE_CHECKING:
 _EMPLOYED = int(State.EMPLOYED)
 
 
+@njit(cache=True, inline="always")
+def month_of_money_one(
+    employed, wage, last_wage, ui_months_left, savings, debt, in_program, isa_share, isa_floor, isa_left,
+    isa_cap_left, stipend, monthly_expenses, savings_rate, ui_replacement, monthly_interest, repayment_share,
+    credit_limit,
+):  # fmt: skip
+    """One worker's month of money (the rule of :func:`month_of_money`).
+
+    Dollars throughout: wage, last_wage, isa_floor a year; savings, debt,
+    isa_cap_left, stipend, monthly_expenses and credit_limit a month or a stock;
+    wage, last_wage, savings, debt, isa_share, isa_floor and isa_cap_left are the
+    float32 the worker arrays hold. Returns (ui_months_left, savings, debt,
+    isa_share, isa_left, isa_cap_left, isa payment made), the float32 fields
+    rounded as the arrays store them.
+    """
+    pay = wage / 12.0
+    ui = 0.0
+    if ui_months_left > 0:
+        ui = ui_replacement * last_wage / 12.0
+        if not employed:
+            ui_months_left -= 1
+    # Income-share payment: employed graduates above the floor, within the payments and cap left.
+    isa = 0.0
+    share = np.float32(isa_share)
+    cap_left = np.float32(isa_cap_left)
+    if isa_left > 0 and employed and wage > isa_floor and not in_program:
+        isa = min(share * pay, cap_left)
+        isa_left -= 1
+        cap_left = np.float32(cap_left - isa)
+    if isa_left <= 0 or cap_left <= 0:
+        share = np.float32(0.0)
+        isa_left = 0
+
+    owed = debt * (1.0 + monthly_interest)
+    repay = min(owed, repayment_share * pay) if employed else 0.0
+    inflow = (savings_rate * pay if employed else ui - monthly_expenses) + stipend - isa
+    cash = savings + inflow
+    borrowed = 0.0
+    if cash < 0:
+        borrowed = min(-cash, max(credit_limit - owed, 0.0))
+    new_debt = np.float32(max(owed + borrowed - repay, 0.0))
+    new_savings = np.float32(max(cash, 0.0))
+    return ui_months_left, new_savings, new_debt, share, isa_left, cap_left, isa
+
+
 @njit(cache=True)
 def _money_kernel(
     state, wage, last_wage, ui_months_left, savings, debt, program,
@@ -34,34 +79,18 @@ def _money_kernel(
 ):  # fmt: skip
     isa_total = np.zeros(state.shape[0])
     for i in range(state.shape[0]):
-        employed = state[i] == _EMPLOYED
-        pay = wage[i] / 12.0
-        ui = 0.0
-        if ui_months_left[i] > 0:
-            ui = ui_replacement * last_wage[i] / 12.0
-            if not employed:
-                ui_months_left[i] -= 1
-        # Income-share payment: employed graduates above the floor, within the payments and cap left.
-        isa = 0.0
-        if isa_left[i] > 0 and employed and wage[i] > isa_floor[i] and program[i] < 0:
-            isa = min(isa_share[i] * pay, isa_cap_left[i])
-            isa_left[i] -= 1
-            isa_cap_left[i] -= isa
-        if isa_left[i] <= 0 or isa_cap_left[i] <= 0:
-            isa_share[i] = 0.0
-            isa_left[i] = 0
-        isa_total[i] = isa
-
-        owed = debt[i] * (1.0 + monthly_interest)
-        repay = min(owed, repayment_share * pay) if employed else 0.0
-        inflow = (savings_rate * pay if employed else ui - monthly_expenses) + stipend[i] - isa
-        cash = savings[i] + inflow
-        borrowed = 0.0
-        if cash < 0:
-            borrowed = min(-cash, max(credit_limit - owed, 0.0))
-        debt[i] = max(owed + borrowed - repay, 0.0)
-        savings[i] = max(cash, 0.0)
+        (ui_months_left[i], savings[i], debt[i], isa_share[i], isa_left[i], isa_cap_left[i],
+         isa_total[i]) = month_of_money_one(
+            state[i] == _EMPLOYED, wage[i], last_wage[i], ui_months_left[i], savings[i], debt[i],
+            program[i] >= 0, isa_share[i], isa_floor[i], isa_left[i], isa_cap_left[i], stipend[i],
+            monthly_expenses, savings_rate, ui_replacement, monthly_interest, repayment_share, credit_limit,
+        )  # fmt: skip
     return isa_total
+
+
+def monthly_rate(per_year: float) -> float:
+    """A yearly interest rate as the monthly rate the money rule applies."""
+    return per_year / 12.0
 
 
 def month_of_money(
@@ -90,8 +119,8 @@ def month_of_money(
     return _money_kernel(
         w.state, w.wage, w.last_wage, w.ui_months_left, w.savings, w.debt, w.program,
         w.isa_share, w.isa_floor, w.isa_left, w.isa_cap_left, np.asarray(stipend, np.float64),
-        float(monthly_expenses), float(savings_rate), float(ui_replacement), debt_interest_per_year / 12.0,
-        float(repayment_share), float(credit_limit),
+        float(monthly_expenses), float(savings_rate), float(ui_replacement),
+        monthly_rate(debt_interest_per_year), float(repayment_share), float(credit_limit),
     )  # fmt: skip
 
 

@@ -23,12 +23,62 @@ if TYPE_CHECKING:
     from .model import LabourMarket
 
 STAY, TO_UNEMPLOYMENT, TO_OUT = 0, 1, 2
+_UNEMPLOYED, _OUT = int(State.UNEMPLOYED), int(State.OUT)
 
 
 @njit(cache=True, inline="always")
 def _hazard(rate, tenure, surplus, new_job_multiplier, new_job_months):
     early = 1.0 + (new_job_multiplier - 1.0) * np.exp(-tenure / new_job_months)
     return min(max(rate * early + surplus, 0.0), 1.0)
+
+
+@njit(cache=True, inline="always")
+def separation_outcome(
+    sector_rate, coach_factor, tenure, surplus, in_program, new_job_multiplier, new_job_months, leave_rate,
+    u_separation, u_leave,
+):  # fmt: skip
+    """What this month does to one employed worker: STAY, TO_UNEMPLOYMENT or TO_OUT.
+
+    sector_rate: the sector's monthly separation rate; coach_factor: multiplier while
+    a placement team coaches the worker; tenure: months with the employer; surplus:
+    share of the employer-rung's jobs that are surplus (:func:`surplus_share`);
+    in_program: trainees of paid programs keep their jobs. leave_rate: monthly
+    probability of leaving the labour force from a job. u_separation, u_leave:
+    the worker's uniform draws of the month.
+    """
+    if in_program:
+        return STAY
+    p = _hazard(sector_rate * coach_factor, tenure, surplus, new_job_multiplier, new_job_months)
+    if u_leave < leave_rate:
+        return TO_OUT
+    if u_separation < p:
+        return TO_UNEMPLOYMENT
+    return STAY
+
+
+@njit(cache=True, inline="always")
+def participation(state, in_program, months_unemployed, u, leave_from_unemployment, return_rate):
+    """One worker's moves in and out of the labour force this month.
+
+    The unemployed (not in a program) leave with ``leave_from_unemployment``,
+    those out of the labour force return with ``return_rate`` (both monthly);
+    ``u`` is the worker's uniform draw. Returns (state, months unemployed):
+    a return starts a new spell of unemployment.
+    """
+    if state == _UNEMPLOYED and not in_program and u < leave_from_unemployment:
+        return _OUT, months_unemployed
+    if state == _OUT and u < return_rate:
+        return _UNEMPLOYED, 0
+    return state, months_unemployed
+
+
+@njit(cache=True, inline="always")
+def coaching_month(coached_left, coach_factor):
+    """(months of coaching left, hazard multiplier) after a month: coaching runs down, then ends."""
+    if coached_left <= 0:
+        return coached_left, np.float32(coach_factor)
+    coached_left -= 1
+    return coached_left, np.float32(1.0) if coached_left == 0 else np.float32(coach_factor)
 
 
 @njit(cache=True)
@@ -51,13 +101,22 @@ def separation_probability(
     return out
 
 
-def surplus_rate(headcount: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Share of each employer-rung's filled jobs that the employer wants to shed.
+@njit(cache=True, inline="always")
+def surplus_share(headcount, target):
+    """Share of one employer-rung's filled jobs the employer wants to shed this month (0 if none filled)."""
+    if headcount <= 0:
+        return 0.0
+    return max(headcount - target, 0) / headcount
 
-    headcount, target: (E, 3) counts. Returns float (E, 3).
-    """
-    surplus = np.maximum(headcount - target, 0)
-    return np.divide(surplus, headcount, out=np.zeros(headcount.shape), where=headcount > 0)
+
+@njit(cache=True)
+def surplus_rate(headcount: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """:func:`surplus_share` of every employer-rung. headcount, target: (E, 3) counts; float (E, 3)."""
+    out = np.zeros(headcount.shape)
+    for e in range(headcount.shape[0]):
+        for r in range(headcount.shape[1]):
+            out[e, r] = surplus_share(headcount[e, r], target[e, r])
+    return out
 
 
 @njit(cache=True)
@@ -65,7 +124,7 @@ def separations(
     employed, employer, occupation, tenure, coach_factor, program, employer_sector, surplus, sector_rate,
     new_job_multiplier, new_job_months, leave_rate, u_separation, u_leave,
 ):  # fmt: skip
-    """Who separates this month, in one pass over all workers.
+    """Who separates this month, in one pass over all workers (:func:`separation_outcome`).
 
     employed: bool (n,). surplus: (E, 3) from :func:`surplus_rate`.
     u_separation, u_leave: (n,) uniform draws. Returns int8 (n,): STAY,
@@ -74,17 +133,30 @@ def separations(
     n = employed.shape[0]
     out = np.zeros(n, dtype=np.int8)
     for i in range(n):
-        if not employed[i] or program[i] >= 0:
+        if not employed[i]:
             continue
         e = employer[i]
-        rung = occupation[i] % N_RUNGS
-        rate = sector_rate[employer_sector[e]] * coach_factor[i]
-        p = _hazard(rate, tenure[i], surplus[e, rung], new_job_multiplier, new_job_months)
-        if u_leave[i] < leave_rate:
-            out[i] = TO_OUT
-        elif u_separation[i] < p:
-            out[i] = TO_UNEMPLOYMENT
+        out[i] = separation_outcome(
+            sector_rate[employer_sector[e]], coach_factor[i], tenure[i], surplus[e, occupation[i] % N_RUNGS],
+            program[i] >= 0, new_job_multiplier, new_job_months, leave_rate, u_separation[i], u_leave[i],
+        )  # fmt: skip
     return out
+
+
+@njit(cache=True)
+def _participation_all(state, program, months_unemployed, u, leave_from_unemployment, return_rate):
+    moved, spell = state.copy(), months_unemployed.copy()
+    for i in range(state.shape[0]):
+        moved[i], spell[i] = participation(
+            state[i], program[i] >= 0, months_unemployed[i], u[i], leave_from_unemployment, return_rate
+        )
+    return moved, spell
+
+
+@njit(cache=True)
+def _coaching_all(coached_left, coach_factor):
+    for i in range(coached_left.shape[0]):
+        coached_left[i], coach_factor[i] = coaching_month(coached_left[i], coach_factor[i])
 
 
 class Separations(Module):
@@ -111,9 +183,7 @@ class Separations(Module):
             lf.new_job_multiplier, lf.new_job_months, lf.leave_from_employment,
             model.draws("separation"), model.draws("leave_force"),
         )  # fmt: skip
-        coached = np.flatnonzero(w.coached_left > 0)
-        w.coached_left[coached] -= 1
-        w.coach_factor[coached[w.coached_left[coached] == 0]] = 1.0
+        _coaching_all(w.coached_left, w.coach_factor)
         leave_force = np.flatnonzero(code == TO_OUT)
         lose_job = np.flatnonzero(code == TO_UNEMPLOYMENT)
         for gone in (leave_force, lose_job):
@@ -124,10 +194,12 @@ class Separations(Module):
         w.ui_months_left[lose_job] = model.scenario.finances.ui_months
 
         # Movements between unemployment and out of the labour force.
-        u = model.draws("participation")
-        unemployed = np.flatnonzero((w.state == State.UNEMPLOYED) & (w.program < 0))
-        out = np.flatnonzero(w.state == State.OUT)
-        w.set_state(unemployed[u[unemployed] < lf.leave_from_unemployment], State.OUT)
-        back = out[u[out] < lf.return_rate]
+        moved, spell = _participation_all(
+            w.state, w.program, w.months_unemployed, model.draws("participation"), lf.leave_from_unemployment,
+            lf.return_rate,
+        )  # fmt: skip
+        leave = np.flatnonzero((moved == State.OUT) & (w.state != State.OUT))
+        back = np.flatnonzero((moved == State.UNEMPLOYED) & (w.state == State.OUT))
+        w.set_state(leave, State.OUT)
         w.set_state(back, State.UNEMPLOYED)
-        w.months_unemployed[back] = 0
+        w.months_unemployed[:] = spell

@@ -33,24 +33,49 @@ def learning_curve(years: np.ndarray, learning_per_year: float, scale_years: flo
     return learning_per_year * scale_years * (1.0 - np.exp(-years / scale_years))
 
 
+@njit(cache=True, inline="always")
+def month_employed(tenure, wage, skill, experience, tenure_return, floor, learn, scale):
+    """A month of work for one employed worker, in the job's sector.
+
+    tenure: months with the employer; wage: float32 dollars a year; skill: float32
+    sd units and experience: months, both in the job's sector; tenure_return:
+    the sector's raise per completed year with the employer; floor: the pay floor
+    (dollars a year); learn: skill gained per year at the start of a career; scale:
+    years over which learning levels off. Returns (tenure, wage, skill, experience)
+    after the month, pay and skill rounded to float32 as the worker arrays store them.
+    """
+    tenure += 1
+    pay = np.float32(wage)
+    if tenure % 12 == 0:
+        pay = np.float32(pay * (1.0 + tenure_return))
+    if pay < floor:
+        pay = np.float32(floor)
+    years = experience / 12.0
+    skill = np.float32(np.float32(skill) + learn / 12.0 * np.exp(-years / scale))
+    return tenure, pay, skill, experience + 1
+
+
+@njit(cache=True, inline="always")
+def skill_decayed(skill, decay):
+    """Skill (float32, sd units) after a month unemployed: ``decay`` per year lost."""
+    return np.float32(np.float32(skill) - decay / 12.0)
+
+
 @njit(cache=True)
 def _month_kernel(
-    state, occupation, tenure, wage, experience, skill, tenure_return, floor, learn, scale, decay
-):
+    state, occupation, tenure, wage, experience, skill, months_unemployed, tenure_return, floor, learn, scale,
+    decay,
+):  # fmt: skip
     for i in range(state.shape[0]):
         if state[i] == _EMPLOYED:
             s = occupation[i] // N_RUNGS
-            tenure[i] += 1
-            if tenure[i] % 12 == 0:
-                wage[i] = wage[i] * (1.0 + tenure_return[s])
-            if wage[i] < floor:
-                wage[i] = floor
-            years = experience[i, s] / 12.0
-            skill[i, s] += learn / 12.0 * np.exp(-years / scale)
-            experience[i, s] += 1
+            tenure[i], wage[i], skill[i, s], experience[i, s] = month_employed(
+                tenure[i], wage[i], skill[i, s], experience[i, s], tenure_return[s], floor, learn, scale
+            )
         elif state[i] == _UNEMPLOYED:
             for s in range(skill.shape[1]):
-                skill[i, s] -= decay / 12.0
+                skill[i, s] = skill_decayed(skill[i, s], decay)
+            months_unemployed[i] += 1
 
 
 def month_of_work(
@@ -65,14 +90,15 @@ def month_of_work(
 
     Employed: tenure +1 month; a raise of ``tenure_return[sector]`` at each
     full year; pay lifted to ``floor`` (dollars per year) if below; one more
-    month of experience and some skill in the job's sector. Unemployed: skills
-    decay by ``depreciation_per_year`` (sd units per year).
+    month of experience and some skill in the job's sector (:func:`month_employed`).
+    Unemployed: skills decay by ``depreciation_per_year`` (sd units per year,
+    :func:`skill_decayed`) and the spell grows by a month.
     tenure_return: (n_sectors,) raise per completed year with an employer.
     """
     _month_kernel(
         workers.state, workers.occupation, workers.tenure, workers.wage, workers.experience, workers.skill,
-        np.asarray(tenure_return, np.float64), float(floor), float(learning_per_year),
-        float(learning_scale_years), float(depreciation_per_year),
+        workers.months_unemployed, np.asarray(tenure_return, np.float64), float(floor),
+        float(learning_per_year), float(learning_scale_years), float(depreciation_per_year),
     )  # fmt: skip
 
 
@@ -93,4 +119,3 @@ class Pay(Module):
             w, self.tenure_return, model.wage_floor, sk.learning_per_year, sk.learning_scale_years,
             sk.depreciation_per_year,
         )  # fmt: skip
-        w.months_unemployed[w.state == State.UNEMPLOYED] += 1

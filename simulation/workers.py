@@ -127,14 +127,6 @@ class Workers:
             base_ties=n_ties,
         )
 
-    def reset(self, idx: np.ndarray, first_person: int) -> None:
-        """Clear rows ``idx`` for new people (ids from ``first_person``); keeps ``group``."""
-        fresh = Workers.empty(1, self.skill.shape[1], self.base_ties, self.ties.shape[1] - self.base_ties)
-        for name, arr in self.arrays().items():
-            if name != "group":
-                arr[idx] = getattr(fresh, name)[0]
-        self.person[idx] = np.arange(first_person, first_person + idx.size)
-
     def arrays(self) -> dict[str, np.ndarray]:
         """Every per-worker array by name."""
         return {
