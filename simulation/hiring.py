@@ -18,16 +18,66 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from . import matching, screening, search
-from .employers import N_RUNGS
+from .employers import N_RUNGS, record_hires
 from .module import Module
 from .population import group_arrays
 from .randomness import pair_uniform
-from .workers import Channel, State
+from .workers import Channel
 
 if TYPE_CHECKING:
     from .model import LabourMarket
+
+
+@njit(cache=True, inline="always")
+def keeps_application(score, hire_threshold, offered, current_wage, job_change_premium):
+    """An application that passed the screens stays in play.
+
+    Its ``score`` clears the rung's ``hire_threshold`` and, for someone employed
+    (``current_wage`` > 0: float32 dollars a year, as the worker arrays hold it),
+    the pay ``offered`` (dollars a year) beats current pay by ``job_change_premium``
+    (the product taken in float32, as numpy takes it for the float32 wage array).
+    """
+    if score < hire_threshold:
+        return False
+    current = np.float32(current_wage)
+    if current > 0:
+        return offered >= current * np.float32(1.0 + job_change_premium)
+    return True
+
+
+@njit(cache=True)
+def _keeps_all(score, hire_threshold, offered, current_wage, job_change_premium):
+    out = np.empty(score.shape[0], dtype=np.bool_)
+    for a in range(score.shape[0]):
+        out[a] = keeps_application(
+            score[a], hire_threshold[a], offered[a], current_wage[a], job_change_premium
+        )
+    return out
+
+
+def offer_value(offered: np.ndarray, noise: np.ndarray, preference_noise: float) -> np.ndarray:
+    """How much a searcher likes each offer: log pay plus uniform noise of spread ``preference_noise``.
+
+    offered: (k,) dollars a year; noise: (k,) uniform draws, one per (searcher, posting). Float64 (k,).
+    """
+    return np.log(offered) + preference_noise * (noise - 0.5)
+
+
+@njit(cache=True, inline="always")
+def starting_pay(offered, floor):
+    """A hire's pay: the offer, at least the pay ``floor`` (dollars a year), stored as float32."""
+    return np.float32(max(offered, floor))
+
+
+@njit(cache=True)
+def _starting_pay_all(offered, floor):
+    out = np.empty(offered.shape[0], dtype=np.float32)
+    for a in range(offered.shape[0]):
+        out[a] = starting_pay(offered[a], floor)
+    return out
 
 
 class JobSearch(Module):
@@ -77,11 +127,8 @@ class JobSearch(Module):
 
     def step(self, model: LabourMarket) -> None:
         w, sc = model.workers, model.scenario
-        unemployed = w.state == State.UNEMPLOYED
-        on_job = (w.state == State.EMPLOYED) & (
-            model.draws("on_the_job_search") < sc.search.on_the_job_search
-        )
-        searchers = np.flatnonzero(unemployed | (on_job & (w.program < 0)))
+        u = model.draws("on_the_job_search")
+        searchers = np.flatnonzero(search.searching_all(w.state, w.program, u, sc.search.on_the_job_search))
         # Placement teams' clients this month, fixed before anyone is hired (coaching follows them).
         clients = [team.clients(model) for team in model.placement_teams]
         apps = self.applications(model, searchers, clients)
@@ -106,7 +153,7 @@ class JobSearch(Module):
     def screen_and_score(self, model: LabourMarket, apps: search.Applications):
         """Applications passing the screens and hiring bar: (apps, score, pay offered, incentive bonus)."""
         w, t, sc, h = model.workers, model.employers, model.scenario, model.scenario.hiring
-        apps = apps.select(screening.passes_screens(apps, w, t, t.waived(h.screen_waiver_months)))
+        apps = apps.select(screening.passes_screens(apps, w, t, h.screen_waiver_months))
         e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
         bonus = model.policy.score_adjustment(model, apps.searcher, t.sector[e])
         score = screening.score_applicants(
@@ -120,10 +167,9 @@ class JobSearch(Module):
         for team in model.placement_teams:
             floor = np.maximum(floor, team.pay_floor(e, apps.channel))
         offered = np.maximum(t.wage[e, r], floor)
-        current = w.wage[apps.searcher]
-        # The employed move only for enough of a raise.
-        worth_it = np.where(current > 0, offered >= current * (1.0 + sc.search.job_change_premium), True)
-        keep = (score >= self.hire_threshold[t.sector[e], r]) & worth_it
+        # Above the hiring bar; the employed move only for enough of a raise.
+        threshold = self.hire_threshold[t.sector[e], r]
+        keep = _keeps_all(score, threshold, offered, w.wage[apps.searcher], sc.search.job_change_premium)
         return apps.select(keep), score[keep], offered[keep], bonus[keep]
 
     def match_and_hire(
@@ -134,7 +180,7 @@ class JobSearch(Module):
         noise = pair_uniform(
             model.streams.key("preference_noise"), model.elapsed, apps.searcher, apps.posting
         )
-        utility = np.log(offered) + sc.search.preference_noise * (noise - 0.5)
+        utility = offer_value(offered, noise, sc.search.preference_noise)
         ptr, order = matching.ranking_order(apps.row, apps.posting, utility, searchers.shape[0])
         post = apps.posting[order]
         capacity = t.openings.ravel()
@@ -147,13 +193,12 @@ class JobSearch(Module):
         chosen = apps.posting[app]
         channel = apps.channel[app]
         he, hr = chosen // N_RUNGS, chosen % N_RUNGS
-        wage = np.maximum(offered[app], model.wage_floor)
+        wage = _starting_pay_all(offered[app], float(model.wage_floor))
         occupation = (t.sector[he] * N_RUNGS + hr).astype(np.int16)
-        w.start_jobs(hired, he.astype(np.int32), occupation, wage.astype(np.float32), channel)
+        w.start_jobs(hired, he.astype(np.int32), occupation, wage, channel)
         for team, mine in zip(model.placement_teams, clients, strict=True):
             team.coach(hired, mine)
         model.policy.hires_made(model, int((bonus[app] > 0).sum()))
         model.month_log.hires_channel = channel
         model.month_log.hired_postings = chosen
-        hires = np.bincount(chosen, minlength=capacity.size).reshape(t.openings.shape)
-        t.unfilled[:] = np.maximum(t.openings - hires, 0)
+        record_hires(t, np.bincount(chosen, minlength=capacity.size).reshape(t.openings.shape))

@@ -220,20 +220,40 @@ def blocking_pairs(
     return pairs
 
 
+@njit(cache=True, inline="always")
+def rank_segment(order, start, end, utility, posting):
+    """Sort ``order[start:end]`` (indices into utility and posting) best first, in place.
+
+    One searcher's list: higher ``utility`` first, equal utility to the lower
+    ``posting``. Insertion sort: lists are short (< 20).
+    """
+    for a in range(start + 1, end):
+        k = order[a]
+        b = a - 1
+        while b >= start:
+            j = order[b]
+            if utility[j] > utility[k] or (utility[j] == utility[k] and posting[j] < posting[k]):
+                break
+            order[b + 1] = j
+            b -= 1
+        order[b + 1] = k
+
+
 @njit(cache=True)
 def _sort_segments(ptr, order, utility, posting):
-    # Insertion sort inside each searcher's segment: lists are short (< 20).
     for i in range(ptr.shape[0] - 1):
-        for a in range(ptr[i] + 1, ptr[i + 1]):
-            k = order[a]
-            b = a - 1
-            while b >= ptr[i]:
-                j = order[b]
-                if utility[j] > utility[k] or (utility[j] == utility[k] and posting[j] < posting[k]):
-                    break
-                order[b + 1] = j
-                b -= 1
-            order[b + 1] = k
+        rank_segment(order, ptr[i], ptr[i + 1], utility, posting)
+
+
+@njit(cache=True)
+def ranked(utility, posting):
+    """One searcher's applications best first (:func:`rank_segment`): the order, int64 (k,).
+
+    utility: float64 (k,) the searcher's value of each posting; posting: int64 (k,).
+    """
+    order = np.arange(utility.shape[0])
+    rank_segment(order, 0, utility.shape[0], utility, posting)
+    return order
 
 
 def ranking_order(

@@ -27,6 +27,8 @@ from .employers import N_RUNGS, EmployerTable
 from .randomness import worker_uniform
 from .workers import Channel, State, Workers
 
+_EMPLOYED, _UNEMPLOYED = int(State.EMPLOYED), int(State.UNEMPLOYED)
+
 
 @dataclass
 class Applications:
@@ -39,6 +41,26 @@ class Applications:
 
     def select(self, keep: np.ndarray) -> Applications:
         return Applications(self.searcher[keep], self.posting[keep], self.channel[keep], self.row[keep])
+
+
+@njit(cache=True, inline="always")
+def searching(state, in_program, u, on_the_job_search):
+    """Whether a worker looks for a job this month: every unemployed worker, and an
+    employed one not training with probability ``on_the_job_search`` (uniform draw ``u``)."""
+    if state == _UNEMPLOYED:
+        return True
+    return state == _EMPLOYED and not in_program and u < on_the_job_search
+
+
+@njit(cache=True)
+def searching_all(
+    state: np.ndarray, program: np.ndarray, u: np.ndarray, on_the_job_search: float
+) -> np.ndarray:
+    """:func:`searching` for every worker: bool (n,)."""
+    out = np.empty(state.shape[0], dtype=np.bool_)
+    for i in range(state.shape[0]):
+        out[i] = searching(state[i], program[i] >= 0, u[i], on_the_job_search)
+    return out
 
 
 def sector_pull(taste: np.ndarray, experience_months: np.ndarray, experience_pull: float) -> np.ndarray:
@@ -59,22 +81,23 @@ def fitting_rung(experience_months: np.ndarray, rung_months: np.ndarray) -> np.n
 
 
 def posting_sampler(
-    table: EmployerTable, n_sectors: int, aim_high: float
+    openings: np.ndarray, sector: np.ndarray, n_sectors: int, aim_high: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Prepare sampling of open postings by occupation.
 
-    A posting's weight is its openings times ``exp(aim_high * rung)``: job
-    seekers go where the openings are, leaning towards higher rungs.
+    openings: int (E * 3,) openings per posting (employer * 3 + rung); sector:
+    int (E,) each employer's sector. A posting's weight is its openings times
+    ``exp(aim_high * rung)``: job seekers go where the openings are, leaning
+    towards higher rungs.
     Returns (posts, cum, bounds): ``posts`` are open postings sorted by
     occupation (sector * 3 + rung), ``cum`` the running sum of their weights,
     and ``bounds`` (n_occupations + 1,) the value of ``cum`` where each
     occupation starts, so the postings of sector ``s`` on rungs ``lo..hi``
     span ``bounds[3s + lo] .. bounds[3s + hi + 1]``.
     """
-    openings = table.openings.ravel()
     posts = np.flatnonzero(openings > 0)
     rung = posts % N_RUNGS
-    occ = table.sector.astype(np.int64)[posts // N_RUNGS] * N_RUNGS + rung
+    occ = sector.astype(np.int64)[posts // N_RUNGS] * N_RUNGS + rung
     order = np.argsort(occ, kind="stable")
     posts, occ, rung = posts[order], occ[order], rung[order]
     cum = np.cumsum(openings[posts] * np.exp(aim_high * rung))
@@ -137,7 +160,7 @@ def build_applications_reference(
     n_extra = int(extra_public.max(initial=0))
     n_public = public_applications + n_extra
     k_ties = workers.ties.shape[1]
-    u_sector, u_post, u_up, u_tie = _draws(
+    u_sector, u_post, u_up, u_tie = searcher_draws(
         searchers,
         n_sectors,
         public_applications,
@@ -158,7 +181,7 @@ def build_applications_reference(
     width = n_public + u_tie.shape[1] - 1 + 1
     post = np.full((m, width), -1, dtype=np.int64)
     channel = np.zeros((m, width), dtype=np.int8)
-    posts, cum, bounds = posting_sampler(table, n_sectors, aim_high)
+    posts, cum, bounds = posting_sampler(table.openings.ravel(), table.sector, n_sectors, aim_high)
     rows = np.arange(m)
     open_post = table.openings.ravel() > 0
 
@@ -209,20 +232,30 @@ def build_applications_reference(
     post[:, -1] = np.where(inside & open_post[up], up, -1)
     channel[:, -1] = Channel.INTERNAL
 
-    _drop_duplicates(post, channel, _STRENGTH)
+    _drop_duplicates(post, channel, STRENGTH)
     r, c = np.nonzero(post >= 0)  # row-major: grouped by searcher
     return Applications(searchers[r], post[r, c], channel[r, c], r)
 
 
-def contacts_asked(n_ties: np.ndarray, base_ties: int, referral_contacts: int, u: np.ndarray) -> np.ndarray:
-    """How many ties each searcher asks this month: ``referral_contacts`` for a
+@njit(cache=True, inline="always")
+def contacts_to_ask(n_ties, base_ties, referral_contacts, u):
+    """How many ties one searcher asks this month: ``referral_contacts`` for a
     base network, proportionally more for someone with added ties (mentors,
-    partner staff), the fraction settled by the draw ``u``. Int array (m,)."""
+    partner staff), the fraction settled by the uniform draw ``u``."""
     if base_ties == 0:
-        return np.zeros(n_ties.shape, dtype=np.int64)
-    expected = referral_contacts * n_ties.astype(np.float64) / base_ties
+        return 0
+    expected = referral_contacts * np.float64(n_ties) / base_ties
     whole = np.floor(expected)
-    return (whole + (u < expected - whole)).astype(np.int64)
+    return np.int64(whole) + (1 if u < expected - whole else 0)
+
+
+@njit(cache=True)
+def contacts_asked(n_ties: np.ndarray, base_ties: int, referral_contacts: int, u: np.ndarray) -> np.ndarray:
+    """:func:`contacts_to_ask` for each searcher: n_ties, u (m,). Int array (m,)."""
+    out = np.empty(n_ties.shape[0], dtype=np.int64)
+    for i in range(n_ties.shape[0]):
+        out[i] = contacts_to_ask(n_ties[i], base_ties, referral_contacts, u[i])
+    return out
 
 
 def max_contacts(workers: Workers, referral_contacts: int) -> int:
@@ -232,7 +265,7 @@ def max_contacts(workers: Workers, referral_contacts: int) -> int:
     return int(np.ceil(referral_contacts * workers.ties.shape[1] / workers.base_ties))
 
 
-def _draws(searchers, n_sectors, public_applications, n_extra, tie_draws, month, key, key_extra):
+def searcher_draws(searchers, n_sectors, public_applications, n_extra, tie_draws, month, key, key_extra):
     """Per-worker uniforms for search (common random numbers across scenarios).
 
     Returns (u_sector (m, n_sectors), u_post (m, n_public), u_up (m, n_public),
@@ -272,11 +305,14 @@ def build_applications(
 ) -> Applications:
     """Applications of ``searchers``: the rule of :func:`build_applications_reference`, in one numba pass.
 
-    Same arguments and result; tested to agree exactly with the reference.
+    Same arguments and result; tested to agree exactly with the reference. Each
+    choice is one of the scalar rules below (:func:`favourite_sectors`,
+    :func:`public_posting`, :func:`tie_asked`, :func:`referred_posting`,
+    :func:`internal_posting`), which the plain-Mesa benchmark model's agents call too.
     """
     n_sectors = workers.taste.shape[1]
     n_extra = int(extra_public.max(initial=0))
-    u_sector, u_post, u_up, u_tie = _draws(
+    u_sector, u_post, u_up, u_tie = searcher_draws(
         searchers,
         n_sectors,
         public_applications,
@@ -286,20 +322,21 @@ def build_applications(
         key,
         key_extra,
     )
-    posts, cum, bounds = posting_sampler(table, n_sectors, aim_high)
+    posts, cum, bounds = posting_sampler(table.openings.ravel(), table.sector, n_sectors, aim_high)
+    guide, scale = posting_guide(cum)
     asked = contacts_asked(workers.n_ties[searchers], workers.base_ties, referral_contacts, u_tie[:, -1])
     post, channel = _applications_kernel(
         searchers, workers.taste, workers.experience, workers.occupation, workers.employer, workers.ties,
         workers.n_ties, table.sector, table.openings.ravel() > 0, np.asarray(rung_months, np.float64),
         extra_public.astype(np.int64), public_applications, asked,
         min(sectors_considered, n_sectors), experience_pull, reach_up,
-        u_sector, u_post, u_up, u_tie, posts, cum, bounds, _STRENGTH,
+        u_sector, u_post, u_up, u_tie, posts, cum, bounds, guide, scale, STRENGTH,
     )  # fmt: skip
     r, c = np.nonzero(post >= 0)  # row-major: grouped by searcher
     return Applications(searchers[r], post[r, c], channel[r, c], r)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _fitting_rung(months, rung_months_row):
     rung = 0
     for r in range(1, rung_months_row.shape[0]):
@@ -309,15 +346,111 @@ def _fitting_rung(months, rung_months_row):
 
 
 @njit(cache=True)
-def _applications_kernel(
-    searchers, taste, experience, occupation, employer, ties, n_ties, emp_sector, open_post, rung_months,
-    extra_public, public_applications, asked, k, experience_pull, reach_up,
-    u_sector, u_post, u_up, u_tie, posts, cum, bounds, strength,
-):  # fmt: skip
-    # guide[b] is the first position whose running weight exceeds b / scale.
+def posting_guide(cum):
+    """A guide table into ``cum`` (the running weights of :func:`posting_sampler`).
+
+    ``guide[b]`` is the first position whose running weight exceeds ``b / scale``,
+    so :func:`public_posting` jumps near its answer and scans a few steps (the
+    same result as ``searchsorted(cum, target, "right")``, far fewer cache misses).
+    Returns (guide int64 (max(len(cum), 1),), scale).
+    """
     n_guide = max(cum.shape[0], 1)
     scale = n_guide / cum[-1] if cum.shape[0] > 0 else 0.0
     guide = np.searchsorted(cum, np.arange(n_guide) / scale if scale > 0 else np.zeros(1), side="right")
+    return guide, scale
+
+
+@njit(cache=True, inline="always")
+def favourite_sectors(taste, experience, experience_pull, u_sector, pull, top):
+    """A searcher's ``len(top)`` favourite sectors, most drawn to first, written into ``top``.
+
+    taste, experience, u_sector: (n_sectors,) the searcher's interest, months of
+    experience and uniform draws; the pull of a sector is interest plus
+    ``experience_pull * log(1 + years there)`` plus Gumbel noise, the top ones
+    kept in order (ties: the lower sector). pull: (n_sectors,) scratch space.
+    """
+    n_sectors = pull.shape[0]
+    for s in range(n_sectors):
+        gumbel = -np.log(-np.log(u_sector[s] + 1e-12) + 1e-12)
+        pull[s] = taste[s] + experience_pull * np.log1p(experience[s] / 12.0) + gumbel
+    for j in range(top.shape[0]):
+        best = -1
+        for s in range(n_sectors):
+            taken = False
+            for jj in range(j):
+                if top[jj] == s:
+                    taken = True
+            if not taken and (best < 0 or pull[s] > pull[best]):
+                best = s
+        top[j] = best
+
+
+@njit(cache=True, inline="always")
+def public_posting(
+    sector, months_in_sector, rung_months_row, own_occupation, u_up, u_post, reach_up,
+    posts, cum, bounds, guide, scale,
+):  # fmt: skip
+    """One public application to ``sector``: the posting, or -1 if it has no opening in reach.
+
+    Any rung from one's current one (0 outside one's sector) up to the one that
+    fits one's ``months_in_sector`` (:func:`fitting_rung`), one higher when
+    ``u_up < reach_up``; a posting is picked with the uniform ``u_post`` by its
+    weight (posts, cum, bounds from :func:`posting_sampler`; guide, scale from
+    :func:`posting_guide`).
+    """
+    hi_rung = _fitting_rung(months_in_sector, rung_months_row)
+    if u_up < reach_up:
+        hi_rung += 1
+    hi_rung = min(hi_rung, N_RUNGS - 1)
+    own = own_occupation
+    lo_rung = own % N_RUNGS if (own >= 0 and own // N_RUNGS == sector) else 0
+    lo_rung = min(lo_rung, hi_rung)
+    lo, hi = bounds[sector * N_RUNGS + lo_rung], bounds[sector * N_RUNGS + hi_rung + 1]
+    if hi <= lo:
+        return -1
+    target = lo + u_post * (hi - lo)
+    pos = guide[min(int(target * scale), guide.shape[0] - 1)]
+    while pos < cum.shape[0] and cum[pos] <= target:
+        pos += 1
+    return posts[min(pos, posts.shape[0] - 1)]
+
+
+@njit(cache=True, inline="always")
+def tie_asked(u, n_ties):
+    """Which of a searcher's ``n_ties`` filled tie slots a contact draw ``u`` asks."""
+    return int(u * n_ties)
+
+
+@njit(cache=True, inline="always")
+def referred_posting(employer, months_in_sector, rung_months_row, open_post):
+    """The opening an employed tie at ``employer`` passes on, or -1.
+
+    The best open rung at the tie's employer at or below the rung that fits the
+    searcher's ``months_in_sector`` of the employer's sector. open_post: bool (E * 3,).
+    """
+    fit = _fitting_rung(months_in_sector, rung_months_row)
+    best = -1
+    for rung in range(fit + 1):
+        if open_post[employer * N_RUNGS + rung]:
+            best = employer * N_RUNGS + rung
+    return best
+
+
+@njit(cache=True, inline="always")
+def internal_posting(own_occupation, own_employer, open_post):
+    """The next rung up at one's own employer if it is open, else -1 (also -1 for the non-employed)."""
+    if own_occupation < 0 or own_occupation % N_RUNGS >= N_RUNGS - 1:
+        return -1
+    up = own_employer * N_RUNGS + own_occupation % N_RUNGS + 1
+    return up if open_post[up] else -1
+
+
+@njit(cache=True)
+def _applications_kernel(
+    searchers, taste, experience, occupation, employer, ties, n_ties, emp_sector, open_post, rung_months,
+    extra_public, public_applications, asked, k, experience_pull, reach_up,
+    u_sector, u_post, u_up, u_tie, posts, cum, bounds, guide, scale, strength,
+):  # fmt: skip
     m = searchers.shape[0]
     n_sectors = taste.shape[1]
     n_public = u_post.shape[1]
@@ -330,67 +463,37 @@ def _applications_kernel(
     top = np.empty(k, dtype=np.int64)
     for i in range(m):
         w = searchers[i]
-        # Favourite sectors: interest + experience pull + Gumbel noise, top k (stable).
-        for s in range(n_sectors):
-            gumbel = -np.log(-np.log(u_sector[i, s] + 1e-12) + 1e-12)
-            pull[s] = taste[w, s] + experience_pull * np.log1p(experience[w, s] / 12.0) + gumbel
-        for j in range(k):
-            best = -1
-            for s in range(n_sectors):
-                taken = False
-                for jj in range(j):
-                    if top[jj] == s:
-                        taken = True
-                if not taken and (best < 0 or pull[s] > pull[best]):
-                    best = s
-            top[j] = best
+        favourite_sectors(taste[w], experience[w], experience_pull, u_sector[i], pull, top)
         own = occupation[w]
-        # Public postings.
+        # Public postings (navigator clients' extra ones last).
         if posts.shape[0] > 0:
             for j in range(min(n_public, public_applications + extra_public[i])):
                 s = top[j % k]
-                hi_rung = _fitting_rung(experience[w, s], rung_months[s])
-                if u_up[i, j] < reach_up:
-                    hi_rung += 1
-                hi_rung = min(hi_rung, N_RUNGS - 1)
-                lo_rung = own % N_RUNGS if (own >= 0 and own // N_RUNGS == s) else 0
-                lo_rung = min(lo_rung, hi_rung)
-                lo, hi = bounds[s * N_RUNGS + lo_rung], bounds[s * N_RUNGS + hi_rung + 1]
-                if hi > lo:
-                    target = lo + u_post[i, j] * (hi - lo)
-                    # Guide table: jump near the answer, then scan (same result as
-                    # searchsorted(cum, target, "right"), far fewer cache misses).
-                    pos = guide[min(int(target * scale), guide.shape[0] - 1)]
-                    while pos < cum.shape[0] and cum[pos] <= target:
-                        pos += 1
-                    post[i, j] = posts[min(pos, posts.shape[0] - 1)]
+                post[i, j] = public_posting(
+                    s, experience[w, s], rung_months[s], own, u_up[i, j], u_post[i, j], reach_up,
+                    posts, cum, bounds, guide, scale,
+                )  # fmt: skip
                 channel[i, j] = NAVIGATOR if j >= public_applications else PUBLIC
-        # Referrals.
+        # Referrals from the ties asked.
         if k_ties > 0:
             for c in range(n_contacts):
                 col = n_public + c
                 channel[i, col] = REFERRAL
                 if c >= asked[i]:
                     continue
-                tie = ties[w, int(u_tie[i, c] * n_ties[w])]
+                tie = ties[w, tie_asked(u_tie[i, c], n_ties[w])]
                 if tie < 0:
                     continue
                 e = employer[tie]  # -1 unless the tie is employed
                 if e < 0:
                     continue
                 s = emp_sector[e]
-                fit = _fitting_rung(experience[w, s], rung_months[s])
-                for rung in range(fit + 1):
-                    if open_post[e * N_RUNGS + rung]:
-                        post[i, col] = e * N_RUNGS + rung
+                post[i, col] = referred_posting(e, experience[w, s], rung_months[s], open_post)
         # Internal promotion.
         channel[i, width - 1] = INTERNAL
-        if own >= 0 and own % N_RUNGS < N_RUNGS - 1:
-            up = employer[w] * N_RUNGS + own % N_RUNGS + 1
-            if open_post[up]:
-                post[i, width - 1] = up
+        post[i, width - 1] = internal_posting(own, employer[w], open_post)
         # One application per posting: the strongest channel, the first on a tie.
-        _keep_strongest(post[i], channel[i], strength)
+        keep_strongest(post[i], channel[i], strength)
     return post, channel
 
 
@@ -399,8 +502,8 @@ PUBLIC, NAVIGATOR, REFERRAL, INTERNAL = (
 )
 
 # Channel strength when one posting is reached twice: higher wins.
-_STRENGTH = np.zeros(max(Channel) + 1, dtype=np.int8)
-_STRENGTH[[Channel.PUBLIC, Channel.NAVIGATOR, Channel.REFERRAL, Channel.HANDOFF, Channel.INTERNAL]] = [
+STRENGTH = np.zeros(max(Channel) + 1, dtype=np.int8)
+STRENGTH[[Channel.PUBLIC, Channel.NAVIGATOR, Channel.REFERRAL, Channel.HANDOFF, Channel.INTERNAL]] = [
     1,
     2,
     3,
@@ -418,11 +521,11 @@ def merge(a: Applications, b: Applications) -> Applications:
     )
     order = np.argsort(joined.row, kind="stable")
     joined = joined.select(order)
-    return joined.select(_keep_strongest_grouped(joined.row, joined.posting, joined.channel, _STRENGTH))
+    return joined.select(_keep_strongest_grouped(joined.row, joined.posting, joined.channel, STRENGTH))
 
 
 @njit(cache=True, inline="always")
-def _keep_strongest(post, channel, strength):
+def keep_strongest(post, channel, strength):
     """One searcher's applications, one per posting: the strongest channel, the first on a tie.
 
     post, channel: (k,) postings (-1: none) and their channels; strength: by channel.
@@ -441,20 +544,20 @@ def _keep_strongest(post, channel, strength):
 
 @njit(cache=True)
 def _keep_strongest_grouped(row, posting, channel, strength):
-    """:func:`_keep_strongest` for each run of equal ``row`` (applications grouped by searcher); a mask."""
+    """:func:`keep_strongest` for each run of equal ``row`` (applications grouped by searcher); a mask."""
     post = posting.copy()
     start = 0
     while start < row.shape[0]:
         end = start
         while end < row.shape[0] and row[end] == row[start]:
             end += 1
-        _keep_strongest(post[start:end], channel[start:end], strength)
+        keep_strongest(post[start:end], channel[start:end], strength)
         start = end
     return post >= 0
 
 
 @njit(cache=True)
 def _drop_duplicates(post, channel, strength):
-    """:func:`_keep_strongest` for each row of ``post`` and ``channel`` (m, k)."""
+    """:func:`keep_strongest` for each row of ``post`` and ``channel`` (m, k)."""
     for i in range(post.shape[0]):
-        _keep_strongest(post[i], channel[i], strength)
+        keep_strongest(post[i], channel[i], strength)
