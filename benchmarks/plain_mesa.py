@@ -1,54 +1,51 @@
-"""The core monthly rules written the plain Mesa way: one Python object per worker.
+"""The core market written the plain Mesa way: one Mesa agent per worker and per employer.
 
 This is the yardstick for the array engine
-(:class:`pathways.simulation.model.LabourMarket`): the same rules for
+(:class:`pathways.simulation.model.LabourMarket`). It runs the engine's core
+modules (:func:`core_modules`), in the engine's order:
 
-* separations (sector hazard, higher in new jobs, plus layoffs of surplus
-  workers) and moves between unemployment and out of the labour force,
-* employers' demand and openings (:class:`PlainEmployer`, one Mesa agent each),
-* job search (public postings, referrals through ties, internal promotion),
-* screening and scoring by employers,
-* matching (the plain-Python deferred acceptance of
-  :func:`pathways.simulation.matching.deferred_acceptance_reference`),
-* pay, experience and skills,
+* demography: ageing, retirement and entry,
+* separations: quits, layoffs, moves in and out of the labour force,
+* employers: demand, openings and how long rungs stay unfilled
+  (:class:`PlainEmployer`, one Mesa agent each),
+* job search: applications (public postings, referrals through ties, internal
+  promotion), screening and scoring by employers, the job-change premium,
+  ranking by pay, matching (the plain-Python
+  :func:`pathways.simulation.matching.deferred_acceptance_reference`) and hires,
+* pay: tenure raises, the pay floor, experience and skills,
+* finances: savings, unemployment insurance, income-share payments and debt,
 
-but each worker is a :class:`WorkerAgent` with plain Python attributes
-(floats, ints and lists), and every rule is a Python loop over those objects.
-Running both on the same scenario and size gives the array design's speed-up
-as a ratio measured in one run (:func:`run_plain`).
+with each worker a :class:`PlainWorker` holding plain Python attributes and
+every month a Python loop over those agents. Left out: policies, training
+programs and enrolment, navigators and placement teams, and metrics.
 
-To keep the comparison fair the plain model starts from exactly the array
-model's first state: it builds ``LabourMarket(scenario, seed)`` and copies the
-worker arrays and the employer table into Python objects. After that the
-monthly loop uses no numpy at all (the reference matching returns a numpy
-array, which is turned straight back into a list).
+Same rules, same draws. Every rule is the engine's own function, written once
+in the rule's module and called here per agent: a scalar rule (numba-compiled;
+e.g. :func:`~pathways.simulation.separations.separation_outcome`,
+:func:`~pathways.simulation.search.public_posting`,
+:func:`~pathways.simulation.wages.month_employed`) that the engine's kernel
+calls for each row, or, where the engine works with numpy (scores, the value
+of an offer, the ranking of a searcher's list, drawing entrants), the same
+numpy function on the agent's own rows. The random numbers are the engine's:
+the plain model takes over a copy of the engine's named streams, draws each
+month's per-worker uniforms exactly as the engine does (one array per stream,
+each agent reading its own entry), and uses the same hashed per-worker and
+per-(worker, posting) draws. Values the engine stores as float32 (pay, skills,
+savings, ...) are held as Python floats with exactly the float32 value; the
+shared rules do their arithmetic in the engine's precision and round where
+the engine's arrays would. So one month of this model and of the engine with
+:func:`core_modules`, from the same state, give identical worker and employer
+arrays, and so does every later month (``tests/test_plain_mesa.py``).
 
-Left out, because the benchmark compares the core rules only: demography
-(ageing, retirement, entrants), training programs and enrolment, career
-navigators (so no extra applications and no navigator channel), savings,
-benefits and debt, and metrics recording. The array model runs those too, so
-its timing in a full run includes a little more work than this one.
+Two things are arranged rather than copied: only searchers with at least one
+acceptable application enter the matching (the others would never propose,
+and searchers keep their order, so deferred acceptance and its tie-breaks
+give the same result); and each employer keeps its filled jobs up to date at
+every hire and separation (``filled``), while ``headcount`` is, as in the
+engine's employer table, the jobs filled after this month's separations.
 
-Where the plain rules differ from the array engine (none changes the rule,
-only how it is computed or drawn):
-
-* Random numbers come from Mesa's ``random.Random`` in worker order, not from
-  named numpy streams and hashed per-worker / per-(worker, posting) draws, so
-  the realisations differ (aggregate behaviour does not). Draws that the array
-  engine takes for every worker and then ignores (e.g. the on-the-job search
-  draw of someone unemployed) are only taken here when they are used.
-* Each employer draws its own demand shock in its ``step``; the array engine
-  draws all shocks in one call. Same distribution.
-* Employers keep their headcount up to date at every hire and separation;
-  the array engine recounts it from the worker arrays each month. Same numbers.
-* Only searchers with at least one acceptable application enter the matching;
-  the others would never propose, and searchers keep their order, so the
-  deferred-acceptance result (including tie-breaks) is the same.
-* Wages and skills are Python floats (float64), experience Python ints; the
-  arrays store float32 / int16, so sums can differ in the last digits.
-
-Units: time in months, wages in dollars per year, skills and scores in
-standard deviations of the working-age population.
+Units: time in months, pay in dollars per year, money in dollars, skills
+and scores in standard deviations of the working-age population.
 
 Run ``python -m pathways.benchmarks.plain_mesa`` for a 10,000-worker, 12-month timing.
 """
@@ -56,19 +53,61 @@ Run ``python -m pathways.benchmarks.plain_mesa`` for a 10,000-worker, 12-month t
 from __future__ import annotations
 
 import argparse
-import math
+import copy
+import hashlib
 import time
-from bisect import bisect_right
+from dataclasses import dataclass
 from pathlib import Path
 
 import mesa
+import numpy as np
 
-from pathways.simulation.employers import N_RUNGS
-from pathways.simulation.matching import deferred_acceptance_reference
+from pathways.simulation.demography import Demography, age_one_month, draw_entrants, exit_months
+from pathways.simulation.employers import (
+    N_RUNGS,
+    Employers,
+    EmployerTable,
+    demand_shocks,
+    next_demand,
+    rung_month,
+    screens_waived,
+    sector_scale,
+    unfilled_openings,
+)
+from pathways.simulation.finances import Finances, month_of_money_one, monthly_rate
+from pathways.simulation.hiring import JobSearch, keeps_application, offer_value, starting_pay
+from pathways.simulation.matching import deferred_acceptance_reference, ranked
 from pathways.simulation.model import LabourMarket
+from pathways.simulation.module import Module
+from pathways.simulation.randomness import pair_uniform
 from pathways.simulation.scenario import Scenario, load_scenario
-from pathways.simulation.screening import BA_PLUS
-from pathways.simulation.workers import Channel, State
+from pathways.simulation.screening import applicant_score, passes
+from pathways.simulation.search import (
+    STRENGTH,
+    contacts_to_ask,
+    favourite_sectors,
+    internal_posting,
+    keep_strongest,
+    max_contacts,
+    posting_guide,
+    posting_sampler,
+    public_posting,
+    referred_posting,
+    searcher_draws,
+    searching,
+    tie_asked,
+)
+from pathways.simulation.separations import (
+    TO_OUT,
+    TO_UNEMPLOYMENT,
+    Separations,
+    coaching_month,
+    participation,
+    separation_outcome,
+    surplus_share,
+)
+from pathways.simulation.wages import Pay, month_employed, skill_decayed
+from pathways.simulation.workers import Channel, State, Workers
 
 # Plain ints, so the hot loops compare ints rather than enum members.
 EMPLOYED = int(State.EMPLOYED)
@@ -79,76 +118,93 @@ PUBLIC = int(Channel.PUBLIC)
 REFERRAL = int(Channel.REFERRAL)
 INTERNAL = int(Channel.INTERNAL)
 
-# Channel strength when a searcher reaches one posting twice: the strongest is kept.
-STRENGTH = {PUBLIC: 1, int(Channel.NAVIGATOR): 2, REFERRAL: 3, INTERNAL: 4}
+# The engine's modules this model runs, in the engine's order.
+MODULES = ("demography", "separations", "employers", "job_search", "pay", "finances")
 
-# Guards the double logarithm of the Gumbel draw against u = 0 (as the array engine does).
-_TINY = 1e-12
+# Worker fields held as agents rather than row numbers.
+_LINKS = ("employer", "ties", "n_ties")
+# Employer-table fields the plain employers hold (the rest are fixed and kept as they are).
+EMPLOYER_FIELDS = ("demand", "target", "headcount", "openings", "months_open", "unfilled")
 
 
-class WorkerAgent(mesa.Agent):
-    """One worker, as a Mesa agent with plain Python attributes.
+def core_modules() -> list[Module]:
+    """The engine's modules for the rules this model runs (:data:`MODULES`), in the engine's order."""
+    return [Demography(), Separations(), Employers(), JobSearch(), Pay(), Finances()]
 
-    Per-sector quantities are lists indexed by sector: ``skill`` (sd units),
-    ``experience`` (months worked in the sector) and ``taste`` (interest).
-    ``credentials`` is a bit set (bit k = ``scenario.credentials[k]``).
-    While employed, ``employer`` is a :class:`PlainEmployer`, ``occupation``
-    is ``sector * 3 + rung`` and ``wage`` is in dollars per year; otherwise
-    they are ``None``, -1 and 0. ``tenure`` and ``months_unemployed`` are in
-    months. ``ties`` is a list of other :class:`WorkerAgent` objects.
+
+def worker_fields() -> tuple[str, ...]:
+    """Every per-worker array of the engine (:class:`~pathways.simulation.workers.Workers`), by name."""
+    return tuple(Workers.empty(0, 1, 0).arrays())
+
+
+@dataclass
+class Postings:
+    """This month's open postings, for sampling public applications and finding referrals.
+
+    posts, cum, bounds: from :func:`~pathways.simulation.search.posting_sampler`;
+    guide, scale: from :func:`~pathways.simulation.search.posting_guide`;
+    open_post: bool (E * 3,), postings with an opening.
     """
 
-    def __init__(
-        self,
-        model: PlainLabourMarket,
-        row: int,
-        *,
-        group: int,
-        education: int,
-        skill: list[float],
-        soft_skill: float,
-        experience: list[int],
-        taste: list[float],
-        credentials: int,
-    ) -> None:
+    posts: np.ndarray
+    cum: np.ndarray
+    bounds: np.ndarray
+    guide: np.ndarray
+    scale: float
+    open_post: np.ndarray
+
+
+class PlainWorker(mesa.Agent):
+    """One worker, as a Mesa agent with plain Python attributes.
+
+    It has one attribute per per-worker array of the engine, with the same name
+    and meaning (see :class:`~pathways.simulation.workers.Workers`): per-sector
+    quantities (``skill``, ``experience``, ``taste``) are lists indexed by
+    sector; ``employer`` is a :class:`PlainEmployer` or None; ``ties`` is a list
+    of other :class:`PlainWorker` agents (None for an empty slot). ``row`` is
+    its row in the engine's arrays.
+    """
+
+    def __init__(self, model: PlainLabourMarket, row: int) -> None:
         super().__init__(model)
-        self.row = row  # position in the model's worker list (and the array model's row)
-        self.group = group
-        self.education = education
-        self.skill = skill
-        self.soft_skill = soft_skill
-        self.experience = experience
-        self.taste = taste
-        self.credentials = credentials
-        self.state = UNEMPLOYED
+        self.row = row
         self.employer: PlainEmployer | None = None
-        self.occupation = -1
-        self.wage = 0.0
-        self.tenure = 0
-        self.months_unemployed = 0
-        self.last_wage = 0.0
-        self.channel = NONE
-        self.ties: list[WorkerAgent] = []
+        self.ties: list[PlainWorker | None] = []
+
+    def load(self, columns: dict[str, list], j: int) -> None:
+        """Take every attribute from row ``j`` of ``columns`` (engine arrays as lists), links excepted."""
+        for name, values in columns.items():
+            if name not in _LINKS:
+                setattr(self, name, values[j])
+
+    def link(self, employer: PlainEmployer | None, ties: list[PlainWorker | None]) -> None:
+        """Set the job's employer and the ties; the employer counts the job as filled."""
+        self.employer = employer
+        if employer is not None:
+            employer.filled[self.occupation % N_RUNGS] += 1
+        self.ties = ties
 
     # ------------------------------------------------------------ transitions
+    # As Workers.start_jobs / leave_jobs: the fields that belong to a job change together.
 
     def start_job(self, employer: PlainEmployer, rung: int, wage: float, channel: int) -> None:
         """Take a job on ``rung`` at ``employer``; a move inside the same employer keeps tenure."""
         if self.employer is not None:
-            self.employer.headcount[self.occupation % N_RUNGS] -= 1
+            self.employer.filled[self.occupation % N_RUNGS] -= 1
         if self.employer is not employer:
             self.tenure = 0
-        employer.headcount[rung] += 1
+        employer.filled[rung] += 1
         self.state = EMPLOYED
         self.employer = employer
         self.occupation = employer.sector * N_RUNGS + rung
         self.wage = wage
         self.channel = channel
         self.months_unemployed = 0
+        self.ui_months_left = 0
 
     def leave_job(self, to: int) -> None:
         """Lose or leave the current job and move to state ``to`` (unemployed or out)."""
-        self.employer.headcount[self.occupation % N_RUNGS] -= 1
+        self.employer.filled[self.occupation % N_RUNGS] -= 1
         self.last_wage = self.wage
         self.state = to
         self.employer = None
@@ -160,349 +216,263 @@ class WorkerAgent(mesa.Agent):
 
     # ------------------------------------------------------------ monthly rules
 
-    def separate(self) -> None:
-        """Separations, then moves between unemployment and out of the labour force.
-
-        An employed worker leaves the labour force with the monthly rate
-        ``leave_from_employment``; otherwise it loses its job with probability
-        ``sector rate * (1 + (multiplier - 1) * exp(-tenure / new_job_months))
-        + surplus share of its employer-rung`` (capped at 1), as in
-        :func:`pathways.simulation.separations.separation_probability`. Then
-        the unemployed (including those just laid off) leave the labour force
-        with ``leave_from_unemployment`` and those out of it return with
-        ``return_rate``.
-        """
+    def separate(self, u_separation: float, u_leave: float, u_participation: float) -> None:
+        """Separations (:func:`separation_outcome`), coaching running down, then moves in and
+        out of the labour force (:func:`participation`); the arguments are this month's draws."""
         m = self.model
-        lf = m.labour_force
-        rand = m.random.random
+        lf = m.scenario.labour_force
+        outcome = 0
         if self.state == EMPLOYED:
-            if rand() < lf.leave_from_employment:
-                self.leave_job(OUT)
-            else:
-                employer = self.employer
-                early = 1.0 + (lf.new_job_multiplier - 1.0) * math.exp(-self.tenure / lf.new_job_months)
-                p = m.separation_rate[employer.sector] * early + employer.surplus[self.occupation % N_RUNGS]
-                if rand() < min(max(p, 0.0), 1.0):
-                    self.leave_job(UNEMPLOYED)
-        if self.state == UNEMPLOYED:
-            if rand() < lf.leave_from_unemployment:
-                self.state = OUT
-        elif self.state == OUT and rand() < lf.return_rate:
-            self.state = UNEMPLOYED
-            self.months_unemployed = 0
+            employer = self.employer
+            outcome = separation_outcome(
+                m.separation_rate[employer.sector], self.coach_factor, self.tenure,
+                employer.surplus[self.occupation % N_RUNGS], self.program >= 0, lf.new_job_multiplier,
+                lf.new_job_months, lf.leave_from_employment, u_separation, u_leave,
+            )  # fmt: skip
+        self.coached_left, self.coach_factor = coaching_month(self.coached_left, self.coach_factor)
+        if outcome == TO_OUT:
+            self.leave_job(OUT)
+        elif outcome == TO_UNEMPLOYMENT:
+            self.leave_job(UNEMPLOYED)
+            self.ui_months_left = m.scenario.finances.ui_months
+        self.state, self.months_unemployed = participation(
+            self.state, self.program >= 0, self.months_unemployed, u_participation,
+            lf.leave_from_unemployment, lf.return_rate,
+        )  # fmt: skip
 
-    def applications(self) -> dict[int, int]:
-        """This month's applications as {posting: channel}; posting = employer index * 3 + rung.
+    def applications(self, postings: Postings) -> list[tuple[int, int]]:
+        """This month's applications as (posting, channel), posting = employer index * 3 + rung.
 
-        * Favourite sectors: the ``sectors_considered`` highest of taste +
-          ``experience_pull * log(1 + years in the sector)`` + Gumbel noise.
-        * Public: application j goes to the (j mod k)-th favourite sector, to
-          a posting on a rung from one's own (0 outside one's sector) up to the
-          fitting rung (one higher with probability ``reach_up``), picked with
-          weight openings * exp(aim_high * rung).
-        * Referrals: ask ``referral_contacts`` random ties; an employed tie
-          passes on the best opening at its employer at or below the rung
-          that fits the searcher.
-        * Internal: an employed searcher applies for the next rung at its employer.
-
-        A posting reached twice keeps the strongest channel (internal >
-        referral > public), the first one on equal strength.
+        Public postings in the favourite sectors (:func:`favourite_sectors`,
+        :func:`public_posting`), referrals from the ties asked
+        (:func:`contacts_to_ask`, :func:`tie_asked`, :func:`referred_posting`)
+        and the next rung up at one's employer (:func:`internal_posting`); one
+        application per posting, the strongest channel kept (:func:`keep_strongest`),
+        in the engine's order.
         """
         m = self.model
         search = m.scenario.search
-        rand = m.random.random
-        n_sectors = m.n_sectors
-        found: dict[int, int] = {}
-
-        def add(posting: int, channel: int) -> None:
-            held = found.get(posting)
-            if held is None or STRENGTH[channel] > STRENGTH[held]:
-                found[posting] = channel
-
-        pull = [
-            self.taste[s]
-            + m.experience_pull * math.log1p(self.experience[s] / 12.0)
-            - math.log(-math.log(rand() + _TINY) + _TINY)
-            for s in range(n_sectors)
-        ]
-        favourites = sorted(range(n_sectors), key=pull.__getitem__, reverse=True)[: m.sectors_considered]
-        own_sector, own_rung = divmod(self.occupation, N_RUNGS) if self.state == EMPLOYED else (-1, -1)
-
-        for j in range(search.public_applications):
-            sector = favourites[j % len(favourites)]
-            top = m.fitting_rung(sector, self.experience[sector])
-            if rand() < search.reach_up:
-                top = min(top + 1, N_RUNGS - 1)
-            low = min(own_rung if sector == own_sector else 0, top)
-            posting = m.sample_posting(sector, low, top, rand())
-            if posting >= 0:
-                add(posting, PUBLIC)
-
-        if self.ties:
-            for _ in range(search.referral_contacts):
-                tie = self.ties[int(rand() * len(self.ties))]
-                if tie.state != EMPLOYED:
+        public = search.public_applications
+        u_sector, u_post, u_up, u_tie = (
+            u[0]
+            for u in searcher_draws(np.array([self.row]), m.n_sectors, public, 0, m.tie_draws, m.elapsed,
+                                    m.search_key, m.search_extra_key)
+        )  # fmt: skip
+        top = np.empty(m.sectors_considered, dtype=np.int64)
+        favourite_sectors(np.array(self.taste), np.array(self.experience), m.scenario.sorting.experience_pull,
+                          u_sector, np.empty(m.n_sectors), top)  # fmt: skip
+        post, channel = [], []
+        if postings.posts.shape[0] > 0:
+            for j in range(public):
+                s = int(top[j % top.shape[0]])
+                post.append(public_posting(
+                    s, self.experience[s], m.rung_months[s], self.occupation, u_up[j], u_post[j],
+                    search.reach_up, postings.posts, postings.cum, postings.bounds, postings.guide,
+                    postings.scale,
+                ))  # fmt: skip
+                channel.append(PUBLIC)
+        if m.tie_slots > 0:
+            asked = contacts_to_ask(len(self.ties), m.base_ties, search.referral_contacts, u_tie[-1])
+            for c in range(min(asked, m.tie_draws - 1)):
+                tie = self.ties[tie_asked(u_tie[c], len(self.ties))]
+                if tie is None or tie.employer is None:
                     continue
-                employer = tie.employer
-                fit = m.fitting_rung(employer.sector, self.experience[employer.sector])
-                for rung in range(fit, -1, -1):  # the best opening at or below the fitting rung
-                    if employer.openings[rung] > 0:
-                        add(employer.index * N_RUNGS + rung, REFERRAL)
-                        break
-
-        if self.state == EMPLOYED and own_rung < N_RUNGS - 1 and self.employer.openings[own_rung + 1] > 0:
-            add(self.employer.index * N_RUNGS + own_rung + 1, INTERNAL)
-        return found
-
-    def value_of(self, wage: float) -> float:
-        """How much the worker likes a job paying ``wage``: log wage plus a little noise."""
-        m = self.model
-        return math.log(wage) + m.scenario.search.preference_noise * (m.random.random() - 0.5)
+                e = tie.employer
+                post.append(
+                    referred_posting(
+                        e.index, self.experience[e.sector], m.rung_months[e.sector], postings.open_post
+                    )
+                )
+                channel.append(REFERRAL)
+        own = self.employer.index if self.employer is not None else -1
+        post.append(internal_posting(self.occupation, own, postings.open_post))
+        channel.append(INTERNAL)
+        post_array, channel_array = np.array(post, dtype=np.int64), np.array(channel, dtype=np.int8)
+        keep_strongest(post_array, channel_array, STRENGTH)
+        return [(p, c) for p, c in zip(post_array.tolist(), channel_array.tolist(), strict=True) if p >= 0]
 
     def work_month(self) -> None:
-        """Pay and human capital for one month (see :mod:`pathways.simulation.wages`).
-
-        Employed: one more month of tenure, a raise of the sector's
-        ``tenure_return`` at each full year, pay lifted to the floor (dollars
-        per year), one more month of experience and a little skill in the
-        job's sector. Unemployed: skills decay by ``depreciation_per_year``
-        (sd units per year) and the spell grows by a month.
-        """
+        """Pay and human capital for one month (:func:`month_employed`, :func:`skill_decayed`)."""
         m = self.model
         if self.state == EMPLOYED:
-            sector = self.occupation // N_RUNGS
-            self.tenure += 1
-            if self.tenure % 12 == 0:
-                self.wage *= 1.0 + m.tenure_return[sector]
-            if self.wage < m.wage_floor:
-                self.wage = m.wage_floor
-            years = self.experience[sector] / 12.0
-            self.skill[sector] += m.learning_per_month * math.exp(-years / m.learning_scale_years)
-            self.experience[sector] += 1
+            s = self.occupation // N_RUNGS
+            self.tenure, self.wage, self.skill[s], self.experience[s] = month_employed(
+                self.tenure, self.wage, self.skill[s], self.experience[s], m.tenure_return[s], m.wage_floor,
+                m.learning_per_year, m.learning_scale_years,
+            )  # fmt: skip
         elif self.state == UNEMPLOYED:
-            loss = m.decay_per_month
-            self.skill = [x - loss for x in self.skill]
+            self.skill = [skill_decayed(x, m.depreciation_per_year) for x in self.skill]
             self.months_unemployed += 1
+
+    def money_month(self) -> None:
+        """Savings, benefits, ISA payments and debt for one month (:func:`month_of_money_one`)."""
+        f = self.model.scenario.finances
+        (self.ui_months_left, self.savings, self.debt, self.isa_share, self.isa_left, self.isa_cap_left,
+         _) = month_of_money_one(
+            self.state == EMPLOYED, self.wage, self.last_wage, self.ui_months_left, self.savings, self.debt,
+            self.program >= 0, self.isa_share, self.isa_floor, self.isa_left, self.isa_cap_left, 0.0,
+            f.monthly_expenses, f.savings_rate, f.ui_replacement, monthly_rate(f.debt_interest_per_year),
+            f.repayment_share, f.credit_limit,
+        )  # fmt: skip
 
 
 class PlainEmployer(mesa.Agent):
     """One employer with a three-rung ladder in one sector, on its own attributes.
 
-    Lists have one entry per rung (entry, mid, senior): ``base_jobs`` (jobs
-    wanted at normal demand), ``target`` (jobs wanted this month),
-    ``headcount`` (filled now), ``openings``, ``wage`` (posted, dollars per
-    year), the screens ``degree_required``, ``experience_required`` (months in
-    the sector) and ``credential_required`` (bit mask), ``months_open``
-    (consecutive months with openings), ``surplus`` (share of filled jobs to
-    shed this month) and ``hires`` (made this month). ``demand`` is the log
-    demand deviation, ``premium`` the firm wage premium, ``bias`` the
-    multiplier on the scenario's hiring penalties.
+    It has one attribute per field of the engine's
+    :class:`~pathways.simulation.employers.EmployerTable`, with the same
+    meaning, lists of three (entry, mid, senior) where the table has a row of
+    three. Besides: ``filled`` (jobs held now, kept up to date at every hire
+    and separation), ``surplus`` (share of each rung's filled jobs to shed
+    this month) and ``hires`` (made this month).
     """
 
-    def __init__(self, model: PlainLabourMarket, index: int, *, sector: int, premium: float, bias: float,
-                 base_jobs: list[float], target: list[int], wage: list[float], degree_required: list[bool],
-                 experience_required: list[int], credential_required: list[int]) -> None:  # fmt: skip
+    def __init__(self, model: PlainLabourMarket, index: int, row: dict) -> None:
         super().__init__(model)
         self.index = index
-        self.sector = sector
-        self.premium = premium
-        self.bias = bias
-        self.base_jobs = base_jobs
-        self.demand = 0.0
-        self.target = target
-        self.headcount = [0] * N_RUNGS
-        self.openings = [0] * N_RUNGS
-        self.wage = wage
-        self.degree_required = degree_required
-        self.experience_required = experience_required
-        self.credential_required = credential_required
-        self.months_open = [0] * N_RUNGS
+        for name, value in row.items():
+            setattr(self, name, value)
+        self.filled = [0] * N_RUNGS
         self.surplus = [0.0] * N_RUNGS
         self.hires = [0] * N_RUNGS
 
     def count_surplus(self) -> None:
-        """Share of each rung's filled jobs above this month's target (layoff pressure)."""
-        self.surplus = [
-            max(h - t, 0) / h if h > 0 else 0.0 for h, t in zip(self.headcount, self.target, strict=True)
-        ]
+        """Share of each rung's filled jobs above this month's target (:func:`surplus_share`)."""
+        self.surplus = [surplus_share(h, t) for h, t in zip(self.filled, self.target, strict=True)]
 
     def step(self) -> None:
-        """Update demand, jobs wanted and openings (same rule as ``employers.update_openings``).
-
-        Log demand follows ``d <- persistence * d + shock``; jobs wanted on a
-        rung are base jobs times the sector's growth scale times ``exp(d)``,
-        rounded; openings are the gap between wanted and filled jobs;
-        ``months_open`` counts consecutive months with openings.
-        """
+        """Demand (:func:`next_demand`), then each rung's jobs wanted, openings and months
+        with openings left unfilled (:func:`rung_month`)."""
         m = self.model
-        economy = m.scenario.economy
-        self.demand = economy.demand_persistence * self.demand + economy.demand_shock_sd * self.random.gauss(
-            0.0, 1.0
-        )
-        scale = m.sector_scale[self.sector] * math.exp(self.demand)
+        self.demand = next_demand(self.demand, m.shocks[self.index], m.persistence)
+        scale = m.sector_scale[self.sector]
         for r in range(N_RUNGS):
-            wanted = round(self.base_jobs[r] * scale)  # half to even, like np.rint
-            openings = max(wanted - self.headcount[r], 0)
-            self.months_open[r] = self.months_open[r] + 1 if self.openings[r] > 0 and openings > 0 else 0
-            self.target[r] = wanted
-            self.openings[r] = openings
+            self.target[r], self.openings[r], self.months_open[r] = rung_month(
+                self.base_jobs[r],
+                scale,
+                self.demand,
+                self.headcount[r],
+                self.unfilled[r],
+                self.months_open[r],
+            )
         self.hires = [0] * N_RUNGS
 
-    def passes_screens(self, worker: WorkerAgent, rung: int) -> bool:
-        """The applicant meets the rung's degree, experience and credential screens.
+    def screens(self, worker: PlainWorker, rung: int) -> bool:
+        """The applicant meets the rung's screens (:func:`passes`; degree and experience screens
+        set aside after months of unfilled openings, :func:`screens_waived`)."""
+        waived = screens_waived(self.months_open[rung], self.model.scenario.hiring.screen_waiver_months)
+        return passes(
+            worker.education, worker.experience[self.sector], worker.credentials, self.degree_required[rung],
+            self.experience_required[rung], self.credential_required[rung], waived,
+        )  # fmt: skip
 
-        Degree and experience screens are waived once the rung has had
-        openings for ``screen_waiver_months``; credential screens never are.
-        """
-        if self.months_open[rung] < self.model.scenario.hiring.screen_waiver_months:
-            if self.degree_required[rung] and worker.education < BA_PLUS:
-                return False
-            if worker.experience[self.sector] < self.experience_required[rung]:
-                return False
-        need = self.credential_required[rung]
-        return worker.credentials & need == need
-
-    def score(self, worker: WorkerAgent, channel: int) -> float:
-        """The employer's score of an applicant (see :mod:`pathways.simulation.screening`)."""
+    def score(self, applicants: list[tuple[PlainWorker, int, float]]) -> list[float]:
+        """Scores of its applicants, each (worker, channel, noise draw) (:func:`applicant_score`)."""
         m = self.model
         h = m.scenario.hiring
         s = self.sector
-        value = (
-            h.skill_weight * worker.skill[s]
-            + h.soft_skill_weight * worker.soft_skill
-            + h.experience_weight * math.log1p(worker.experience[s] / 12.0)
-            - self.bias * m.group_penalty[worker.group][s]
-            + h.noise_sd * self.random.gauss(0.0, 1.0)
-        )
-        if channel == REFERRAL:
-            value += h.referral_bonus
-        elif channel == INTERNAL:
-            value += h.internal_bonus
-        return value
+        return applicant_score(
+            np.array([w.skill[s] for w, _, _ in applicants], dtype=np.float32),
+            np.array([w.soft_skill for w, _, _ in applicants], dtype=np.float32),
+            np.array([w.experience[s] for w, _, _ in applicants]),
+            np.array([c for _, c, _ in applicants]),
+            np.full(len(applicants), self.bias),
+            np.array([m.group_penalty[w.group][s] for w, _, _ in applicants]),
+            np.array([u for _, _, u in applicants]),
+            skill_weight=h.skill_weight, soft_skill_weight=h.soft_skill_weight,
+            experience_weight=h.experience_weight, referral_bonus=h.referral_bonus,
+            internal_bonus=h.internal_bonus, handoff_bonus=m.handoff_bonus, noise_sd=h.noise_sd,
+        ).tolist()  # fmt: skip
 
 
 class PlainLabourMarket(mesa.Model):
-    """The core monthly cycle with one :class:`WorkerAgent` per worker.
+    """The core monthly cycle with one :class:`PlainWorker` per worker and one :class:`PlainEmployer`
+    per employer, taken over from an engine's state.
 
-    Built from a validated scenario and a seed; the first state is copied from
-    ``LabourMarket(scenario, seed)``. Each :meth:`step` runs, in order:
-    separations, each employer's step, job search, screening and scoring,
-    matching and hires, then pay and skills. Month numbering follows the array
-    model: the first month is ``-burn_in_months``.
+    ``engine`` must run exactly the modules of :func:`core_modules`. The plain
+    model copies its state (workers, employers, the modules' parameters, the
+    month) and a copy of its random streams; from then on the two give the
+    same months. Each :meth:`step` runs, in order: demography, separations,
+    each employer's step, job search (search, screening, scoring, ranking,
+    matching, hires), pay, money.
     """
 
-    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
-        seed = scenario.run.seed if seed is None else int(seed)
-        super().__init__(seed=seed)
-        self.scenario = scenario
-        self.month = -scenario.run.burn_in_months
-        self._copy_parameters(scenario)
-        start = LabourMarket(scenario, seed)
-        self._copy_parameters_from(start)
-        self._copy_employers(start)
-        self._copy_workers(start)
+    def __init__(self, engine: LabourMarket) -> None:
+        names = tuple(m.name for m in engine.modules)
+        if names != MODULES:
+            raise ValueError(f"the engine runs {names}; the plain model runs {MODULES} (use core_modules())")
+        super().__init__(seed=engine.seed)
+        self.scenario = engine.scenario
+        self.month = engine.month
+        self.streams = copy.deepcopy(engine.streams)
+        self._copy_parameters(engine)
+        self._copy_employers(engine.employers)
+        self._copy_workers(engine.workers)
 
     # ------------------------------------------------------------ construction
 
-    def _copy_parameters(self, sc: Scenario) -> None:
+    def _copy_parameters(self, engine: LabourMarket) -> None:
+        sc = engine.scenario
         self.n_sectors = len(sc.sectors)
-        self.labour_force = sc.labour_force
-        self.experience_pull = sc.sorting.experience_pull
         self.sectors_considered = min(sc.search.sectors_considered, self.n_sectors)
-        self.rung_weight = [math.exp(sc.search.aim_high * r) for r in range(N_RUNGS)]
-        self.learning_per_month = sc.skills.learning_per_year / 12.0
-        self.learning_scale_years = sc.skills.learning_scale_years
-        self.decay_per_month = sc.skills.depreciation_per_year / 12.0
-
-    def _copy_parameters_from(self, start: LabourMarket) -> None:
-        # Per-sector parameters exactly as the array model derives them.
-        job_search, employers = start.module("job_search"), start.module("employers")
-        self.separation_rate = start.module("separations").separation_rate.tolist()
-        self.tenure_return = start.module("pay").tenure_return.tolist()
-        self.rung_months = job_search.rung_months.tolist()
+        self.wage_floor = float(engine.wage_floor)
+        sk = sc.skills
+        self.learning_per_year = float(sk.learning_per_year)
+        self.learning_scale_years = float(sk.learning_scale_years)
+        self.depreciation_per_year = float(sk.depreciation_per_year)
+        self.exit_age_months = exit_months(sc.labour_force.exit_age)
+        # The modules' parameters, exactly as the engine's modules derived them.
+        self.separation_rate = engine.module("separations").separation_rate.tolist()
+        self.tenure_return = engine.module("pay").tenure_return.tolist()
+        employers = engine.module("employers")
+        self.share0, self.growth = employers.share0, employers.growth
+        self.sector_scale = employers.sector_scale.tolist()
+        self.persistence = employers.persistence
+        job_search = engine.module("job_search")
+        self.rung_months = [np.asarray(row, np.float64) for row in job_search.rung_months]
         self.hire_threshold = job_search.hire_threshold.tolist()
-        self.sector_growth = employers.growth.tolist()
-        self.sector_share0 = employers.share0.tolist()
-        self.sector_scale = [1.0] * self.n_sectors
         self.group_penalty = job_search.group_penalty.tolist()
-        self.wage_floor = float(start.wage_floor)
+        self.handoff_bonus = job_search.handoff_bonus
+        self.next_person = engine.module("demography").next_person
+        w = engine.workers
+        self.tie_slots, self.base_ties = w.ties.shape[1], w.base_ties
+        self.tie_draws = max_contacts(w, sc.search.referral_contacts) + 1
+        self.search_key, self.search_extra_key = (
+            engine.streams.key("search"),
+            engine.streams.key("search_extra"),
+        )
+        self.hiring_key = engine.streams.key("hiring_noise")
+        self.preference_key = engine.streams.key("preference_noise")
 
-    def _copy_employers(self, start: LabourMarket) -> None:
-        t = start.employers
-        columns = {
-            name: getattr(t, name).tolist()
-            for name in ("sector", "premium", "bias", "base_jobs", "target", "wage", "degree_required",
-                         "experience_required", "credential_required")
-        }  # fmt: skip
+    def _copy_employers(self, t: EmployerTable) -> None:
+        columns = {name: value.tolist() for name, value in vars(t).items() if isinstance(value, np.ndarray)}
         self.employers = [
-            PlainEmployer(self, e, **{name: values[e] for name, values in columns.items()})
-            for e in range(t.n)
+            PlainEmployer(self, e, {name: values[e] for name, values in columns.items()}) for e in range(t.n)
         ]
-        self.by_sector = [[e for e in self.employers if e.sector == s] for s in range(self.n_sectors)]
+        self.employer_sector = t.sector.copy()
 
-    def _copy_workers(self, start: LabourMarket) -> None:
-        w = start.workers
-        col = {
-            name: getattr(w, name).tolist()
-            for name in ("group", "education", "skill", "soft_skill", "experience", "taste", "credentials",
-                         "state", "employer", "occupation", "wage", "tenure", "months_unemployed",
-                         "last_wage", "channel", "ties")
-        }  # fmt: skip
-        self.workers: list[WorkerAgent] = []
-        for i in range(w.n):
-            person = WorkerAgent(
-                self, i, group=col["group"][i], education=col["education"][i], skill=col["skill"][i],
-                soft_skill=col["soft_skill"][i], experience=col["experience"][i], taste=col["taste"][i],
-                credentials=col["credentials"][i],
-            )  # fmt: skip
-            person.state = col["state"][i]
-            person.months_unemployed = col["months_unemployed"][i]
-            person.last_wage = col["last_wage"][i]
-            if person.state == EMPLOYED:
-                employer = self.employers[col["employer"][i]]
-                person.start_job(employer, col["occupation"][i] % N_RUNGS, col["wage"][i], col["channel"][i])
-                person.tenure = col["tenure"][i]
-            self.workers.append(person)
-        for person, ties in zip(self.workers, col["ties"], strict=True):
-            person.ties = [self.workers[j] for j in ties if j >= 0]
+    def _copy_workers(self, w: Workers) -> None:
+        columns = {name: value.tolist() for name, value in w.arrays().items()}
+        self.workers = [PlainWorker(self, i) for i in range(w.n)]
+        # Group never changes in a row (an entrant keeps it), so the engine's array serves all along.
+        self.group = w.group.copy()
+        self._load(columns, np.arange(w.n))
+
+    def _load(self, columns: dict[str, list], rows: np.ndarray) -> None:
+        """Workers ``rows`` take the values of ``columns`` (one list per worker array, in ``rows`` order)."""
+        for j, i in enumerate(rows.tolist()):
+            person = self.workers[i]
+            person.load(columns, j)
+            employer = columns["employer"][j]
+            ties = [self.workers[k] if k >= 0 else None for k in columns["ties"][j][: columns["n_ties"][j]]]
+            person.link(self.employers[employer] if employer >= 0 else None, ties)
 
     # ------------------------------------------------------------ helpers
 
-    def fitting_rung(self, sector: int, experience_months: int) -> int:
-        """Highest rung of ``sector`` whose usual experience requirement is met (0..2)."""
-        need = self.rung_months[sector]
-        return (experience_months >= need[1]) + (experience_months >= need[2])
-
-    def _index_postings(self) -> None:
-        """Arrange this month's open postings for weighted sampling by sector and rung.
-
-        Per sector: postings ordered by rung, the running sum of their weights
-        (openings * exp(aim_high * rung)), and where each rung starts in it.
-        """
-        self._posts, self._cum, self._bounds = [], [], []
-        for employers in self.by_sector:
-            posts, cum, bounds, total = [], [], [0.0], 0.0
-            for r in range(N_RUNGS):
-                weight = self.rung_weight[r]
-                for e in employers:
-                    if e.openings[r] > 0:
-                        total += e.openings[r] * weight
-                        posts.append(e.index * N_RUNGS + r)
-                        cum.append(total)
-                bounds.append(total)
-            self._posts.append(posts)
-            self._cum.append(cum)
-            self._bounds.append(bounds)
-
-    def sample_posting(self, sector: int, low: int, top: int, u: float) -> int:
-        """An open posting of ``sector`` on rungs ``low..top`` picked by weight with uniform ``u``, or -1."""
-        bounds = self._bounds[sector]
-        lo, hi = bounds[low], bounds[top + 1]
-        if hi <= lo:
-            return -1
-        cum = self._cum[sector]
-        pos = bisect_right(cum, lo + u * (hi - lo))
-        return self._posts[sector][min(pos, len(cum) - 1)]
+    @property
+    def elapsed(self) -> int:
+        """Months simulated so far, burn-in included (as ``LabourMarket.elapsed``)."""
+        return self.month + self.scenario.run.burn_in_months
 
     def count(self, state: int) -> int:
         """Number of workers in ``state``."""
@@ -514,70 +484,104 @@ class PlainLabourMarket(mesa.Model):
         employed, unemployed = self.count(EMPLOYED), self.count(UNEMPLOYED)
         return unemployed / max(employed + unemployed, 1)
 
+    def worker_arrays(self) -> dict[str, np.ndarray]:
+        """Every worker attribute as the engine's array of that name, in wide types (int64, float64).
+
+        Wide types, so a value the engine could not store (a float that is not
+        a float32, an int out of range) shows as a difference rather than being
+        rounded into agreement.
+        """
+        out = {}
+        for name in worker_fields():
+            if name == "employer":
+                values = [w.employer.index if w.employer is not None else -1 for w in self.workers]
+            elif name == "ties":
+                values = [
+                    [t.row if t is not None else -1 for t in w.ties] + [-1] * (self.tie_slots - len(w.ties))
+                    for w in self.workers
+                ]
+            elif name == "n_ties":
+                values = [len(w.ties) for w in self.workers]
+            else:
+                values = [getattr(w, name) for w in self.workers]
+            array = np.array(values)
+            out[name] = array.astype(np.float64 if array.dtype.kind == "f" else np.int64)
+        return out
+
+    def employer_arrays(self) -> dict[str, np.ndarray]:
+        """The employers' changing fields (:data:`EMPLOYER_FIELDS`) as the engine's arrays, wide types."""
+        out = {}
+        for name in EMPLOYER_FIELDS:
+            array = np.array([getattr(e, name) for e in self.employers])
+            out[name] = array.astype(np.float64 if array.dtype.kind == "f" else np.int64)
+        return out
+
     # ------------------------------------------------------------ the month
 
     def step(self) -> None:
-        """One month of the core rules."""
+        """One month of the core rules, module by module in the engine's order."""
+        self._demography()
+        self._separations()
+        self._employers()
+        self._job_search()
+        for worker in self.workers:
+            worker.work_month()
+        for worker in self.workers:
+            worker.money_month()
+        self.month += 1
+
+    def _demography(self) -> None:
+        """Everyone ages a month; retirees leave their jobs and entrants take their rows."""
+        leaving = []
+        for worker in self.workers:
+            worker.age, retires = age_one_month(worker.age, self.exit_age_months)
+            if retires:
+                leaving.append(worker)
+        if not leaving:
+            return
+        for worker in leaving:
+            if worker.state == EMPLOYED:
+                worker.leave_job(UNEMPLOYED)
+        rows = np.array([w.row for w in leaving])
+        entrants = draw_entrants(
+            self.group, rows, self.scenario, self.streams["entrants"], self.next_person, self.tie_slots
+        )
+        self._load({name: value.tolist() for name, value in entrants.arrays().items()}, rows)
+        self.next_person += rows.size
+
+    def _separations(self) -> None:
+        n = len(self.workers)
+        u_separation = self.streams.uniform("separation", n).tolist()
+        u_leave = self.streams.uniform("leave_force", n).tolist()
+        u_participation = self.streams.uniform("participation", n).tolist()
         for employer in self.employers:
             employer.count_surplus()
         for worker in self.workers:
-            worker.separate()
-        self._update_sector_scale()
+            i = worker.row
+            worker.separate(u_separation[i], u_leave[i], u_participation[i])
+        # As the engine's table: jobs filled after this month's separations, before hiring.
+        for employer in self.employers:
+            employer.headcount = list(employer.filled)
+
+    def _employers(self) -> None:
+        eco = self.scenario.economy
+        if self.month >= 0:
+            self.sector_scale = sector_scale(self.share0, self.growth, self.month).tolist()
+        self.shocks = demand_shocks(self.streams["demand"], len(self.employers), eco.demand_shock_sd).tolist()
         self.agents_by_type[PlainEmployer].do("step")
-        self._search_and_match()
-        for worker in self.workers:
-            worker.work_month()
-        self.month += 1
 
-    def _update_sector_scale(self) -> None:
-        # Sector growth applies from the first recorded month (month 0), as in the array model.
-        if self.month < 0:
-            return
-        years = self.month / 12.0
-        grown = [s * (1.0 + g) ** years for s, g in zip(self.sector_share0, self.sector_growth, strict=True)]
-        total = sum(grown)
-        self.sector_scale = [x / total / s for x, s in zip(grown, self.sector_share0, strict=True)]
+    def _postings(self) -> Postings:
+        openings = np.array([e.openings for e in self.employers], dtype=np.int64).ravel()
+        posts, cum, bounds = posting_sampler(openings, self.employer_sector, self.n_sectors,
+                                             self.scenario.search.aim_high)  # fmt: skip
+        guide, scale = posting_guide(cum)
+        return Postings(posts, cum, bounds, guide, scale, openings > 0)
 
-    def _search_and_match(self) -> None:
-        """Search, screening, scoring, ranking, deferred acceptance and hires."""
-        sc = self.scenario
-        rand = self.random.random
-        on_the_job = sc.search.on_the_job_search
-        premium = 1.0 + sc.search.job_change_premium
+    def _job_search(self) -> None:
+        """Search, screening, scoring, the premium test, ranking, deferred acceptance and hires."""
+        searchers = self._screened_applications()
+        who, ptr, post, score, offer, channel = self._ranked_lists(searchers)
         employers = self.employers
-        self._index_postings()
-
-        # Each searcher's acceptable applications, best first, as flat lists.
-        who: list[WorkerAgent] = []
-        ptr, post, score, channel = [0], [], [], []
-        for worker in self.workers:
-            state = worker.state
-            if not (state == UNEMPLOYED or (state == EMPLOYED and rand() < on_the_job)):
-                continue
-            ranked = []
-            for posting, ch in worker.applications().items():
-                employer = employers[posting // N_RUNGS]
-                rung = posting % N_RUNGS
-                if not employer.passes_screens(worker, rung):
-                    continue
-                s = employer.score(worker, ch)
-                offered = employer.wage[rung]
-                if s < self.hire_threshold[employer.sector][rung]:
-                    continue
-                if worker.wage > 0 and offered < worker.wage * premium:
-                    continue
-                ranked.append((worker.value_of(offered), posting, s, ch))
-            if not ranked:
-                continue
-            # Most preferred first; equal values go to the lower posting index.
-            ranked.sort(key=lambda a: (-a[0], a[1]))
-            who.append(worker)
-            for _, posting, s, ch in ranked:
-                post.append(posting)
-                score.append(s)
-                channel.append(ch)
-            ptr.append(len(post))
-
         capacity = [o for e in employers for o in e.openings]
         match = deferred_acceptance_reference(ptr, post, score, capacity).tolist()
         for i, posting in enumerate(match):
@@ -585,25 +589,101 @@ class PlainLabourMarket(mesa.Model):
                 continue
             k = post.index(posting, ptr[i], ptr[i + 1])
             employer, rung = employers[posting // N_RUNGS], posting % N_RUNGS
-            who[i].start_job(employer, rung, max(employer.wage[rung], self.wage_floor), channel[k])
+            who[i].start_job(employer, rung, starting_pay(offer[k], self.wage_floor), channel[k])
             employer.hires[rung] += 1
+        for employer in employers:
+            employer.unfilled = [
+                unfilled_openings(o, h) for o, h in zip(employer.openings, employer.hires, strict=True)
+            ]
+
+    def _screened_applications(self) -> list[tuple[PlainWorker, list]]:
+        """Each searcher's applications that pass the screens, in order, as [posting, channel, score];
+        each employer scores the pile of applications it received."""
+        sc = self.scenario
+        employers = self.employers
+        u_search = self.streams.uniform("on_the_job_search", len(self.workers)).tolist()
+        postings = self._postings()
+        searchers: list[tuple[PlainWorker, list]] = []
+        piles: dict[int, list] = {}
+        for worker in self.workers:
+            if not searching(
+                worker.state, worker.program >= 0, u_search[worker.row], sc.search.on_the_job_search
+            ):
+                continue
+            passed = [
+                (p, c)
+                for p, c in worker.applications(postings)
+                if employers[p // N_RUNGS].screens(worker, p % N_RUNGS)
+            ]
+            if not passed:
+                continue
+            noise = pair_uniform(self.hiring_key, self.elapsed, np.full(len(passed), worker.row),
+                                 np.array([p for p, _ in passed])).tolist()  # fmt: skip
+            mine = []
+            for (posting, channel), u in zip(passed, noise, strict=True):
+                application = [posting, channel, 0.0]  # the score is filled in by the employer
+                mine.append(application)
+                piles.setdefault(posting // N_RUNGS, []).append((worker, channel, u, application))
+            searchers.append((worker, mine))
+        for e, pile in piles.items():
+            scores = employers[e].score([(w, c, u) for w, c, u, _ in pile])
+            for (_, _, _, application), score in zip(pile, scores, strict=True):
+                application[2] = score
+        return searchers
+
+    def _ranked_lists(self, searchers: list[tuple[PlainWorker, list]]) -> tuple:
+        """Each searcher keeps the offers worth taking and ranks them by pay (with noise).
+
+        Returns the searchers with a list and the flat lists deferred acceptance
+        takes: (who, ptr, post, score, offer, channel), ``who[i]``'s list being
+        ``post[ptr[i]:ptr[i + 1]]``, best first.
+        """
+        sc = self.scenario
+        employers = self.employers
+        who: list[PlainWorker] = []
+        ptr, post, score, offer, channel = [0], [], [], [], []
+        for worker, mine in searchers:
+            kept = []
+            for posting, ch, s in mine:
+                employer, rung = employers[posting // N_RUNGS], posting % N_RUNGS
+                # The posted wage: no policy or placement-team pay floors act among these modules.
+                offered = employer.wage[rung]
+                threshold = self.hire_threshold[employer.sector][rung]
+                if keeps_application(s, threshold, offered, worker.wage, sc.search.job_change_premium):
+                    kept.append((posting, ch, s, offered))
+            if not kept:
+                continue
+            postings_kept = np.array([k[0] for k in kept], dtype=np.int64)
+            noise = pair_uniform(
+                self.preference_key, self.elapsed, np.full(len(kept), worker.row), postings_kept
+            )
+            value = offer_value(np.array([k[3] for k in kept]), noise, sc.search.preference_noise)
+            for k in ranked(value, postings_kept).tolist():
+                posting, ch, s, offered = kept[k]
+                post.append(posting)
+                channel.append(ch)
+                score.append(s)
+                offer.append(offered)
+            ptr.append(len(post))
+            who.append(worker)
+        return who, ptr, post, score, offer, channel
 
     # ------------------------------------------------------------ checks
 
     def check_invariants(self) -> None:
         """Raise AssertionError if the state is inconsistent (used by tests)."""
-        headcount = {id(e): [0] * N_RUNGS for e in self.employers}
+        filled = {id(e): [0] * N_RUNGS for e in self.employers}
         for w in self.workers:
             assert w.state in (EMPLOYED, UNEMPLOYED, OUT), "unknown state"
             if w.state == EMPLOYED:
                 assert w.employer is not None and w.occupation >= 0, "employed without a job"
                 assert w.employer.sector == w.occupation // N_RUNGS, "job outside employer's sector"
                 assert w.wage >= self.wage_floor - 1e-3, "wage below the floor"
-                headcount[id(w.employer)][w.occupation % N_RUNGS] += 1
+                filled[id(w.employer)][w.occupation % N_RUNGS] += 1
             else:
                 assert w.employer is None and w.occupation == -1 and w.wage == 0.0, "job kept after leaving"
         for e in self.employers:
-            assert e.headcount == headcount[id(e)], "headcount out of step"
+            assert e.filled == filled[id(e)], "filled jobs out of step"
             assert all(h <= o for h, o in zip(e.hires, e.openings, strict=True)), "more hires than openings"
 
 
@@ -612,20 +692,37 @@ def with_workers(scenario: Scenario, workers: int) -> Scenario:
     return scenario.model_copy(update={"run": scenario.run.model_copy(update={"workers": int(workers)})})
 
 
+def state_digest(arrays: dict[str, np.ndarray], names: tuple[str, ...] | None = None) -> str:
+    """SHA-256 of arrays ``names`` (default: all) taken in wide types (int64, float64), in name order.
+
+    The plain model's :meth:`~PlainLabourMarket.worker_arrays` and the engine's
+    worker arrays give the same digest exactly when they hold the same values.
+    """
+    digest = hashlib.sha256()
+    for name in sorted(arrays if names is None else names):
+        a = np.asarray(arrays[name])
+        a = np.ascontiguousarray(a.astype(np.float64 if a.dtype.kind == "f" else np.int64))
+        digest.update(name.encode())
+        digest.update(a.tobytes())
+    return digest.hexdigest()
+
+
 def run_plain(scenario: Scenario | str | Path, workers: int, months: int, seed: int = 1) -> dict:
     """Build the plain model with ``workers`` workers and time ``months`` steps.
 
     ``scenario`` is a loaded scenario or a scenario file (path or built-in
-    name). Construction (which includes building the array model's first
-    state) is timed separately as ``init_seconds``. Returns workers, months,
-    seconds (monthly loop only), init_seconds, worker_months_per_second and
-    the unemployment rate at the end.
+    name). The plain model takes over the first state of
+    ``LabourMarket(scenario, seed, modules=core_modules())``; building both is
+    timed separately as ``init_seconds``. Returns workers, months, seconds
+    (monthly loop only), init_seconds, worker_months_per_second, the
+    unemployment rate at the end and ``digest``, the :func:`state_digest` of
+    the final worker arrays.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     scenario = with_workers(scenario, workers)
     t0 = time.perf_counter()
-    model = PlainLabourMarket(scenario, seed)
+    model = PlainLabourMarket(LabourMarket(scenario, seed, modules=core_modules()))
     init_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     for _ in range(months):
@@ -638,11 +735,12 @@ def run_plain(scenario: Scenario | str | Path, workers: int, months: int, seed: 
         "init_seconds": init_seconds,
         "worker_months_per_second": workers * months / seconds if seconds > 0 else float("inf"),
         "unemployment_rate": model.unemployment_rate,
+        "digest": state_digest(model.worker_arrays()),
     }
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Time the plain one-object-per-worker Mesa model.")
+    parser = argparse.ArgumentParser(description="Time the plain one-agent-per-worker Mesa model.")
     parser.add_argument("--scenario", default="baseline.toml", help="scenario file (default: baseline.toml)")
     parser.add_argument("--workers", type=int, default=10_000)
     parser.add_argument("--months", type=int, default=12)
