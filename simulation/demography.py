@@ -29,7 +29,7 @@ def exit_months(exit_age_years: float) -> int:
 
 
 @njit(cache=True, inline="always")
-def age_one_month(age, exit_age_months):
+def age_one_month(age: int, exit_age_months: int) -> tuple[int, bool]:
     """(age in months after this month, whether the worker retires now at the exit age)."""
     age += 1
     return age, age >= exit_age_months

@@ -116,13 +116,15 @@ def build_employer_table(
 
 
 @njit(cache=True, inline="always")
-def next_demand(demand, shock, persistence):
+def next_demand(demand: float, shock: float, persistence: float) -> float:
     """An employer's log demand deviation next month: ``persistence * demand + shock`` (AR(1))."""
     return persistence * demand + shock
 
 
 @njit(cache=True, inline="always")
-def rung_month(base_jobs, sector_scale, demand, headcount, unfilled, months_open):
+def rung_month(
+    base_jobs: float, sector_scale: float, demand: float, headcount: int, unfilled: int, months_open: int
+) -> tuple[int, int, int]:
     """One employer-rung this month: (jobs wanted, openings, months open).
 
     Jobs wanted are the base jobs times the sector's growth scale times
@@ -138,13 +140,13 @@ def rung_month(base_jobs, sector_scale, demand, headcount, unfilled, months_open
 
 
 @njit(cache=True, inline="always")
-def screens_waived(months_open, waive_after):
+def screens_waived(months_open: int, waive_after: int) -> bool:
     """Degree and experience screens are set aside after ``waive_after`` months of unfilled openings."""
     return months_open >= waive_after
 
 
 @njit(cache=True, inline="always")
-def unfilled_openings(openings, hires):
+def unfilled_openings(openings: int, hires: int) -> int:
     """Openings a month's hiring left unfilled (``hires`` never exceed ``openings``)."""
     return max(openings - hires, 0)
 

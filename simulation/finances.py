@@ -28,10 +28,11 @@ _EMPLOYED = int(State.EMPLOYED)
 
 @njit(cache=True, inline="always")
 def month_of_money_one(
-    employed, wage, last_wage, ui_months_left, savings, debt, in_program, isa_share, isa_floor, isa_left,
-    isa_cap_left, stipend, monthly_expenses, savings_rate, ui_replacement, monthly_interest, repayment_share,
-    credit_limit,
-):  # fmt: skip
+    employed: bool, wage: float, last_wage: float, ui_months_left: int, savings: float, debt: float,
+    in_program: bool, isa_share: float, isa_floor: float, isa_left: int, isa_cap_left: float, stipend: float,
+    monthly_expenses: float, savings_rate: float, ui_replacement: float, monthly_interest: float,
+    repayment_share: float, credit_limit: float,
+) -> tuple[int, float, float, float, int, float, float]:  # fmt: skip
     """One worker's month of money (the rule of :func:`month_of_money`).
 
     Dollars throughout: wage, last_wage, isa_floor a year; savings, debt,

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 
 @njit(cache=True, inline="always")
-def keeps_application(score, hire_threshold, offered, current_wage, job_change_premium):
+def keeps_application(
+    score: float, hire_threshold: float, offered: float, current_wage: float, job_change_premium: float
+) -> bool:
     """An application that passed the screens stays in play.
 
     Its ``score`` clears the rung's ``hire_threshold`` and, for someone employed
@@ -67,7 +69,7 @@ def offer_value(offered: np.ndarray, noise: np.ndarray, preference_noise: float)
 
 
 @njit(cache=True, inline="always")
-def starting_pay(offered, floor):
+def starting_pay(offered: float, floor: float) -> float:
     """A hire's pay: the offer, at least the pay ``floor`` (dollars a year), stored as float32."""
     return np.float32(max(offered, floor))
 

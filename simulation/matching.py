@@ -221,7 +221,7 @@ def blocking_pairs(
 
 
 @njit(cache=True, inline="always")
-def rank_segment(order, start, end, utility, posting):
+def rank_segment(order: np.ndarray, start: int, end: int, utility: np.ndarray, posting: np.ndarray) -> None:
     """Sort ``order[start:end]`` (indices into utility and posting) best first, in place.
 
     One searcher's list: higher ``utility`` first, equal utility to the lower
@@ -246,7 +246,7 @@ def _sort_segments(ptr, order, utility, posting):
 
 
 @njit(cache=True)
-def ranked(utility, posting):
+def ranked(utility: np.ndarray, posting: np.ndarray) -> np.ndarray:
     """One searcher's applications best first (:func:`rank_segment`): the order, int64 (k,).
 
     utility: float64 (k,) the searcher's value of each posting; posting: int64 (k,).

@@ -31,8 +31,10 @@ BA_PLUS = 2
 
 
 @njit(cache=True, inline="always")
-def passes(education, months_in_sector, credentials, degree_required, experience_required,
-           credential_required, waived):  # fmt: skip
+def passes(
+    education: int, months_in_sector: int, credentials: int, degree_required: bool, experience_required: int,
+    credential_required: int, waived: bool,
+) -> bool:  # fmt: skip
     """One applicant meets a posting's screens: a BA when a degree is required,
     ``experience_required`` months in the sector, and every required credential
     (bit set). ``waived``: the degree and experience screens are set aside this

@@ -44,7 +44,7 @@ class Applications:
 
 
 @njit(cache=True, inline="always")
-def searching(state, in_program, u, on_the_job_search):
+def searching(state: int, in_program: bool, u: float, on_the_job_search: float) -> bool:
     """Whether a worker looks for a job this month: every unemployed worker, and an
     employed one not training with probability ``on_the_job_search`` (uniform draw ``u``)."""
     if state == _UNEMPLOYED:
@@ -238,7 +238,7 @@ def build_applications_reference(
 
 
 @njit(cache=True, inline="always")
-def contacts_to_ask(n_ties, base_ties, referral_contacts, u):
+def contacts_to_ask(n_ties: int, base_ties: int, referral_contacts: int, u: float) -> int:
     """How many ties one searcher asks this month: ``referral_contacts`` for a
     base network, proportionally more for someone with added ties (mentors,
     partner staff), the fraction settled by the uniform draw ``u``."""
@@ -346,7 +346,7 @@ def _fitting_rung(months, rung_months_row):
 
 
 @njit(cache=True)
-def posting_guide(cum):
+def posting_guide(cum: np.ndarray) -> tuple[np.ndarray, float]:
     """A guide table into ``cum`` (the running weights of :func:`posting_sampler`).
 
     ``guide[b]`` is the first position whose running weight exceeds ``b / scale``,
@@ -361,7 +361,10 @@ def posting_guide(cum):
 
 
 @njit(cache=True, inline="always")
-def favourite_sectors(taste, experience, experience_pull, u_sector, pull, top):
+def favourite_sectors(
+    taste: np.ndarray, experience: np.ndarray, experience_pull: float, u_sector: np.ndarray, pull: np.ndarray,
+    top: np.ndarray,
+) -> None:  # fmt: skip
     """A searcher's ``len(top)`` favourite sectors, most drawn to first, written into ``top``.
 
     taste, experience, u_sector: (n_sectors,) the searcher's interest, months of
@@ -387,9 +390,10 @@ def favourite_sectors(taste, experience, experience_pull, u_sector, pull, top):
 
 @njit(cache=True, inline="always")
 def public_posting(
-    sector, months_in_sector, rung_months_row, own_occupation, u_up, u_post, reach_up,
-    posts, cum, bounds, guide, scale,
-):  # fmt: skip
+    sector: int, months_in_sector: int, rung_months_row: np.ndarray, own_occupation: int, u_up: float,
+    u_post: float, reach_up: float, posts: np.ndarray, cum: np.ndarray, bounds: np.ndarray, guide: np.ndarray,
+    scale: float,
+) -> int:  # fmt: skip
     """One public application to ``sector``: the posting, or -1 if it has no opening in reach.
 
     Any rung from one's current one (0 outside one's sector) up to the one that
@@ -416,13 +420,15 @@ def public_posting(
 
 
 @njit(cache=True, inline="always")
-def tie_asked(u, n_ties):
+def tie_asked(u: float, n_ties: int) -> int:
     """Which of a searcher's ``n_ties`` filled tie slots a contact draw ``u`` asks."""
     return int(u * n_ties)
 
 
 @njit(cache=True, inline="always")
-def referred_posting(employer, months_in_sector, rung_months_row, open_post):
+def referred_posting(
+    employer: int, months_in_sector: int, rung_months_row: np.ndarray, open_post: np.ndarray
+) -> int:
     """The opening an employed tie at ``employer`` passes on, or -1.
 
     The best open rung at the tie's employer at or below the rung that fits the
@@ -437,7 +443,7 @@ def referred_posting(employer, months_in_sector, rung_months_row, open_post):
 
 
 @njit(cache=True, inline="always")
-def internal_posting(own_occupation, own_employer, open_post):
+def internal_posting(own_occupation: int, own_employer: int, open_post: np.ndarray) -> int:
     """The next rung up at one's own employer if it is open, else -1 (also -1 for the non-employed)."""
     if own_occupation < 0 or own_occupation % N_RUNGS >= N_RUNGS - 1:
         return -1
@@ -525,7 +531,7 @@ def merge(a: Applications, b: Applications) -> Applications:
 
 
 @njit(cache=True, inline="always")
-def keep_strongest(post, channel, strength):
+def keep_strongest(post: np.ndarray, channel: np.ndarray, strength: np.ndarray) -> None:
     """One searcher's applications, one per posting: the strongest channel, the first on a tie.
 
     post, channel: (k,) postings (-1: none) and their channels; strength: by channel.

@@ -34,9 +34,9 @@ def _hazard(rate, tenure, surplus, new_job_multiplier, new_job_months):
 
 @njit(cache=True, inline="always")
 def separation_outcome(
-    sector_rate, coach_factor, tenure, surplus, in_program, new_job_multiplier, new_job_months, leave_rate,
-    u_separation, u_leave,
-):  # fmt: skip
+    sector_rate: float, coach_factor: float, tenure: int, surplus: float, in_program: bool,
+    new_job_multiplier: float, new_job_months: float, leave_rate: float, u_separation: float, u_leave: float,
+) -> int:  # fmt: skip
     """What this month does to one employed worker: STAY, TO_UNEMPLOYMENT or TO_OUT.
 
     sector_rate: the sector's monthly separation rate; coach_factor: multiplier while
@@ -57,7 +57,10 @@ def separation_outcome(
 
 
 @njit(cache=True, inline="always")
-def participation(state, in_program, months_unemployed, u, leave_from_unemployment, return_rate):
+def participation(
+    state: int, in_program: bool, months_unemployed: int, u: float, leave_from_unemployment: float,
+    return_rate: float,
+) -> tuple[int, int]:  # fmt: skip
     """One worker's moves in and out of the labour force this month.
 
     The unemployed (not in a program) leave with ``leave_from_unemployment``,
@@ -73,7 +76,7 @@ def participation(state, in_program, months_unemployed, u, leave_from_unemployme
 
 
 @njit(cache=True, inline="always")
-def coaching_month(coached_left, coach_factor):
+def coaching_month(coached_left: int, coach_factor: float) -> tuple[int, float]:
     """(months of coaching left, hazard multiplier) after a month: coaching runs down, then ends."""
     if coached_left <= 0:
         return coached_left, np.float32(coach_factor)
@@ -102,7 +105,7 @@ def separation_probability(
 
 
 @njit(cache=True, inline="always")
-def surplus_share(headcount, target):
+def surplus_share(headcount: int, target: int) -> float:
     """Share of one employer-rung's filled jobs the employer wants to shed this month (0 if none filled)."""
     if headcount <= 0:
         return 0.0

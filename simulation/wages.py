@@ -34,7 +34,10 @@ def learning_curve(years: np.ndarray, learning_per_year: float, scale_years: flo
 
 
 @njit(cache=True, inline="always")
-def month_employed(tenure, wage, skill, experience, tenure_return, floor, learn, scale):
+def month_employed(
+    tenure: int, wage: float, skill: float, experience: int, tenure_return: float, floor: float, learn: float,
+    scale: float,
+) -> tuple[int, float, float, int]:  # fmt: skip
     """A month of work for one employed worker, in the job's sector.
 
     tenure: months with the employer; wage: float32 dollars a year; skill: float32
@@ -56,7 +59,7 @@ def month_employed(tenure, wage, skill, experience, tenure_return, floor, learn,
 
 
 @njit(cache=True, inline="always")
-def skill_decayed(skill, decay):
+def skill_decayed(skill: float, decay: float) -> float:
     """Skill (float32, sd units) after a month unemployed: ``decay`` per year lost."""
     return np.float32(np.float32(skill) - decay / 12.0)
 
