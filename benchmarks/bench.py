@@ -292,8 +292,9 @@ def run_bench(
         from .plain_mesa import MODULES
 
         print(
-            f"\nPlain Mesa (one agent per worker and per employer) vs the engine: the same modules "
-            f"({', '.join(MODULES)}),\nthe same starting state and draws, {plain_months} months"
+            f"\nPlain Mesa (one agent per worker and per employer) vs the engine, {plain_months} months,\n"
+            f"both running the same modules ({', '.join(MODULES)})\n"
+            f"from the same starting state with the same draws"
         )
         print(
             f"{'workers':>10}{'plain s':>9}{'plain wm/s':>13}{'engine s':>10}{'engine wm/s':>13}"
