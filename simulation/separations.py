@@ -84,26 +84,6 @@ def coaching_month(coached_left: int, coach_factor: float) -> tuple[int, float]:
     return coached_left, np.float32(1.0) if coached_left == 0 else np.float32(coach_factor)
 
 
-@njit(cache=True)
-def separation_probability(
-    sector_rate: np.ndarray,
-    tenure: np.ndarray,
-    surplus: np.ndarray,
-    new_job_multiplier: float,
-    new_job_months: float,
-) -> np.ndarray:
-    """Monthly probability that each employed worker separates.
-
-    sector_rate: (m,) base monthly rate (times any coaching factor).
-    tenure: (m,) months with the employer. surplus: (m,) share of the worker's
-    employer-rung jobs that are surplus this month. Returns (m,) in [0, 1].
-    """
-    out = np.empty(sector_rate.shape[0])
-    for i in range(out.shape[0]):
-        out[i] = _hazard(sector_rate[i], tenure[i], surplus[i], new_job_multiplier, new_job_months)
-    return out
-
-
 @njit(cache=True, inline="always")
 def surplus_share(headcount: int, target: int) -> float:
     """Share of one employer-rung's filled jobs the employer wants to shed this month (0 if none filled)."""
