@@ -61,12 +61,15 @@ from pathlib import Path
 
 import mesa
 import numpy as np
+from scipy.special import ndtri
 
 from pathways.simulation.demography import Demography, age_one_month, draw_entrants, exit_months
 from pathways.simulation.employers import (
+    BENCHMARK_EVERY,
     N_RUNGS,
     Employers,
     EmployerTable,
+    benchmark_factors,
     demand_shocks,
     next_demand,
     rung_month,
@@ -105,8 +108,17 @@ from pathways.simulation.separations import (
     participation,
     separation_outcome,
     surplus_share,
+    youth_factor,
 )
-from pathways.simulation.wages import Pay, month_employed, skill_decayed
+from pathways.simulation.wages import (
+    Pay,
+    growth_factor,
+    month_employed,
+    offers,
+    posted_pay,
+    skill_decayed,
+    typical_incumbents,
+)
 from pathways.simulation.workers import Channel, State, Workers
 
 # Plain ints, so the hot loops compare ints rather than enum members.
@@ -124,7 +136,7 @@ MODULES = ("demography", "separations", "employers", "job_search", "pay", "finan
 # Worker fields held as agents rather than row numbers.
 _LINKS = ("employer", "ties", "n_ties")
 # Employer-table fields the plain employers hold (the rest are fixed and kept as they are).
-EMPLOYER_FIELDS = ("demand", "target", "headcount", "openings", "months_open", "unfilled")
+EMPLOYER_FIELDS = ("demand", "target", "headcount", "openings", "months_open", "unfilled", "wage")
 
 
 def core_modules() -> list[Module]:
@@ -228,6 +240,7 @@ class PlainWorker(mesa.Agent):
                 m.separation_rate[employer.sector], self.coach_factor, self.tenure,
                 employer.surplus[self.occupation % N_RUNGS], self.program >= 0, lf.new_job_multiplier,
                 lf.new_job_months, lf.leave_from_employment, u_separation, u_leave,
+                youth_factor(self.age, lf.young_separation_extra),
             )  # fmt: skip
         self.coached_left, self.coach_factor = coaching_month(self.coached_left, self.coach_factor)
         if outcome == TO_OUT:
@@ -298,7 +311,7 @@ class PlainWorker(mesa.Agent):
             s = self.occupation // N_RUNGS
             self.tenure, self.wage, self.skill[s], self.experience[s] = month_employed(
                 self.tenure, self.wage, self.skill[s], self.experience[s], m.tenure_return[s], m.wage_floor,
-                m.learning_per_year, m.learning_scale_years,
+                m.learning_per_year, m.learning_scale_years, m.monthly_raise,
             )  # fmt: skip
         elif self.state == UNEMPLOYED:
             self.skill = [skill_decayed(x, m.depreciation_per_year) for x in self.skill]
@@ -424,8 +437,10 @@ class PlainLabourMarket(mesa.Model):
         # The modules' parameters, exactly as the engine's modules derived them.
         self.separation_rate = engine.module("separations").separation_rate.tolist()
         self.tenure_return = engine.module("pay").tenure_return.tolist()
+        self.monthly_raise = engine.module("pay").monthly_raise
         employers = engine.module("employers")
         self.share0, self.growth = employers.share0, employers.growth
+        self.published = employers.published
         self.sector_scale = employers.sector_scale.tolist()
         self.persistence = employers.persistence
         job_search = engine.module("job_search")
@@ -443,6 +458,7 @@ class PlainLabourMarket(mesa.Model):
         )
         self.hiring_key = engine.streams.key("hiring_noise")
         self.preference_key = engine.streams.key("preference_noise")
+        self.pay_key = engine.streams.key("pay_offer")
 
     def _copy_employers(self, t: EmployerTable) -> None:
         columns = {name: value.tolist() for name, value in vars(t).items() if isinstance(value, np.ndarray)}
@@ -568,6 +584,19 @@ class PlainLabourMarket(mesa.Model):
         if self.month >= 0:
             self.sector_scale = sector_scale(self.share0, self.growth, self.month).tolist()
         self.shocks = demand_shocks(self.streams["demand"], len(self.employers), eco.demand_shock_sd).tolist()
+        growth = growth_factor(eco.wage_growth_per_year, self.month)
+        if self.month < 0 and (self.month + self.scenario.run.burn_in_months) % BENCHMARK_EVERY == 0:
+            workers = self.workers
+            factor = benchmark_factors(
+                np.array([w.state for w in workers]), np.array([w.occupation for w in workers]),
+                np.array([w.wage for w in workers], dtype=np.float32), self.published, growth,
+            )  # fmt: skip
+            for employer in self.employers:
+                employer.rate = [
+                    rate * f for rate, f in zip(employer.rate, factor[employer.sector], strict=True)
+                ]
+        for employer in self.employers:
+            employer.wage = [posted_pay(rate, growth, self.wage_floor) for rate in employer.rate]
         self.agents_by_type[PlainEmployer].do("step")
 
     def _postings(self) -> Postings:
@@ -631,6 +660,32 @@ class PlainLabourMarket(mesa.Model):
                 application[2] = score
         return searchers
 
+    def _typical_incumbents(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each job's typical incumbent (:func:`typical_incumbents` over the workers' own values)."""
+        workers = self.workers
+        return typical_incumbents(
+            np.array([w.state for w in workers], dtype=np.int8),
+            np.array([w.occupation for w in workers], dtype=np.int64),
+            np.array([w.experience for w in workers], dtype=np.int16),
+            np.array([w.skill for w in workers], dtype=np.float32),
+            float(self.scenario.pay.experience_transfer), self.n_sectors * N_RUNGS,
+        )  # fmt: skip
+
+    def _offers(self, worker: PlainWorker, mine: list, typical) -> list[float]:
+        """The offers for one searcher's applications (:func:`offers`, with the engine's draws)."""
+        employers = self.employers
+        postings = np.array([p for p, _, _ in mine], dtype=np.int64)
+        draw = ndtri(pair_uniform(self.pay_key, 0, np.full(len(mine), worker.person), postings))
+        chosen = [employers[p // N_RUNGS] for p in postings.tolist()]
+        rungs = (postings % N_RUNGS).tolist()
+        sector = np.array([e.sector for e in chosen], dtype=np.int64)
+        return offers(
+            np.array([e.wage[r] for e, r in zip(chosen, rungs, strict=True)]),
+            np.array([e.log_sd[r] for e, r in zip(chosen, rungs, strict=True)]), sector,
+            sector * N_RUNGS + postings % N_RUNGS, np.array([worker.experience] * len(mine), dtype=np.int16),
+            np.array([worker.skill] * len(mine), dtype=np.float32), draw, typical, self.scenario.pay,
+        ).tolist()  # fmt: skip
+
     def _ranked_lists(self, searchers: list[tuple[PlainWorker, list]]) -> tuple:
         """Each searcher keeps the offers worth taking and ranks them by pay (with noise).
 
@@ -640,14 +695,15 @@ class PlainLabourMarket(mesa.Model):
         """
         sc = self.scenario
         employers = self.employers
+        typical = self._typical_incumbents()
         who: list[PlainWorker] = []
         ptr, post, score, offer, channel = [0], [], [], [], []
         for worker, mine in searchers:
             kept = []
-            for posting, ch, s in mine:
+            pay = self._offers(worker, mine, typical)
+            for (posting, ch, s), offered in zip(mine, pay, strict=True):
                 employer, rung = employers[posting // N_RUNGS], posting % N_RUNGS
-                # The posted wage: no policy or placement-team pay floors act among these modules.
-                offered = employer.wage[rung]
+                # No policy or placement-team pay floors act among these modules.
                 threshold = self.hire_threshold[employer.sector][rung]
                 if keeps_application(s, threshold, offered, worker.wage, sc.search.job_change_premium):
                     kept.append((posting, ch, s, offered))

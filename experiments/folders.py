@@ -30,7 +30,8 @@ RECORD = ".pathways-output.json"
 # What each command writes into its folder (names or globs), derived folders included.
 OUTPUTS: dict[str, tuple[str, ...]] = {
     "run": ("metrics.parquet", "outcomes.parquet", "programs.parquet", "enrolments.parquet",
-            "mobility.parquet", "costs.parquet", "trial.parquet", "manifest.json", "main_series.*"),
+            "mobility.parquet", "costs.parquet", "trial.parquet", "careers.parquet", "manifest.json",
+            "main_series.*"),
     "compare": ("runs.parquet", "summary.parquet", "summary.csv", "manifest.json", "brief"),
     "sweep": ("sweep.json", "runs", "results.parquet", "summary.*", "points.*", "effects.*",
               "failures.csv", "brief"),

@@ -14,6 +14,7 @@ Files written:
 ``mobility.parquet`` five-year mobility by group, with the quintile transition matrix.
 ``costs.parquet``    spending by payer, item and program (dollars).
 ``trial.parquet``    the synthetic trial's impact by follow-up year and group (if any).
+``careers.parquet``  pay by occupation and age, wage growth, tenure, age mix, yearly (simulation/careers.py).
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str)
         "mobility": pa.Table.from_pylist(mobility_table(model)) if model.mobility.result else None,
         "costs": pa.Table.from_pylist(model.ledger.rows()) if model.ledger.rows() else None,
         "trial": pa.Table.from_pylist(model.trial.estimates(model.group_names)) if model.trial else None,
+        "careers": pa.Table.from_pylist(model.careers.rows) if model.careers.rows else None,
     }
     for name, table in tables.items():
         if table is not None:

@@ -19,7 +19,9 @@ import numpy as np
 from numba import njit
 
 from .module import Module
+from .occupations import Z90
 from .schema import N_RUNGS
+from .wages import growth_factor
 from .workers import State, Workers
 
 if TYPE_CHECKING:
@@ -30,14 +32,16 @@ if TYPE_CHECKING:
 @dataclass
 class EmployerTable:
     sector: np.ndarray  # int16 (E,)
-    premium: np.ndarray  # float64 (E,), firm wage premium (multiplier, mean about 1)
+    pay_z: np.ndarray  # float64 (E,), the employer's pay position (standard normal; its premium)
+    rate: np.ndarray  # float64 (E, 3), its pay for a typical incumbent, 2019 dollars a year (month 0)
+    log_sd: np.ndarray  # float64 (E, 3), spread of log pay of the rung's occupation
     bias: np.ndarray  # float64 (E,), multiplier on the scenario's hiring penalties
     base_jobs: np.ndarray  # float64 (E, 3), jobs wanted per rung at normal demand
     demand: np.ndarray  # float64 (E,), log demand deviation, AR(1)
     target: np.ndarray  # int64 (E, 3), jobs wanted this month
     headcount: np.ndarray  # int64 (E, 3), filled this month before hiring
     openings: np.ndarray  # int64 (E, 3)
-    wage: np.ndarray  # float64 (E, 3), posted wage, dollars per year
+    wage: np.ndarray  # float64 (E, 3), this month's pay for a typical incumbent (rate grown), dollars a year
     degree_required: np.ndarray  # bool (E, 3)
     experience_required: np.ndarray  # int64 (E, 3), months in the sector
     credential_required: np.ndarray  # uint16 (E, 3), bit mask (0: none)
@@ -79,14 +83,19 @@ def build_employer_table(
     rung_share = np.array([[r.job_share for r in s.ladder] for s in sectors])
     base_jobs = jobs[:, None] * rung_share[sector]
 
-    sd = scenario.economy.firm_premium_sd
-    premium = np.exp(sd * rng.standard_normal(e) - sd**2 / 2)
+    pay_z = rng.standard_normal(e)
     bsd = scenario.hiring.employer_bias_sd
     bias = np.exp(bsd * rng.standard_normal(e) - bsd**2 / 2)
 
-    base_wage = np.array([[r.wage for r in s.ladder] for s in sectors])
+    # Each rung's pay: its occupation's median, the employer's premium a share of its spread.
+    median = np.array([[r.wage for r in s.ladder] for s in sectors])
+    log_sd = np.array(
+        [[occupation_log_sd(r, scenario.pay.default_log_sd) for r in s.ladder] for s in sectors]
+    )
+    rate = median[sector] * np.exp(log_sd[sector] * np.sqrt(scenario.pay.firm_share) * pay_z[:, None])
     floor = scenario.economy.minimum_wage_hourly * scenario.economy.hours_per_year
-    wage = np.maximum(base_wage[sector] * premium[:, None], floor)
+    first = growth_factor(scenario.economy.wage_growth_per_year, -scenario.run.burn_in_months)
+    wage = np.maximum(rate * first, floor)
 
     cred_bit = {c: 1 << k for k, c in enumerate(scenario.credentials)}
     p_degree = np.array([[r.degree_screen for r in s.ladder] for s in sectors])[sector]
@@ -99,7 +108,9 @@ def build_employer_table(
     target = np.rint(base_jobs).astype(np.int64)
     return EmployerTable(
         sector=sector,
-        premium=premium,
+        pay_z=pay_z,
+        rate=rate,
+        log_sd=log_sd[sector],
         bias=bias,
         base_jobs=base_jobs,
         demand=np.zeros(e),
@@ -223,6 +234,36 @@ def demand_shocks(rng: np.random.Generator, n_employers: int, shock_sd: float) -
     return shock_sd * rng.standard_normal(n_employers)
 
 
+BENCHMARK_EVERY = 12  # months between employers' pay benchmarks during the burn-in
+BENCHMARK_STEP = 0.5  # share of the (log) gap to the market closed at each benchmark
+
+
+def benchmark_factors(
+    state: np.ndarray, occupation: np.ndarray, wage: np.ndarray, published: np.ndarray, growth: float
+) -> np.ndarray:
+    """How employers move their pay towards the market's, float (n_sectors, 3): a factor closing half
+    the log gap between each occupation's published median (``published``, 2019 dollars, times
+    ``growth``) and its jobholders' median pay now (state, occupation, wage: (n,) worker arrays);
+    1 where too few hold the job to read a median. Applied in the burn-in only, so recorded pay
+    starts at the market's level (a fit to levels) and then moves by the model's own rules."""
+    factor = np.ones(published.shape)
+    employed = state == State.EMPLOYED
+    for s in range(published.shape[0]):
+        for r in range(N_RUNGS):
+            held = employed & (occupation == s * N_RUNGS + r)
+            if held.sum() >= 10:
+                gap = np.log(published[s, r] * growth / np.median(wage[held]))
+                factor[s, r] = np.exp(BENCHMARK_STEP * gap)
+    return factor
+
+
+def occupation_log_sd(rung, default: float) -> float:
+    """Spread of log pay of a rung's occupation: from its 10th and 90th percentiles (a lognormal) if given."""
+    if rung.wage_p10 is None:
+        return default
+    return float(np.log(rung.wage_p90 / rung.wage_p10) / (2 * Z90))
+
+
 def filled_jobs(workers: Workers, n_employers: int) -> np.ndarray:
     """Filled jobs per employer and rung, int (E, 3)."""
     emp = workers.state == State.EMPLOYED
@@ -266,8 +307,9 @@ class Employers(Module):
     """
 
     name = "employers"
+    reads = ("state", "occupation", "wage")  # for the pay benchmark of the burn-in
     employer_reads = ("sector", "base_jobs", "headcount", "unfilled")
-    employer_writes = ("demand", "target", "openings", "months_open")
+    employer_writes = ("demand", "target", "openings", "months_open", "wage", "rate")
     streams = ("demand",)
 
     def init(self, model: LabourMarket) -> None:
@@ -277,6 +319,7 @@ class Employers(Module):
         self.sector_scale = np.ones(len(sectors))
         self.persistence = model.scenario.economy.demand_persistence
         self.shock = np.zeros(0)
+        self.published = np.array([[r.wage for r in s.ladder] for s in sectors])  # medians, 2019 dollars
         model.employer_agents = [Employer(model, e) for e in range(model.employers.n)]
 
     def step(self, model: LabourMarket) -> None:
@@ -284,6 +327,12 @@ class Employers(Module):
         if model.month >= 0:
             self.sector_scale = sector_scale(self.share0, self.growth, model.month)
         self.shock = demand_shocks(model.streams["demand"], t.n, eco.demand_shock_sd)
+        # Pay for the job grows with the economy's nominal pay (the minimum wage does not).
+        growth = growth_factor(eco.wage_growth_per_year, model.month)
+        if model.month < 0 and (model.month + model.scenario.run.burn_in_months) % BENCHMARK_EVERY == 0:
+            w = model.workers
+            t.rate *= benchmark_factors(w.state, w.occupation, w.wage, self.published, growth)[t.sector]
+        t.wage[:] = np.maximum(t.rate * growth, model.wage_floor)
         # t.headcount is up to date: set and reduced by the separations module.
         if model.step_agents_one_by_one:
             for agent in model.employer_agents:

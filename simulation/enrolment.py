@@ -55,7 +55,7 @@ def enrolment_value(
     isa_floor: float = 0.0,
     isa_months: int = 0,
     isa_cap: float = 0.0,
-    horizon_years: float,
+    horizon_years: float | np.ndarray,
     discount_per_year: float,
     debt_aversion: float,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +100,7 @@ class Enrolment(Module):
     reads = (
         "state", "program", "navigator", "taste", "experience", "credentials", "wage", "last_wage",
         "savings", "debt", "group", "education", "employer", "occupation", "trial_arm", "person",
-        "n_ties", "ties",
+        "n_ties", "ties", "age",
     )  # fmt: skip
     writes = (
         "state", "program", "program_month", "months_unemployed", "savings", "debt", "isa_share",
@@ -181,13 +181,16 @@ class Enrolment(Module):
         leaves_job = employed & (program.unpaid_full_time or financing == "apprenticeship")
         income = training_wage / 12.0 + model.policy.income_support(model, program, candidates)
         isa = financing == "isa"
+        # Nobody counts on a gain past retirement: an older worker's horizon is shorter.
+        years_left = (model.scenario.labour_force.exit_age * 12 - w.age[candidates]) / 12.0
+        horizon = np.clip(years_left, 0.0, en.horizon_years)
         value, borrowed = enrolment_value(
             pay, w.savings[candidates], price, leaves_job,
             target_wage=target, duration_months=spec.duration_months, training_income=income,
             success=success,
             isa_share=np.where(waived, 0.0, spec.isa_share) if isa else 0.0,
             isa_floor=spec.isa_floor, isa_months=spec.isa_months, isa_cap=spec.isa_cap,
-            horizon_years=en.horizon_years, discount_per_year=en.discount_per_year,
+            horizon_years=horizon, discount_per_year=en.discount_per_year,
             debt_aversion=en.debt_aversion,
         )  # fmt: skip
         # Existing debt uses up what a worker can still borrow.

@@ -132,7 +132,7 @@ class Finances(Module):
     reads = ("state", "wage", "last_wage", "ui_months_left", "savings", "debt", "program", "isa_share",
              "isa_floor", "isa_left", "isa_cap_left", "group", "education", "employer", "occupation",
              "credentials")  # fmt: skip
-    writes = ("ui_months_left", "savings", "debt", "isa_left", "isa_cap_left")
+    writes = ("ui_months_left", "savings", "debt", "isa_share", "isa_left", "isa_cap_left")
 
     def step(self, model: LabourMarket) -> None:
         f, w = model.scenario.finances, model.workers

@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
+from scipy.special import ndtri
 
 from . import matching, screening, search
 from .employers import N_RUNGS, record_hires
 from .module import Module
 from .population import group_arrays
 from .randomness import pair_uniform
+from .wages import offers, typical_incumbents
 from .workers import Channel
 
 if TYPE_CHECKING:
@@ -87,7 +89,7 @@ class JobSearch(Module):
     reads = (
         "state", "program", "employer", "occupation", "wage", "experience", "taste", "ties", "n_ties",
         "navigator", "group", "education", "credentials", "skill", "soft_skill", "graduated",
-        "graduated_month", "age", "savings", "last_wage",
+        "graduated_month", "age", "savings", "last_wage", "person",
     )  # fmt: skip
     writes = (
         "state", "employer", "occupation", "wage", "tenure", "channel", "months_unemployed",
@@ -95,11 +97,14 @@ class JobSearch(Module):
     )  # fmt: skip
     employer_reads = (
         "sector", "openings", "wage", "degree_required", "experience_required", "credential_required",
-        "months_open", "bias", "premium",
+        "months_open", "bias", "log_sd",
     )  # fmt: skip
     employer_writes = ("unfilled",)
     log_writes = ("hires_channel", "hired_postings")
-    streams = ("on_the_job_search", "search", "search_extra", "handoffs", "hiring_noise", "preference_noise")
+    streams = (
+        "on_the_job_search", "search", "search_extra", "handoffs", "hiring_noise", "preference_noise",
+        "pay_offer",
+    )  # fmt: skip
 
     def init(self, model: LabourMarket) -> None:
         sc = model.scenario
@@ -134,7 +139,12 @@ class JobSearch(Module):
         # Placement teams' clients this month, fixed before anyone is hired (coaching follows them).
         clients = [team.clients(model) for team in model.placement_teams]
         apps = self.applications(model, searchers, clients)
-        apps, score, offered, bonus = self.screen_and_score(model, apps)
+        # The job's typical incumbent, before anyone moves: what offers are measured against.
+        typical = typical_incumbents(
+            w.state, w.occupation, w.experience, w.skill, float(sc.pay.experience_transfer),
+            len(model.sector_names) * N_RUNGS,
+        )  # fmt: skip
+        apps, score, offered, bonus = self.screen_and_score(model, apps, typical)
         self.match_and_hire(model, searchers, apps, score, offered, bonus, clients)
 
     def applications(self, model: LabourMarket, searchers: np.ndarray, clients: list) -> search.Applications:
@@ -152,8 +162,11 @@ class JobSearch(Module):
             apps = search.merge(apps, search.Applications(searchers[rows], posts, handoffs, rows))
         return apps
 
-    def screen_and_score(self, model: LabourMarket, apps: search.Applications):
-        """Applications passing the screens and hiring bar: (apps, score, pay offered, incentive bonus)."""
+    def screen_and_score(self, model: LabourMarket, apps: search.Applications, typical):
+        """Applications passing the screens and hiring bar: (apps, score, pay offered, incentive bonus).
+
+        typical: the jobs' typical incumbents (:func:`.wages.typical_incumbents`), for the offers.
+        """
         w, t, sc, h = model.workers, model.employers, model.scenario, model.scenario.hiring
         apps = apps.select(screening.passes_screens(apps, w, t, h.screen_waiver_months))
         e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
@@ -168,7 +181,13 @@ class JobSearch(Module):
         floor = model.policy.pay_floor(model, e, r, apps.channel)
         for team in model.placement_teams:
             floor = np.maximum(floor, team.pay_floor(e, apps.channel))
-        offered = np.maximum(t.wage[e, r], floor)
+        # Match quality is a lasting property of the person and the job (month 0 in the hash): asking
+        # the same employer again brings the same offer, not a fresh draw to fish for.
+        draw = ndtri(pair_uniform(model.streams.key("pay_offer"), 0, w.person[apps.searcher], apps.posting))
+        occupation = t.sector[e].astype(np.int64) * N_RUNGS + r
+        pay = offers(t.wage[e, r], t.log_sd[e, r], t.sector[e], occupation, w.experience[apps.searcher],
+                     w.skill[apps.searcher], draw, typical, sc.pay)  # fmt: skip
+        offered = np.maximum(pay, floor)
         # Above the hiring bar; the employed move only for enough of a raise.
         threshold = self.hire_threshold[t.sector[e], r]
         keep = _keeps_all(score, threshold, offered, w.wage[apps.searcher], sc.search.job_change_premium)

@@ -52,7 +52,11 @@ def assign_initial_jobs(
             hired = queue[taken : taken + slots.size]
             taken += hired.size
             e = slots[: hired.size]
-            wage = table.wage[e, rung]
+            # The first jobholders' pay spreads around the employer's rate as new hires' does (the
+            # match part of an offer); the burn-in then sorts pay by experience and skill.
+            match = np.sqrt(1.0 - scenario.pay.firm_share) * table.log_sd[e, rung]
+            floor = scenario.economy.minimum_wage_hourly * scenario.economy.hours_per_year
+            wage = np.maximum(table.wage[e, rung] * np.exp(match * rng.standard_normal(hired.size)), floor)
             workers.start_jobs(
                 hired, e, np.full(hired.size, s * N_RUNGS + rung), wage, np.full(hired.size, Channel.INITIAL)
             )

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .employers import N_RUNGS
+from .wages import growth_factor
 from .workers import Channel, State, Workers
 
 COLUMNS = (
@@ -63,13 +64,19 @@ class MetricsRecorder:
     """Collects the monthly rows; :meth:`columns` returns them as arrays."""
 
     def __init__(
-        self, group_names: list[str], sector_names: list[str], reference_group: str, good_job_wage: float
+        self,
+        group_names: list[str],
+        sector_names: list[str],
+        reference_group: str,
+        good_job_wage: float,
+        growth_per_year: float = 0.0,
     ) -> None:
         self.group_names = [*group_names, "all"]
         self.sector_names = sector_names
         self.n_groups = len(group_names)
         self.reference = group_names.index(reference_group)
-        self.good_job_wage = good_job_wage
+        self.good_job_wage = good_job_wage  # dollars a year at month 0; moves with nominal pay
+        self.growth_per_year = growth_per_year
         self.sector_columns = [f"jobs_share_{name}" for name in sector_names]
         self.rows: dict[str, list] = {c: [] for c in (*COLUMNS, *self.sector_columns)}
         self._prev_state: np.ndarray | None = None
@@ -110,7 +117,8 @@ class MetricsRecorder:
         if wages.size:
             median[k] = np.median(wages)
         mean = _ratio(with_total(np.bincount(wg, weights=wages, minlength=k)), emp)
-        good = with_total(np.bincount(wg[wages >= self.good_job_wage], minlength=k))
+        line = self.good_job_wage * growth_factor(self.growth_per_year, month)
+        good = with_total(np.bincount(wg[wages >= line], minlength=k))
         in_program = with_total(np.bincount(group[workers.program >= 0], minlength=k))
         t_g, between, within = (
             theil(wages, wg.astype(np.intp), k) if wages.size else (np.full(k, np.nan), 0, 0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .wages import growth_factor
 from .workers import State, Workers
 
 NOT_EMPLOYED = 5  # index of the sixth row/column of the transition matrix
@@ -35,8 +36,11 @@ def quintile(wage: np.ndarray, employed: np.ndarray) -> np.ndarray:
 
 
 class MobilityTracker:
-    def __init__(self, low_wage_threshold: float, years: int, months_run: int) -> None:
-        self.threshold = low_wage_threshold
+    def __init__(
+        self, low_wage_threshold: float, years: int, months_run: int, growth_per_year: float = 0.0
+    ) -> None:
+        self.threshold = low_wage_threshold  # dollars a year at month 0 (2019 dollars)
+        self.growth_per_year = growth_per_year  # the line moves with nominal pay, so it stays a real line
         # A shorter run ends the window at its last month (the result says how long it was).
         self.months = min(12 * years, months_run - 1)
         self.start: dict[str, np.ndarray] | None = None
@@ -62,7 +66,8 @@ class MobilityTracker:
         employed = workers.state == State.EMPLOYED
         end_q = quintile(workers.wage, employed)
         low_start = s["employed"] & (s["wage"] < self.threshold) & stayed
-        moved_up = low_start & employed & (workers.wage >= self.threshold)
+        line_at_end = self.threshold * growth_factor(self.growth_per_year, self.months)
+        moved_up = low_start & employed & (workers.wage >= line_at_end)
         rows = []
         for g, name in [(None, "all"), *enumerate(group_names)]:
             mine = np.ones(workers.n, bool) if g is None else s["group"] == g

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .careers import CareerRecorder, occupation_names
 from .metrics import MetricsRecorder
 from .mobility import MobilityTracker
 from .module import Module
@@ -34,13 +35,17 @@ class Recording(Module):
             index = next(p.index for p in model.programs if p.key == sc.trial.program)
             model.trial = SyntheticTrial(sc.trial, index)
         model.earnings_by_group = np.zeros(len(model.group_names))  # dollars earned in recorded months
+        # Dollar lines (low-wage, good job) are at month 0 and move with nominal pay growth.
+        g = sc.economy.wage_growth_per_year
         model.mobility = MobilityTracker(
-            sc.outcomes.low_wage_threshold, sc.outcomes.mobility_years, sc.run.months
+            sc.outcomes.low_wage_threshold, sc.outcomes.mobility_years, sc.run.months, g
         )
         model.metrics = MetricsRecorder(
-            model.group_names, model.sector_names, sc.meta.reference_group, sc.economy.good_job_wage
+            model.group_names, model.sector_names, sc.meta.reference_group, sc.economy.good_job_wage, g
         )
         model.metrics.snapshot(model.workers)
+        is_woman = np.array([g.gender == "women" for g in sc.groups.values()])
+        model.careers = CareerRecorder(occupation_names(model.sector_names), is_woman)
 
     def step(self, model: LabourMarket) -> None:
         w = model.workers
@@ -53,4 +58,5 @@ class Recording(Module):
             model.mobility.observe(w, model.month, model.group_names)
             if model.trial is not None:
                 model.trial.record(w, model.month)
+            model.careers.observe(w, model.month)
         model.metrics.snapshot(w)

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from . import occupations
 from .policies import Policies
 from .schema import RUNGS, Block, Eligibility
 
@@ -131,8 +132,14 @@ class Sorting(Block):
 
 
 class Rung(Block):
+    """One occupation on a sector's ladder. Pay is a distribution: its median ``wage`` and, where
+    published, its 10th and 90th percentiles (from the occupation table when ``soc`` names a row)."""
+
     title: str
-    wage: float = Field(gt=0, description="Posted base wage, dollars per year.")
+    soc: str = Field("", description="SOC code of the occupation in scenarios/occupations.csv ('' for none).")
+    wage: float = Field(gt=0, description="Median pay, dollars per year (2019 dollars at recorded month 0).")
+    wage_p10: float | None = Field(None, gt=0, description="10th percentile of pay, dollars per year.")
+    wage_p90: float | None = Field(None, gt=0, description="90th percentile of pay, dollars per year.")
     job_share: float = Field(ge=0, le=1, description="Share of the sector's jobs on this rung.")
     degree_screen: float = Field(0.0, ge=0, le=1, description="Share of employers requiring a BA.")
     experience_months: int = Field(0, ge=0, description="Sector experience required by screening employers.")
@@ -143,6 +150,17 @@ class Rung(Block):
     credential_screen: float = Field(0.0, ge=0, le=1)
     hire_threshold: float = Field(0.0, description="Minimum applicant score to be hired, score units.")
     source: str = ""
+
+    @model_validator(mode="after")
+    def _percentiles(self) -> Rung:
+        if (self.wage_p10 is None) != (self.wage_p90 is None):
+            raise ValueError("give both wage_p10 and wage_p90, or neither")
+        if self.wage_p10 is not None and not self.wage_p10 < self.wage < self.wage_p90:
+            raise ValueError(
+                f"pay percentiles must rise: wage_p10 {self.wage_p10:g} < wage {self.wage:g} < "
+                f"wage_p90 {self.wage_p90:g}"
+            )
+        return self
 
 
 class Sector(Block):
@@ -210,10 +228,38 @@ class Economy(Block):
     jobs_per_worker: float = Field(0.93, gt=0, description="Job slots (filled + open) per worker.")
     demand_shock_sd: float = Field(0.01, ge=0, description="Monthly sd of each employer's log demand.")
     demand_persistence: float = Field(0.9, ge=0, lt=1, description="Monthly AR(1) coefficient of demand.")
-    firm_premium_sd: float = Field(0.1, ge=0, description="Sd of log firm wage premia.")
+    wage_growth_per_year: float = Field(
+        0.0, ge=0, le=0.5, description="Economy-wide nominal pay growth (posted pay and general raises)."
+    )
     minimum_wage_hourly: float = Field(7.25, ge=0)
     hours_per_year: float = Field(2080.0, gt=0)
     good_job_wage: float = Field(gt=0, description="Annual wage at or above which a job is 'good'.")
+    source: str = ""
+
+
+class Pay(Block):
+    """How pay is set within an occupation (log pay, around the occupation's median).
+
+    An offer is the employer's rate for the job (the occupation's median, grown with the economy,
+    times the employer's premium) adjusted for the candidate against the typical incumbent of the
+    job (experience and skill) and a match draw. The employer's part takes ``firm_share`` of the
+    occupation's spread of log pay (its published P10-P90, or ``default_log_sd``), the match draw
+    the rest.
+    """
+
+    firm_share: float = Field(
+        0.3, ge=0, le=1, description="Share of an occupation's log-pay variance from the employer (free)."
+    )
+    experience_return: float = Field(
+        0.2, ge=0, description="Log pay per log(1 + years of relevant experience), against typical (free)."
+    )
+    skill_return: float = Field(0.05, ge=0, description="Log pay per sd of skill, against typical (free).")
+    experience_transfer: float = Field(
+        0.25, ge=0, le=1, description="Weight of experience in other sectors in relevant experience."
+    )
+    default_log_sd: float = Field(
+        0.35, gt=0, description="Spread of log pay of an occupation without published percentiles (assumed)."
+    )
     source: str = ""
 
 
@@ -226,6 +272,9 @@ class LabourForce(Block):
         2.0, ge=1, description="Separation hazard of a brand-new job vs a settled one."
     )
     new_job_months: float = Field(12.0, gt=0, description="Months over which that extra hazard fades.")
+    young_separation_extra: float = Field(
+        0.0, ge=0, description="Extra separation hazard at 18 (a multiple), fading to none by 35 (free)."
+    )
     entry_age: float = Field(18.0, ge=14)
     exit_age: float = Field(65.0, gt=18)
     source: str = ""
@@ -406,6 +455,7 @@ class Scenario(Block):
     network: Network = Network()
     search: Search = Search()
     hiring: Hiring = Hiring()
+    pay: Pay = Pay()
     economy: Economy
     labour_force: LabourForce = LabourForce()
     skills: Skills
@@ -744,6 +794,15 @@ def load_scenario(
     for over, source in [(overrides, overrides_from), *layers]:
         if over:
             data = _merge(data, over, origin, (), Path(source))
+    origins = _Origins(origin, path)
+    try:
+        for key, source in occupations.fill_rungs(data, builtin_dir() / occupations.TABLE):
+            origin[key] = Path(source)
+    except KeyError as exc:
+        key = exc.args[0]
+        raise ScenarioError(
+            f"{origins.source(key) or path}: {_dotted(key)}: not a SOC code of scenarios/occupations.csv"
+        ) from None
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .model import LabourMarket
 
 STAY, TO_UNEMPLOYMENT, TO_OUT = 0, 1, 2
+YOUTH_START, YOUTH_END = 18 * 12, 35 * 12  # ages (months) over which the young's extra turnover fades
 _UNEMPLOYED, _OUT = int(State.UNEMPLOYED), int(State.OUT)
 
 
@@ -33,14 +34,23 @@ def _hazard(rate, tenure, surplus, new_job_multiplier, new_job_months):
 
 
 @njit(cache=True, inline="always")
+def youth_factor(age_months: int, young_extra: float) -> float:
+    """Multiplier on a worker's separation hazard by age: ``1 + young_extra`` at 18, falling
+    linearly to 1 at 35 and staying there (young workers change jobs far more often)."""
+    return 1.0 + young_extra * max(0.0, (YOUTH_END - age_months) / (YOUTH_END - YOUTH_START))
+
+
+@njit(cache=True, inline="always")
 def separation_outcome(
     sector_rate: float, coach_factor: float, tenure: int, surplus: float, in_program: bool,
     new_job_multiplier: float, new_job_months: float, leave_rate: float, u_separation: float, u_leave: float,
+    age_factor: float = 1.0,
 ) -> int:  # fmt: skip
     """What this month does to one employed worker: STAY, TO_UNEMPLOYMENT or TO_OUT.
 
     sector_rate: the sector's monthly separation rate; coach_factor: multiplier while
-    a placement team coaches the worker; tenure: months with the employer; surplus:
+    a placement team coaches the worker; age_factor: :func:`youth_factor`; tenure:
+    months with the employer; surplus:
     share of the employer-rung's jobs that are surplus (:func:`surplus_share`);
     in_program: trainees of paid programs keep their jobs. leave_rate: monthly
     probability of leaving the labour force from a job. u_separation, u_leave:
@@ -48,7 +58,7 @@ def separation_outcome(
     """
     if in_program:
         return STAY
-    p = _hazard(sector_rate * coach_factor, tenure, surplus, new_job_multiplier, new_job_months)
+    p = _hazard(sector_rate * coach_factor * age_factor, tenure, surplus, new_job_multiplier, new_job_months)
     if u_leave < leave_rate:
         return TO_OUT
     if u_separation < p:
@@ -105,7 +115,7 @@ def surplus_rate(headcount: np.ndarray, target: np.ndarray) -> np.ndarray:
 @njit(cache=True)
 def separations(
     employed, employer, occupation, tenure, coach_factor, program, employer_sector, surplus, sector_rate,
-    new_job_multiplier, new_job_months, leave_rate, u_separation, u_leave,
+    new_job_multiplier, new_job_months, leave_rate, u_separation, u_leave, age, young_extra,
 ):  # fmt: skip
     """Who separates this month, in one pass over all workers (:func:`separation_outcome`).
 
@@ -122,6 +132,7 @@ def separations(
         out[i] = separation_outcome(
             sector_rate[employer_sector[e]], coach_factor[i], tenure[i], surplus[e, occupation[i] % N_RUNGS],
             program[i] >= 0, new_job_multiplier, new_job_months, leave_rate, u_separation[i], u_leave[i],
+            youth_factor(age[i], young_extra),
         )  # fmt: skip
     return out
 
@@ -147,7 +158,9 @@ class Separations(Module):
     unemployment and out of the labour force; post-placement coaching runs down."""
 
     name = "separations"
-    reads = ("state", "employer", "occupation", "tenure", "coach_factor", "program", "coached_left", "wage")
+    reads = (
+        "state", "employer", "occupation", "tenure", "coach_factor", "program", "coached_left", "wage", "age",
+    )  # fmt: skip
     writes = ("state", "employer", "occupation", "wage", "tenure", "channel", "months_unemployed",
               "last_wage", "ui_months_left", "coached_left", "coach_factor")  # fmt: skip
     employer_reads = ("sector", "target")
@@ -164,7 +177,7 @@ class Separations(Module):
             w.state == State.EMPLOYED, w.employer, w.occupation, w.tenure, w.coach_factor, w.program,
             t.sector, surplus_rate(t.headcount, t.target), self.separation_rate,
             lf.new_job_multiplier, lf.new_job_months, lf.leave_from_employment,
-            model.draws("separation"), model.draws("leave_force"),
+            model.draws("separation"), model.draws("leave_force"), w.age, lf.young_separation_extra,
         )  # fmt: skip
         _coaching_all(w.coached_left, w.coach_factor)
         leave_force = np.flatnonzero(code == TO_OUT)

@@ -1,9 +1,29 @@
-"""Pay and human capital month by month: tenure raises, learning, wage floors.
+"""Pay and human capital: offers, raises, learning, wage floors.
 
-A hire is paid the posting's wage. After that, pay rises by the sector's
-tenure return at every full year with the employer, and never falls below the
-floor in force. Working in a sector adds experience and skill there, fast at
-first and levelling off; time unemployed erodes skills slowly.
+**Offers.** Each occupation (a rung of a sector's ladder) has a spread of pay:
+its published median and 10th-90th percentiles (``scenarios/occupations.csv``),
+read as a lognormal with log-sd ``sigma``. An employer's rate for the job is
+the median times its own premium, ``exp(sigma * sqrt(firm_share) * z_e)``,
+grown with economy-wide nominal pay growth (:func:`growth_factor`; recorded
+month 0 is in 2019 dollars). An offer to one candidate adjusts that rate for
+the candidate against the job's typical incumbent, and for the match:
+
+    log offer = log rate + experience_return * (log(1 + x) - typical log(1 + x))
+                         + skill_return * (skill - typical skill)
+                         + sigma * sqrt(1 - firm_share) * e
+
+with ``x`` the candidate's relevant experience in years (in the sector, plus
+``experience_transfer`` of years elsewhere), ``e`` a standard normal draw per
+(candidate, posting), and "typical" the mean among the job's incumbents this
+month (:func:`typical_incumbents`). So a graduate of a short course is offered
+what their experience commands, not the occupation's median, and no group
+term enters pay.
+
+**After hiring**, pay rises each month with economy-wide growth (a general
+raise), by the sector's tenure return at every full year with the employer,
+and never falls below the floor in force. Working in a sector adds experience
+and skill there, fast at first and levelling off; time unemployed erodes
+skills slowly.
 """
 
 from __future__ import annotations
@@ -13,8 +33,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from .employers import N_RUNGS
 from .module import Module
+from .schema import N_RUNGS
 from .workers import State, Workers
 
 if TYPE_CHECKING:
@@ -22,6 +42,117 @@ if TYPE_CHECKING:
 
 _EMPLOYED = int(State.EMPLOYED)
 _UNEMPLOYED = int(State.UNEMPLOYED)
+
+
+def growth_factor(growth_per_year: float, month: int) -> float:
+    """Nominal pay level at recorded ``month`` relative to month 0 (below 1 in the burn-in)."""
+    return (1.0 + growth_per_year) ** (month / 12.0)
+
+
+@njit(cache=True, inline="always")
+def posted_pay(rate: float, growth: float, floor: float) -> float:
+    """An employer's pay for a typical incumbent this month: its ``rate`` (2019 dollars a year) times the
+    economy's ``growth`` factor, at least the pay ``floor``."""
+    return max(rate * growth, floor)
+
+
+@njit(cache=True, inline="always")
+def relevant_years(experience_row: np.ndarray, sector: int, transfer: float) -> float:
+    """Years of experience that count in ``sector``: there, plus ``transfer`` of the years elsewhere.
+
+    experience_row: (n_sectors,) months worked in each sector.
+    """
+    total = 0.0
+    for k in range(experience_row.shape[0]):
+        total += experience_row[k]
+    own = experience_row[sector]
+    return (own + transfer * (total - own)) / 12.0
+
+
+@njit(cache=True, inline="always")
+def offer_pay(
+    posted: float, log_sd: float, match_weight: float, match_draw: float, experience_gap: float,
+    experience_return: float, skill_gap: float, skill_return: float,
+) -> float:  # fmt: skip
+    """One candidate's offer, dollars a year (see the module docstring).
+
+    posted: the employer's pay for a typical incumbent; log_sd: the occupation's spread of log
+    pay; match_weight: sqrt(1 - firm_share); match_draw: a standard normal draw for this
+    (candidate, posting); experience_gap: log(1 + relevant years) minus the typical incumbent's;
+    skill_gap: skill minus the typical incumbent's (sd units).
+    """
+    log_pay = (
+        np.log(posted) + experience_return * experience_gap + skill_return * skill_gap
+        + log_sd * match_weight * match_draw
+    )  # fmt: skip
+    return np.exp(log_pay)
+
+
+@njit(cache=True)
+def typical_incumbents(state, occupation, experience, skill, transfer, n_occupations):
+    """Mean log(1 + relevant years) and mean skill of each occupation's employed, float64 (n_occupations,).
+
+    NaN where an occupation has no one. Workers are summed in row order (the plain model sums the
+    same way, so the two agree to the last bit).
+    """
+    total_x = np.zeros(n_occupations)
+    total_s = np.zeros(n_occupations)
+    count = np.zeros(n_occupations)
+    for i in range(state.shape[0]):
+        if state[i] != _EMPLOYED:
+            continue
+        o = occupation[i]
+        s = o // N_RUNGS
+        total_x[o] += np.log1p(relevant_years(experience[i], s, transfer))
+        total_s[o] += skill[i, s]
+        count[o] += 1.0
+    mean_x = np.full(n_occupations, np.nan)
+    mean_s = np.full(n_occupations, np.nan)
+    for o in range(n_occupations):
+        if count[o] > 0:
+            mean_x[o] = total_x[o] / count[o]
+            mean_s[o] = total_s[o] / count[o]
+    return mean_x, mean_s
+
+
+@njit(cache=True)
+def offers_of_rows(
+    posted, log_sd, sector, occupation, experience_rows, skill_rows, match_draw, typical_x, typical_s,
+    match_weight, transfer, experience_return, skill_return,
+):  # fmt: skip
+    """Offers of ``a`` applications from their candidates' own rows, dollars a year, float64 (a,).
+
+    posted, log_sd, sector, occupation, match_draw: (a,) per application (the employer's pay for a
+    typical incumbent, the occupation's log-pay spread, the posting's sector and occupation, a
+    standard normal draw); experience_rows, skill_rows: (a, n_sectors) the candidate's experience
+    (months) and skill (sd units); typical_x, typical_s: :func:`typical_incumbents`.
+    """
+    out = np.empty(posted.shape[0])
+    for a in range(posted.shape[0]):
+        s, o = sector[a], occupation[a]
+        gap_x = np.log1p(relevant_years(experience_rows[a], s, transfer)) - typical_x[o]
+        gap_s = skill_rows[a, s] - typical_s[o]
+        if gap_x != gap_x:  # no incumbent to compare with: the typical candidate
+            gap_x = 0.0
+        if gap_s != gap_s:
+            gap_s = 0.0
+        out[a] = offer_pay(posted[a], log_sd[a], match_weight, match_draw[a], gap_x, experience_return,
+                           gap_s, skill_return)  # fmt: skip
+    return out
+
+
+def offers(
+    posted: np.ndarray, log_sd: np.ndarray, sector: np.ndarray, occupation: np.ndarray,
+    experience_rows: np.ndarray, skill_rows: np.ndarray, match_draw: np.ndarray,
+    typical: tuple[np.ndarray, np.ndarray], pay,
+) -> np.ndarray:  # fmt: skip
+    """:func:`offers_of_rows` with the scenario's ``[pay]`` block (the engine and the plain model call it)."""
+    return offers_of_rows(
+        np.asarray(posted, np.float64), np.asarray(log_sd, np.float64), np.asarray(sector, np.int64),
+        np.asarray(occupation, np.int64), experience_rows, skill_rows, np.asarray(match_draw, np.float64),
+        typical[0], typical[1], float(np.sqrt(1.0 - pay.firm_share)), float(pay.experience_transfer),
+        float(pay.experience_return), float(pay.skill_return),
+    )  # fmt: skip
 
 
 def learning_curve(years: np.ndarray, learning_per_year: float, scale_years: float) -> np.ndarray:
@@ -36,7 +167,7 @@ def learning_curve(years: np.ndarray, learning_per_year: float, scale_years: flo
 @njit(cache=True, inline="always")
 def month_employed(
     tenure: int, wage: float, skill: float, experience: int, tenure_return: float, floor: float, learn: float,
-    scale: float,
+    scale: float, monthly_raise: float = 1.0,
 ) -> tuple[int, float, float, int]:  # fmt: skip
     """A month of work for one employed worker, in the job's sector.
 
@@ -44,11 +175,14 @@ def month_employed(
     sd units and experience: months, both in the job's sector; tenure_return:
     the sector's raise per completed year with the employer; floor: the pay floor
     (dollars a year); learn: skill gained per year at the start of a career; scale:
-    years over which learning levels off. Returns (tenure, wage, skill, experience)
+    years over which learning levels off; monthly_raise: the economy's pay growth over
+    a month (a factor; 1 for none). Returns (tenure, wage, skill, experience)
     after the month, pay and skill rounded to float32 as the worker arrays store them.
     """
     tenure += 1
     pay = np.float32(wage)
+    if monthly_raise != 1.0:
+        pay = np.float32(pay * monthly_raise)
     if tenure % 12 == 0:
         pay = np.float32(pay * (1.0 + tenure_return))
     if pay < floor:
@@ -67,13 +201,21 @@ def skill_decayed(skill: float, decay: float) -> float:
 @njit(cache=True)
 def _month_kernel(
     state, occupation, tenure, wage, experience, skill, months_unemployed, tenure_return, floor, learn, scale,
-    decay,
+    decay, monthly_raise,
 ):  # fmt: skip
     for i in range(state.shape[0]):
         if state[i] == _EMPLOYED:
             s = occupation[i] // N_RUNGS
             tenure[i], wage[i], skill[i, s], experience[i, s] = month_employed(
-                tenure[i], wage[i], skill[i, s], experience[i, s], tenure_return[s], floor, learn, scale
+                tenure[i],
+                wage[i],
+                skill[i, s],
+                experience[i, s],
+                tenure_return[s],
+                floor,
+                learn,
+                scale,
+                monthly_raise,
             )
         elif state[i] == _UNEMPLOYED:
             for s in range(skill.shape[1]):
@@ -88,6 +230,7 @@ def month_of_work(
     learning_per_year: float,
     learning_scale_years: float,
     depreciation_per_year: float,
+    monthly_raise: float = 1.0,
 ) -> None:
     """One month for every worker, in one pass over the arrays (updated in place).
 
@@ -102,6 +245,7 @@ def month_of_work(
         workers.state, workers.occupation, workers.tenure, workers.wage, workers.experience, workers.skill,
         workers.months_unemployed, np.asarray(tenure_return, np.float64), float(floor),
         float(learning_per_year), float(learning_scale_years), float(depreciation_per_year),
+        float(monthly_raise),
     )  # fmt: skip
 
 
@@ -115,10 +259,12 @@ class Pay(Module):
 
     def init(self, model: LabourMarket) -> None:
         self.tenure_return = np.array([s.tenure_return for s in model.scenario.sectors.values()])
+        # The general raise: economy-wide pay growth, a month at a time.
+        self.monthly_raise = growth_factor(model.scenario.economy.wage_growth_per_year, 1)
 
     def step(self, model: LabourMarket) -> None:
         sk, w = model.scenario.skills, model.workers
         month_of_work(
             w, self.tenure_return, model.wage_floor, sk.learning_per_year, sk.learning_scale_years,
-            sk.depreciation_per_year,
+            sk.depreciation_per_year, self.monthly_raise,
         )  # fmt: skip
