@@ -61,7 +61,6 @@ from pathlib import Path
 
 import mesa
 import numpy as np
-from scipy.special import ndtri
 
 from pathways.simulation.demography import Demography, age_one_month, draw_entrants, exit_months
 from pathways.simulation.employers import (
@@ -115,6 +114,7 @@ from pathways.simulation.wages import (
     growth_factor,
     month_employed,
     offers,
+    pay_draws,
     posted_pay,
     skill_decayed,
     typical_incumbents,
@@ -458,7 +458,6 @@ class PlainLabourMarket(mesa.Model):
         )
         self.hiring_key = engine.streams.key("hiring_noise")
         self.preference_key = engine.streams.key("preference_noise")
-        self.pay_key = engine.streams.key("pay_offer")
 
     def _copy_employers(self, t: EmployerTable) -> None:
         columns = {name: value.tolist() for name, value in vars(t).items() if isinstance(value, np.ndarray)}
@@ -675,7 +674,7 @@ class PlainLabourMarket(mesa.Model):
         """The offers for one searcher's applications (:func:`offers`, with the engine's draws)."""
         employers = self.employers
         postings = np.array([p for p, _, _ in mine], dtype=np.int64)
-        draw = ndtri(pair_uniform(self.pay_key, 0, np.full(len(mine), worker.person), postings))
+        draw = pay_draws(self.streams, np.full(len(mine), worker.person), postings, self.scenario.pay)
         chosen = [employers[p // N_RUNGS] for p in postings.tolist()]
         rungs = (postings % N_RUNGS).tolist()
         sector = np.array([e.sector for e in chosen], dtype=np.int64)

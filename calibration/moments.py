@@ -17,7 +17,17 @@ share_<who>:<sector>:<rung>             share of the jobs on that rung held by <
 program:<funnel rate>                   the named program's funnel (funnel.summarise)
 trial:impact_y2_y3                      mean of the year-2 and year-3 earnings impacts
 trial:impact_share_y2_y3                the same over the control group's mean earnings
+pay_p<k>:<sector>:<rung>                a percentile of the rung's annual pay (careers.py)
+weekly_earnings:<group>                 median weekly pay by sex and age band
+weekly_earnings_ratio:<group>           the same over everyone's (the age profile)
+wage_growth:<all|stayers|switchers>     median 12-month log change in pay
+tenure_years:<group>                    median years with the employer
+labour_force_share:<band>               share of the labour force in an age band
 ======================================  ====================================================
+
+The career measures are taken at recorded month 0 and every 12 months after
+(:mod:`..simulation.careers`); a target is their mean over the run, dollars
+brought back to month 0 (2019 dollars) by the model's nominal pay growth.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import numpy as np
 from ..simulation.employers import N_RUNGS
 from ..simulation.funnel import summarise
 from ..simulation.model import LabourMarket
+from ..simulation.wages import growth_factor
 from ..simulation.workers import State
 from .targets import Target
 
@@ -87,6 +98,21 @@ def _trial(model: LabourMarket, share: bool) -> float:
     return impact / float(np.mean([r["control_mean"] for r in rows])) if share else impact
 
 
+CAREER_MEASURES = ("pay_p10", "pay_p25", "pay_p50", "pay_p75", "pay_p90", "weekly_earnings", "wage_growth",
+                   "tenure_years", "labour_force_share")  # fmt: skip
+IN_DOLLARS = ("pay_p10", "pay_p25", "pay_p50", "pay_p75", "pay_p90", "weekly_earnings")
+
+
+def _career(model: LabourMarket, measure: str, group: str) -> float:
+    g = model.scenario.economy.wage_growth_per_year
+    values = [
+        r["value"] / (growth_factor(g, r["month"]) if measure in IN_DOLLARS else 1.0)
+        for r in model.careers.rows
+        if r["measure"] == measure and r["group"] == group and r["value"] == r["value"]
+    ]
+    return float(np.mean(values)) if values else float("nan")
+
+
 def moment(model: LabourMarket, target: Target, program: str | None = None) -> float:
     """The model's value of ``target`` after a finished run."""
     stat = target.statistic
@@ -114,6 +140,11 @@ def moment(model: LabourMarket, target: Target, program: str | None = None) -> f
         return _trial(model, share=False)
     if stat == "trial:impact_share_y2_y3":
         return _trial(model, share=True)
+    measure, _, group = stat.partition(":")
+    if measure in CAREER_MEASURES:
+        return _career(model, measure, group)
+    if measure == "weekly_earnings_ratio":
+        return _career(model, "weekly_earnings", group) / _career(model, "weekly_earnings", "all")
     raise ValueError(f"target {target.key}: unknown statistic {stat!r}")
 
 

@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
-from scipy.special import ndtri
 
 from . import matching, screening, search
 from .employers import N_RUNGS, record_hires
 from .module import Module
 from .population import group_arrays
 from .randomness import pair_uniform
-from .wages import offers, typical_incumbents
+from .wages import offers, pay_draws, typical_incumbents
 from .workers import Channel
 
 if TYPE_CHECKING:
@@ -103,7 +102,7 @@ class JobSearch(Module):
     log_writes = ("hires_channel", "hired_postings")
     streams = (
         "on_the_job_search", "search", "search_extra", "handoffs", "hiring_noise", "preference_noise",
-        "pay_offer",
+        "pay_offer", "pay_person",
     )  # fmt: skip
 
     def init(self, model: LabourMarket) -> None:
@@ -183,7 +182,7 @@ class JobSearch(Module):
             floor = np.maximum(floor, team.pay_floor(e, apps.channel))
         # Match quality is a lasting property of the person and the job (month 0 in the hash): asking
         # the same employer again brings the same offer, not a fresh draw to fish for.
-        draw = ndtri(pair_uniform(model.streams.key("pay_offer"), 0, w.person[apps.searcher], apps.posting))
+        draw = pay_draws(model.streams, w.person[apps.searcher], apps.posting, sc.pay)
         occupation = t.sector[e].astype(np.int64) * N_RUNGS + r
         pay = offers(t.wage[e, r], t.log_sd[e, r], t.sector[e], occupation, w.experience[apps.searcher],
                      w.skill[apps.searcher], draw, typical, sc.pay)  # fmt: skip

@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from . import occupations
@@ -242,13 +243,20 @@ class Pay(Block):
 
     An offer is the employer's rate for the job (the occupation's median, grown with the economy,
     times the employer's premium) adjusted for the candidate against the typical incumbent of the
-    job (experience and skill) and a match draw. The employer's part takes ``firm_share`` of the
-    occupation's spread of log pay (its published P10-P90, or ``default_log_sd``), the match draw
-    the rest.
+    job (experience and skill), the person's own pay position (the same at every employer) and a
+    match draw (the same each time the person asks that employer). Of the occupation's variance of
+    log pay (its published P10-P90, or ``default_log_sd``), the employer's part takes ``firm_share``,
+    the person's ``person_share`` and the match the rest.
     """
 
     firm_share: float = Field(
         0.3, ge=0, le=1, description="Share of an occupation's log-pay variance from the employer (free)."
+    )
+    person_share: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="Share of an occupation's log-pay variance that is the person's own (free).",
     )
     experience_return: float = Field(
         0.2, ge=0, description="Log pay per log(1 + years of relevant experience), against typical (free)."
@@ -261,6 +269,18 @@ class Pay(Block):
         0.35, gt=0, description="Spread of log pay of an occupation without published percentiles (assumed)."
     )
     source: str = ""
+
+    @model_validator(mode="after")
+    def _shares(self) -> Pay:
+        if self.firm_share + self.person_share > 1:
+            raise ValueError("firm_share and person_share are parts of one variance: together at most 1")
+        return self
+
+    def draw_weights(self) -> tuple[float, float]:
+        """Weights of the person's and the match's standard normal draws within the non-employer part."""
+        rest = 1.0 - self.firm_share
+        person = self.person_share / rest if rest > 0 else 0.0
+        return float(np.sqrt(person)), float(np.sqrt(max(1.0 - person, 0.0)))
 
 
 class LabourForce(Block):

@@ -32,8 +32,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
+from scipy.special import ndtri
 
 from .module import Module
+from .randomness import pair_uniform
 from .schema import N_RUNGS
 from .workers import State, Workers
 
@@ -139,6 +141,19 @@ def offers_of_rows(
         out[a] = offer_pay(posted[a], log_sd[a], match_weight, match_draw[a], gap_x, experience_return,
                            gap_s, skill_return)  # fmt: skip
     return out
+
+
+def pay_draws(streams, person: np.ndarray, posting: np.ndarray, pay) -> np.ndarray:
+    """The person's and the match's parts of each offer, one standard normal per application.
+
+    person, posting: (a,) the candidate's person id and the posting. Both draws are hashed
+    from ids alone, so they last: a person keeps their pay position at every employer, and
+    asking the same employer again brings the same match. ``pay``: the ``[pay]`` block.
+    """
+    a, b = pay.draw_weights()
+    own = ndtri(pair_uniform(streams.key("pay_person"), 0, person, np.zeros_like(posting)))
+    match = ndtri(pair_uniform(streams.key("pay_offer"), 0, person, posting))
+    return a * own + b * match
 
 
 def offers(

@@ -193,10 +193,12 @@ def test_bias_penalty_lowers_hiring_of_the_penalised_group():
 
 
 def test_degree_screens_widen_the_gap_by_education():
-    """Employers demanding degrees everywhere (never waived) lowers good-job access for groups with
-    fewer degrees: the white-Hispanic gap in good jobs widens, on average over seeds."""
-    gaps: dict[str, list[float]] = {"none": [], "all": []}
+    """Employers demanding degrees everywhere (never waived) shut out the groups with fewer degrees:
+    the white-Hispanic gap in employment widens, in every seed (paired: common random numbers).
+
+    (Good-job shares among the employed need not widen: those still hired are the degree holders.)"""
     for seed in (1, 2, 3):
+        gaps = {}
         for label, share in (("none", 0.0), ("all", 1.0)):
             sectors = {
                 key: {"ladder": [{**r.model_dump(), "degree_screen": share} for r in spec.ladder]}
@@ -206,11 +208,9 @@ def test_degree_screens_widen_the_gap_by_education():
                        hiring={"screen_waiver_months": 10_000})  # fmt: skip
             model = LabourMarket(sc)
             model.run()
-            good = horizon(model, "good_job_share", 12)
-            gaps[label].append(
-                good["white_men"] + good["white_women"] - good["hispanic_men"] - good["hispanic_women"]
-            )
-    assert np.mean(gaps["all"]) > np.mean(gaps["none"]) + 0.01, gaps
+            e = horizon(model, "employment_rate", 12)
+            gaps[label] = e["white_men"] + e["white_women"] - e["hispanic_men"] - e["hispanic_women"]
+        assert gaps["all"] > gaps["none"] + 0.05, (seed, gaps)
 
 
 def test_separation_kernel_matches_the_formula():
