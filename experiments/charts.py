@@ -43,6 +43,7 @@ from .names import capital, nice
 from .style import Provenance, chart_style, finish, group_style, scenario_colour
 
 plt = style.plt
+GREY_DARK = "#333333"
 
 
 @dataclass
@@ -154,6 +155,116 @@ def main_series(table: pa.Table, scenario, provenance: Provenance) -> Chart:
             {"month": int(m), "group": g, **dict(zip([c for c, _, _ in RUN_PANELS], vals, strict=True))}
         )
     return Chart(fig, title, rows, provenance)
+
+
+# --------------------------------------------------------------------------- careers (pathways run)
+
+
+def _career_means(rows: list[dict], measure: str, growth_per_year: float) -> dict[str, float]:
+    """A career measure by group, mean over the months it was taken, dollars brought back to month 0."""
+    from ..simulation.wages import growth_factor
+
+    dollars = measure.startswith("pay_") or measure == "weekly_earnings"
+    out: dict[str, list[float]] = {}
+    for r in rows:
+        if r["measure"] == measure and r["value"] == r["value"]:
+            factor = growth_factor(growth_per_year, r["month"]) if dollars else 1.0
+            out.setdefault(r["group"], []).append(r["value"] / factor)
+    return {g: float(np.mean(v)) for g, v in out.items()}
+
+
+def earnings_by_age(rows: list[dict], published: dict[str, float], growth_per_year: float,
+                    provenance: Provenance) -> Chart:  # fmt: skip
+    """Median weekly earnings by age band and sex over everyone's median: the model beside CPS.
+
+    rows: careers rows (simulation/careers.py); published: the CPS ratios by "men:25-34"-style group.
+    """
+    from ..simulation.careers import AGE_BANDS, band_name
+
+    weekly = _career_means(rows, "weekly_earnings", growth_per_year)
+    bands = [band_name(b) for b in AGE_BANDS]
+    x = np.arange(len(bands))
+    table = []
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 5.2))
+        for sex, marker, line in (("men", "o", "-"), ("women", "s", "--")):
+            model = [weekly.get(f"{sex}:{b}", np.nan) / weekly.get("all", np.nan) for b in bands]
+            ax.plot(x, model, color=style.BLUE, marker=marker, linestyle=line, label=f"{sex}, model")
+            pub = [published.get(f"{sex}:{b}", np.nan) for b in bands]
+            ax.plot(x, pub, color=GREY_DARK, marker=marker, linestyle="none", markerfacecolor="none",
+                    markersize=9, label=f"{sex}, published (CPS)")  # fmt: skip
+            for b, m, q in zip(bands, model, pub, strict=True):
+                table.append({"sex": sex, "age": b, "model": m, "published": q})
+        ax.set_xticks(x, bands)
+        ax.set_xlabel("Age band (years)")
+        ax.set_ylabel("Median weekly earnings / everyone's median")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+        oldest = weekly.get("men:55-64", np.nan) / weekly.get("all", np.nan)
+        title = (
+            f"Pay rises with age in the model: men of 55-64 earn {oldest:.2f} times everyone's median "
+            f"(published {published.get('men:55-64', np.nan):.2f})"
+        )
+        finish(fig, title, provenance, subtitle="Ratios, since the model holds four occupational families")
+    return Chart(fig, title, table, provenance)
+
+
+def pay_by_occupation(rows: list[dict], scenario, provenance: Provenance) -> Chart:
+    """Each occupation's spread of pay (P10-P90, P25-P75 and median) in the model beside OEWS."""
+    g = scenario.economy.wage_growth_per_year
+    pct = {p: _career_means(rows, f"pay_p{p}", g) for p in (10, 25, 50, 75, 90)}
+    rungs = [(f"{s}:{k}", r) for s, sec in scenario.sectors.items() for k, r in enumerate(sec.ladder)]
+    y = np.arange(len(rungs))[::-1]
+    table, close = [], 0
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(10, 0.55 * len(rungs) + 2.6))
+        for yi, (key, rung) in zip(y, rungs, strict=True):
+            m = {p: pct[p].get(key, np.nan) for p in pct}
+            ax.plot([m[10], m[90]], [yi, yi], color=style.BLUE, linewidth=1.5)
+            ax.plot([m[25], m[75]], [yi, yi], color=style.BLUE, linewidth=6, alpha=0.5,
+                    label="model: P10-P90, P25-P75, median" if yi == y[0] else None)  # fmt: skip
+            ax.plot([m[50]], [yi], "o", color=style.BLUE)
+            published = [v for v in (rung.wage_p10, rung.wage, rung.wage_p90) if v is not None]
+            ax.plot(published, [yi + 0.25] * len(published), "D", color=GREY_DARK, markerfacecolor="none",
+                    label="published (OEWS): P10, median, P90" if yi == y[0] else None)  # fmt: skip
+            close += abs(m[50] / rung.wage - 1) <= 0.075
+            table.append({"occupation": rung.title, "soc": rung.soc, **{f"model_p{p}": m[p] for p in m},
+                          "published_p10": rung.wage_p10, "published_p50": rung.wage,
+                          "published_p90": rung.wage_p90})  # fmt: skip
+        ax.set_yticks(y, [r.title for _, r in rungs])
+        ax.set_xlabel("Annual pay, 2019 dollars")
+        ax.xaxis.set_major_formatter(_formatter("${:,.0f}"))
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncols=2)
+        title = (
+            f"Pay within occupations: the model's median is within 7.5% of the published one in {close} "
+            f"of {len(rungs)}"
+        )
+        finish(
+            fig, title, provenance, subtitle="Model: mean over the recorded years of each year's percentiles"
+        )
+    return Chart(fig, title, table, provenance)
+
+
+def wage_growth(rows: list[dict], published: dict[str, float], provenance: Provenance) -> Chart:
+    """Median 12-month wage growth of everyone, job stayers and job switchers: model and published."""
+    model = _career_means(rows, "wage_growth", 0.0)
+    groups = ["all", "stayers", "switchers"]
+    x = np.arange(len(groups))
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(8, 4.8))
+        ax.bar(x - 0.18, [model.get(k, np.nan) for k in groups], width=0.36, color=style.BLUE, label="model")
+        ax.bar(x + 0.18, [published.get(k, np.nan) for k in groups], width=0.36, color=GREY_DARK,
+               label="published (Atlanta Fed Wage Growth Tracker)")  # fmt: skip
+        ax.set_xticks(x, ["everyone", "job stayers", "job switchers"])
+        ax.set_ylabel("Median change in pay over 12 months")
+        ax.yaxis.set_major_formatter(_formatter("{:.1%}"))
+        ax.legend(loc="upper left")
+        gap = model.get("switchers", np.nan) - model.get("stayers", np.nan)
+        title = f"Job switchers' pay grows {gap * 100:.1f} points a year more than stayers' in the model"
+        finish(fig, title, provenance)
+    table = [
+        {"group": k, "model": model.get(k, np.nan), "published": published.get(k, np.nan)} for k in groups
+    ]
+    return Chart(fig, title, table, provenance)
 
 
 # --------------------------------------------------------------------------- comparisons

@@ -31,6 +31,7 @@ RECORD = ".pathways-output.json"
 OUTPUTS: dict[str, tuple[str, ...]] = {
     "run": ("metrics.parquet", "outcomes.parquet", "programs.parquet", "enrolments.parquet",
             "mobility.parquet", "costs.parquet", "trial.parquet", "careers.parquet", "manifest.json",
+            "careers_*",
             "main_series.*"),
     "compare": ("runs.parquet", "summary.parquet", "summary.csv", "manifest.json", "brief"),
     "sweep": ("sweep.json", "runs", "results.parquet", "summary.*", "points.*", "effects.*",

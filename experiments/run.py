@@ -6,6 +6,7 @@ Files written:
 ``manifest.json``    the scenario as resolved, its hash, the seed and versions:
                      everything needed to reproduce the run, and nothing that
                      changes between identical runs (no clock times).
+``careers_*.*``      earnings by age, pay by occupation and wage growth, beside the published figures.
 ``main_series.*``    unemployment, pay ratio, good jobs and training by group
                      (PNG, SVG, PDF and the data as CSV).
 ``outcomes.parquet`` the key outcomes by group (see ``experiments.outcomes``).
@@ -129,7 +130,34 @@ def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str)
         f"{scenario.run.workers:,} workers; colour = race/ethnicity, dashed = women",
     )
     chart_paths = charts.main_series(result.table, scenario, provenance).save(out / "main_series")
+    if model.careers.rows:
+        note = f"{scenario.run.workers:,} workers; published: calibration/targets.csv"
+        provenance = Provenance(provenance.scenarios, provenance.seeds, provenance.version, note)
+        chart_paths += career_charts(model, provenance, out)
     return [*paths, manifest_path, *chart_paths]
+
+
+def career_charts(model: LabourMarket, provenance, out: Path) -> list[Path]:
+    """Earnings by age, pay by occupation and wage growth, each beside the published figures."""
+    from ..calibration.targets import load_targets
+    from . import charts
+
+    targets = load_targets()
+    by_age = {
+        t.statistic.split(":", 1)[1]: t.value
+        for t in targets
+        if t.statistic.startswith("weekly_earnings_ratio:")
+    }
+    growth = {
+        t.statistic.split(":", 1)[1]: t.value for t in targets if t.statistic.startswith("wage_growth:")
+    }
+    rows, g = model.careers.rows, model.scenario.economy.wage_growth_per_year
+    paths = charts.earnings_by_age(rows, by_age, g, provenance).save(out / "careers_earnings_by_age")
+    paths += charts.pay_by_occupation(rows, model.scenario, provenance).save(
+        out / "careers_pay_by_occupation"
+    )
+    paths += charts.wage_growth(rows, growth, provenance).save(out / "careers_wage_growth")
+    return paths
 
 
 def format_programs(model: LabourMarket) -> str:

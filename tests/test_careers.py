@@ -1,0 +1,119 @@
+"""Careers: pay offers within each occupation's published spread, returns in the right direction,
+nominal growth, a stable population, and the career measures a run records."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import calibrated
+from pathways.simulation import LabourMarket, State
+from pathways.simulation.employers import N_RUNGS
+from pathways.simulation.occupations import Z90
+from pathways.simulation.randomness import Streams
+from pathways.simulation.wages import growth_factor, offers_of_rows, pay_draws, typical_incumbents
+
+
+def test_offers_to_typical_candidates_follow_the_occupations_published_spread():
+    """For candidates like the job's typical incumbent, log offers are the employer's rate plus the
+    occupation's non-employer spread: their 10th-90th percentile range is the published one, shrunk
+    by the employer's share."""
+    sc = calibrated()
+    pay = sc.pay
+    rung = sc.sectors["it"].ladder[0]
+    sigma = np.log(rung.wage_p90 / rung.wage_p10) / (2 * Z90)
+    n = 200_000
+    draw = pay_draws(Streams(3), np.arange(n), np.full(n, 7), pay)
+    experience = np.zeros((n, 4), np.int16)
+    skill = np.zeros((n, 4), np.float32)
+    typical = (np.zeros(N_RUNGS * 4), np.zeros(N_RUNGS * 4))
+    pay_offered = offers_of_rows(
+        np.full(n, rung.wage), np.full(n, sigma), np.zeros(n, np.int64), np.zeros(n, np.int64), experience,
+        skill, draw, typical[0], typical[1], np.sqrt(1 - pay.firm_share), pay.experience_transfer,
+        pay.experience_return, pay.skill_return,
+    )  # fmt: skip
+    logs = np.log(pay_offered)
+    assert np.median(pay_offered) == pytest.approx(rung.wage, rel=0.01)
+    assert logs.std() == pytest.approx(sigma * np.sqrt(1 - pay.firm_share), rel=0.01)
+
+
+def test_offers_rise_with_experience_and_skill_against_the_typical_incumbent():
+    sc = calibrated()
+    pay = sc.pay.model_copy(update={"experience_return": 0.2, "skill_return": 0.1})
+    draw = np.zeros(3)
+    exp = np.array([[0, 0, 0, 0], [60, 0, 0, 0], [60, 0, 0, 0]], np.int16)  # months in sector 0
+    skill = np.array([[0, 0, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0]], np.float32)
+    typical_x = np.full(N_RUNGS * 4, np.log1p(2.0))  # the typical incumbent: 2 years
+    typical_s = np.zeros(N_RUNGS * 4)
+    out = offers_of_rows(np.full(3, 50_000.0), np.full(3, 0.3), np.zeros(3, np.int64), np.zeros(3, np.int64),
+                         exp, skill, draw, typical_x, typical_s, 0.8, pay.experience_transfer,
+                         pay.experience_return, pay.skill_return)  # fmt: skip
+    assert out[0] < 50_000 < out[1] < out[2]  # a newcomer below the rate, five years above it, skill more
+    assert out[1] / out[0] == pytest.approx(np.exp(0.2 * np.log1p(5.0)), rel=1e-9)
+
+
+def test_typical_incumbents_are_the_means_of_each_jobs_holders():
+    state = np.array([State.EMPLOYED, State.EMPLOYED, State.UNEMPLOYED, State.EMPLOYED], np.int8)
+    occupation = np.array([0, 0, -1, N_RUNGS], np.int64)
+    experience = np.array([[12, 0], [36, 0], [99, 0], [0, 24]], np.int16)
+    skill = np.array([[1, 0], [3, 0], [9, 9], [0, 2]], np.float32)
+    x, s = typical_incumbents(state, occupation, experience, skill, 0.0, 2 * N_RUNGS)
+    assert x[0] == pytest.approx((np.log1p(1) + np.log1p(3)) / 2) and s[0] == pytest.approx(2.0)
+    assert x[N_RUNGS] == pytest.approx(np.log1p(2)) and s[N_RUNGS] == pytest.approx(2.0)
+    assert np.isnan(x[1]) and np.isnan(s[1])  # nobody holds it
+
+
+@pytest.fixture(scope="module")
+def run():
+    model = LabourMarket(calibrated(workers=6000, burn_in=60, months=36))
+    model.run()
+    return model
+
+
+def test_recorded_pay_sits_within_each_occupations_published_range(run):
+    """At month 0 (2019 dollars) each linked occupation's median is near the published one, and the model's
+    10th and 90th percentiles fall between half and twice the published ones' distance from it."""
+    c = run.careers
+    for s, sector in run.scenario.sectors.items():
+        for k, rung in enumerate(sector.ladder):
+            if rung.wage_p10 is None:
+                continue
+            group = f"{s}:{k}"
+            p10, p50, p90 = (c.value(f"pay_p{p}", group, 0) for p in (10, 50, 90))
+            assert p50 == pytest.approx(rung.wage, rel=0.15), group
+            assert 0.5 < np.log(p50 / p10) / np.log(rung.wage / rung.wage_p10) < 2, group
+            assert 0.5 < np.log(p90 / p50) / np.log(rung.wage_p90 / rung.wage) < 2, group
+
+
+def test_pay_grows_with_the_economy_and_switchers_gain_more_than_stayers(run):
+    g = run.scenario.economy.wage_growth_per_year
+    c = run.careers
+    stayers, switchers = c.value("wage_growth", "stayers", 12), c.value("wage_growth", "switchers", 12)
+    # Stayers get the general raise and, at anniversaries, a tenure raise: at least the economy's growth.
+    assert stayers >= np.log(1 + g) - 1e-6
+    assert switchers > stayers
+    # Posted pay moves with nominal growth: a year on it is (1 + g) times higher.
+    assert growth_factor(g, 12) == pytest.approx(1 + g)
+
+
+def test_earnings_rise_with_age_and_the_population_stays_stable(run):
+    c = run.careers
+    young, prime = c.value("weekly_earnings", "16-24", 0), c.value("weekly_earnings", "45-54", 0)
+    assert prime > young
+    shares = [c.value("labour_force_share", b, 0) for b in ("16-24", "25-34", "35-44", "45-54", "55-64")]
+    assert sum(shares) == pytest.approx(1.0, abs=0.02)
+    assert run.workers.n == run.scenario.run.workers
+    ages = run.workers.age / 12
+    assert ages.min() >= 18 and ages.max() < 65
+
+
+def test_young_workers_leave_jobs_more_often():
+    """With the young's extra hazard on, tenure at 16-24 falls relative to 45-54 (same seed)."""
+    tenure = {}
+    for extra in (0.0, 2.0):
+        model = LabourMarket(calibrated(workers=6000, burn_in=60, months=1,
+                                        labour_force={"young_separation_extra": extra}))  # fmt: skip
+        model.run()
+        c = model.careers
+        tenure[extra] = c.value("tenure_years", "16-24", 0) / c.value("tenure_years", "45-54", 0)
+    assert tenure[2.0] < tenure[0.0]
