@@ -78,6 +78,7 @@ from pathways.simulation.employers import (
 )
 from pathways.simulation.finances import Finances, month_of_money_one, monthly_rate
 from pathways.simulation.hiring import JobSearch, keeps_application, offer_value, starting_pay
+from pathways.simulation.hours import FULL_TIME, hours_of
 from pathways.simulation.matching import deferred_acceptance_reference, ranked
 from pathways.simulation.model import LabourMarket
 from pathways.simulation.module import Module
@@ -199,8 +200,9 @@ class PlainWorker(mesa.Agent):
     # ------------------------------------------------------------ transitions
     # As Workers.start_jobs / leave_jobs: the fields that belong to a job change together.
 
-    def start_job(self, employer: PlainEmployer, rung: int, wage: float, channel: int) -> None:
-        """Take a job on ``rung`` at ``employer``; a move inside the same employer keeps tenure."""
+    def start_job(self, employer: PlainEmployer, rung: int, wage: float, channel: int, hours: int) -> None:
+        """Take a job on ``rung`` at ``employer`` for ``hours`` a week; a move inside the same employer
+        keeps tenure."""
         if self.employer is not None:
             self.employer.filled[self.occupation % N_RUNGS] -= 1
         if self.employer is not employer:
@@ -210,6 +212,7 @@ class PlainWorker(mesa.Agent):
         self.employer = employer
         self.occupation = employer.sector * N_RUNGS + rung
         self.wage = wage
+        self.hours = hours
         self.channel = channel
         self.months_unemployed = 0
         self.ui_months_left = 0
@@ -222,6 +225,7 @@ class PlainWorker(mesa.Agent):
         self.employer = None
         self.occupation = -1
         self.wage = 0.0
+        self.hours = 0
         self.tenure = 0
         self.channel = NONE
         self.months_unemployed = 0
@@ -317,12 +321,17 @@ class PlainWorker(mesa.Agent):
             self.skill = [skill_decayed(x, m.depreciation_per_year) for x in self.skill]
             self.months_unemployed += 1
 
+    def earnings(self) -> float:
+        """What the worker earns a year (as Workers.earnings: float32 pay rate times hours over 40)."""
+        return float(np.float32(self.wage) * np.float32(self.hours / 40))
+
     def money_month(self) -> None:
         """Savings, benefits, ISA payments and debt for one month (:func:`month_of_money_one`)."""
         f = self.model.scenario.finances
         (self.ui_months_left, self.savings, self.debt, self.isa_share, self.isa_left, self.isa_cap_left,
          _) = month_of_money_one(
-            self.state == EMPLOYED, self.wage, self.last_wage, self.ui_months_left, self.savings, self.debt,
+            self.state == EMPLOYED, self.earnings(), self.last_wage, self.ui_months_left, self.savings,
+            self.debt,
             self.program >= 0, self.isa_share, self.isa_floor, self.isa_left, self.isa_cap_left, 0.0,
             f.monthly_expenses, f.savings_rate, f.ui_replacement, monthly_rate(f.debt_interest_per_year),
             f.repayment_share, f.credit_limit,
@@ -446,6 +455,7 @@ class PlainLabourMarket(mesa.Model):
         job_search = engine.module("job_search")
         self.rung_months = [np.asarray(row, np.float64) for row in job_search.rung_months]
         self.hire_threshold = job_search.hire_threshold.tolist()
+        self.part_time_only = job_search.part_time_only
         self.group_penalty = job_search.group_penalty.tolist()
         self.handoff_bonus = job_search.handoff_bonus
         self.next_person = engine.module("demography").next_person
@@ -608,7 +618,7 @@ class PlainLabourMarket(mesa.Model):
     def _job_search(self) -> None:
         """Search, screening, scoring, the premium test, ranking, deferred acceptance and hires."""
         searchers = self._screened_applications()
-        who, ptr, post, score, offer, channel = self._ranked_lists(searchers)
+        who, ptr, post, score, offer, channel, hours = self._ranked_lists(searchers)
         employers = self.employers
         capacity = [o for e in employers for o in e.openings]
         match = deferred_acceptance_reference(ptr, post, score, capacity).tolist()
@@ -617,7 +627,7 @@ class PlainLabourMarket(mesa.Model):
                 continue
             k = post.index(posting, ptr[i], ptr[i + 1])
             employer, rung = employers[posting // N_RUNGS], posting % N_RUNGS
-            who[i].start_job(employer, rung, starting_pay(offer[k], self.wage_floor), channel[k])
+            who[i].start_job(employer, rung, starting_pay(offer[k], self.wage_floor), channel[k], hours[k])
             employer.hires[rung] += 1
         for employer in employers:
             employer.unfilled = [
@@ -689,39 +699,53 @@ class PlainLabourMarket(mesa.Model):
         """Each searcher keeps the offers worth taking and ranks them by pay (with noise).
 
         Returns the searchers with a list and the flat lists deferred acceptance
-        takes: (who, ptr, post, score, offer, channel), ``who[i]``'s list being
+        takes: (who, ptr, post, score, offer, channel, hours), ``who[i]``'s list being
         ``post[ptr[i]:ptr[i + 1]]``, best first.
         """
         sc = self.scenario
         employers = self.employers
         typical = self._typical_incumbents()
         who: list[PlainWorker] = []
-        ptr, post, score, offer, channel = [0], [], [], [], []
+        ptr, post, score, offer, channel, hours = [0], [], [], [], [], []
         for worker, mine in searchers:
             kept = []
             pay = self._offers(worker, mine, typical)
-            for (posting, ch, s), offered in zip(mine, pay, strict=True):
+            schedule = self._hours(worker, mine)
+            for (posting, ch, s), offered, h in zip(mine, pay, schedule, strict=True):
                 employer, rung = employers[posting // N_RUNGS], posting % N_RUNGS
                 # No policy or placement-team pay floors act among these modules.
                 threshold = self.hire_threshold[employer.sector][rung]
-                if keeps_application(s, threshold, offered, worker.wage, sc.search.job_change_premium):
-                    kept.append((posting, ch, s, offered))
+                if keeps_application(s, threshold, offered, worker.wage, sc.search.job_change_premium, h,
+                                     worker.hours):  # fmt: skip
+                    kept.append((posting, ch, s, offered, h))
             if not kept:
                 continue
             postings_kept = np.array([k[0] for k in kept], dtype=np.int64)
             noise = pair_uniform(
                 self.preference_key, self.elapsed, np.full(len(kept), worker.row), postings_kept
             )
-            value = offer_value(np.array([k[3] for k in kept]), noise, sc.search.preference_noise)
+            yearly = np.array([k[3] for k in kept]) * (
+                np.array([k[4] for k in kept], dtype=np.int8) / FULL_TIME
+            )
+            value = offer_value(yearly, noise, sc.search.preference_noise)
             for k in ranked(value, postings_kept).tolist():
-                posting, ch, s, offered = kept[k]
+                posting, ch, s, offered, h = kept[k]
                 post.append(posting)
                 channel.append(ch)
                 score.append(s)
                 offer.append(offered)
+                hours.append(h)
             ptr.append(len(post))
             who.append(worker)
-        return who, ptr, post, score, offer, channel
+        return who, ptr, post, score, offer, channel, hours
+
+    def _hours(self, worker: PlainWorker, mine: list) -> list[int]:
+        """Weekly hours of the job behind each application (:func:`hours_of`)."""
+        postings = np.array([p for p, _, _ in mine], dtype=np.int64)
+        sector = np.array([self.employers[p // N_RUNGS].sector for p in postings.tolist()], dtype=np.int64)
+        person = np.full(len(mine), worker.person)
+        share = self.scenario.labour_force.prefers_part_time
+        return hours_of(self.streams, person, postings, sector, self.part_time_only, share).tolist()
 
     # ------------------------------------------------------------ checks
 

@@ -23,6 +23,7 @@ weekly_earnings_ratio:<group>           the same over everyone's (the age profil
 wage_growth:<all|stayers|switchers>     median 12-month log change in pay
 tenure_years:<group>                    median years with the employer
 labour_force_share:<band>               share of the labour force in an age band
+part_time_share:<all|involuntary>       share of the employed working part-time (for economic reasons)
 ======================================  ====================================================
 
 The career measures are taken at recorded month 0 and every 12 months after
@@ -99,7 +100,7 @@ def _trial(model: LabourMarket, share: bool) -> float:
 
 
 CAREER_MEASURES = ("pay_p10", "pay_p25", "pay_p50", "pay_p75", "pay_p90", "weekly_earnings", "wage_growth",
-                   "tenure_years", "labour_force_share")  # fmt: skip
+                   "tenure_years", "labour_force_share", "part_time_share")  # fmt: skip
 IN_DOLLARS = ("pay_p10", "pay_p25", "pay_p50", "pay_p75", "pay_p90", "weekly_earnings")
 
 

@@ -10,8 +10,10 @@ measure                     what                                                
 ==========================  ==================================================  ====================
 pay_p10 ... pay_p90         percentiles of annual pay of an occupation's        BLS OEWS
                             jobholders (group: sector:rung)
-weekly_earnings             median weekly pay (annual / 52) of the employed,    CPS usual weekly
-                            by sex and age band (group: men:25-34, all)         earnings
+weekly_earnings             median weekly pay (annual / 52) of full-time        CPS usual weekly
+                            workers, by sex and age band (men:25-34, all)       earnings
+part_time_share             share of the employed working part-time (all), and  CPS
+                            part-time for economic reasons (involuntary)
 wage_growth                 median 12-month log change in pay of people         Atlanta Fed Wage
                             employed at both ends (group: all, stayers: same    Growth Tracker
                             employer, switchers: another employer)
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .hours import FULL_TIME_THRESHOLD
 from .schema import N_RUNGS
 from .workers import State, Workers
 
@@ -45,11 +48,18 @@ class CareerRecorder:
         self.rows: list[dict] = []
         self._year_ago: dict[str, np.ndarray] | None = None
 
-    def observe(self, workers: Workers, month: int) -> None:
+    def observe(self, workers: Workers, month: int, prefers_part_time: np.ndarray) -> None:
+        """Take the measures if ``month`` is one of theirs. prefers_part_time: bool (n,) (hours.py)."""
         if month < 0 or month % EVERY:
             return
         w = workers
         employed = w.state == State.EMPLOYED
+        full_time = employed & (w.hours >= FULL_TIME_THRESHOLD)
+        part_time = employed & ~full_time
+        n_employed = max(int(employed.sum()), 1)
+        self._add(month, "part_time_share", "all", part_time.sum() / n_employed, n_employed)
+        involuntary = part_time & ~prefers_part_time
+        self._add(month, "part_time_share", "involuntary", involuntary.sum() / n_employed, n_employed)
         pay = w.wage.astype(np.float64)
         self._pay_by_occupation(month, w.occupation, pay, employed)
         years = w.age / 12.0
@@ -62,9 +72,9 @@ class CareerRecorder:
                 who = employed & mask & in_band
                 group = name if sex == "all" else f"{sex}:{name}"
                 some = who.any()
-                self._add(
-                    month, "weekly_earnings", group, np.median(pay[who]) / 52 if some else np.nan, who.sum()
-                )
+                ft = who & full_time  # weekly earnings as published: full-time workers'
+                weekly = np.median(pay[ft]) / 52 if ft.any() else np.nan
+                self._add(month, "weekly_earnings", group, weekly, ft.sum())
                 self._add(
                     month, "tenure_years", group, np.median(w.tenure[who]) / 12 if some else np.nan, who.sum()
                 )

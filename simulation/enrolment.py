@@ -104,8 +104,8 @@ class Enrolment(Module):
     )  # fmt: skip
     writes = (
         "state", "program", "program_month", "months_unemployed", "savings", "debt", "isa_share",
-        "isa_floor", "isa_left", "isa_cap_left", "trial_arm", "employer", "occupation", "wage", "tenure",
-        "channel", "last_wage", "ui_months_left", "ties", "n_ties",
+        "isa_floor", "isa_left", "isa_cap_left", "trial_arm", "employer", "occupation", "wage", "hours",
+        "tenure", "channel", "last_wage", "ui_months_left", "ties", "n_ties",
     )  # fmt: skip
     employer_reads = ("sector", "wage", "openings")
     employer_writes = ("openings",)  # apprentices are hired into their hosts' open jobs on day one

@@ -118,7 +118,7 @@ def month_of_money(
     """
     w = workers
     return _money_kernel(
-        w.state, w.wage, w.last_wage, w.ui_months_left, w.savings, w.debt, w.program,
+        w.state, w.earnings(), w.last_wage, w.ui_months_left, w.savings, w.debt, w.program,
         w.isa_share, w.isa_floor, w.isa_left, w.isa_cap_left, np.asarray(stipend, np.float64),
         float(monthly_expenses), float(savings_rate), float(ui_replacement),
         monthly_rate(debt_interest_per_year), float(repayment_share), float(credit_limit),
@@ -129,9 +129,11 @@ class Finances(Module):
     """Savings, unemployment insurance, ISA payments, debt; stipends paid by policies to trainees."""
 
     name = "finances"
-    reads = ("state", "wage", "last_wage", "ui_months_left", "savings", "debt", "program", "isa_share",
-             "isa_floor", "isa_left", "isa_cap_left", "group", "education", "employer", "occupation",
-             "credentials")  # fmt: skip
+    reads = (
+        "state", "wage", "hours", "last_wage", "ui_months_left", "savings", "debt", "program", "isa_share",
+        "isa_floor", "isa_left", "isa_cap_left", "group", "education", "employer", "occupation",
+        "credentials",
+    )  # fmt: skip
     writes = ("ui_months_left", "savings", "debt", "isa_share", "isa_left", "isa_cap_left")
 
     def step(self, model: LabourMarket) -> None:

@@ -22,6 +22,7 @@ from numba import njit
 
 from . import matching, screening, search
 from .employers import N_RUNGS, record_hires
+from .hours import FULL_TIME, hours_of
 from .module import Module
 from .population import group_arrays
 from .randomness import pair_uniform
@@ -34,29 +35,39 @@ if TYPE_CHECKING:
 
 @njit(cache=True, inline="always")
 def keeps_application(
-    score: float, hire_threshold: float, offered: float, current_wage: float, job_change_premium: float
-) -> bool:
+    score: float, hire_threshold: float, offered: float, current_wage: float, job_change_premium: float,
+    offered_hours: int = 40, current_hours: int = 40,
+) -> bool:  # fmt: skip
     """An application that passed the screens stays in play.
 
     Its ``score`` clears the rung's ``hire_threshold`` and, for someone employed
-    (``current_wage`` > 0: float32 dollars a year, as the worker arrays hold it),
-    the pay ``offered`` (dollars a year) beats current pay by ``job_change_premium``
-    (the product taken in float32, as numpy takes it for the float32 wage array).
+    (``current_wage`` > 0: float32 dollars a year at full-time hours, as the worker
+    arrays hold it), what the job pays a year (``offered`` times ``offered_hours``)
+    beats what they earn now by ``job_change_premium``: a part-timer who wants more
+    hours moves to a full-time job that pays the same rate.
     """
     if score < hire_threshold:
         return False
     current = np.float32(current_wage)
     if current > 0:
-        return offered >= current * np.float32(1.0 + job_change_premium)
+        return offered * offered_hours >= current * current_hours * np.float32(1.0 + job_change_premium)
     return True
 
 
 @njit(cache=True)
-def _keeps_all(score, hire_threshold, offered, current_wage, job_change_premium):
+def _keeps_all(
+    score, hire_threshold, offered, current_wage, job_change_premium, offered_hours, current_hours
+):
     out = np.empty(score.shape[0], dtype=np.bool_)
     for a in range(score.shape[0]):
         out[a] = keeps_application(
-            score[a], hire_threshold[a], offered[a], current_wage[a], job_change_premium
+            score[a],
+            hire_threshold[a],
+            offered[a],
+            current_wage[a],
+            job_change_premium,
+            offered_hours[a],
+            current_hours[a],
         )
     return out
 
@@ -88,10 +99,10 @@ class JobSearch(Module):
     reads = (
         "state", "program", "employer", "occupation", "wage", "experience", "taste", "ties", "n_ties",
         "navigator", "group", "education", "credentials", "skill", "soft_skill", "graduated",
-        "graduated_month", "age", "savings", "last_wage", "person",
+        "graduated_month", "age", "savings", "last_wage", "person", "hours",
     )  # fmt: skip
     writes = (
-        "state", "employer", "occupation", "wage", "tenure", "channel", "months_unemployed",
+        "state", "employer", "occupation", "wage", "hours", "tenure", "channel", "months_unemployed",
         "ui_months_left", "coached_left", "coach_factor",
     )  # fmt: skip
     employer_reads = (
@@ -102,7 +113,7 @@ class JobSearch(Module):
     log_writes = ("hires_channel", "hired_postings")
     streams = (
         "on_the_job_search", "search", "search_extra", "handoffs", "hiring_noise", "preference_noise",
-        "pay_offer", "pay_person",
+        "pay_offer", "pay_person", "schedule", "prefers_part_time",
     )  # fmt: skip
 
     def init(self, model: LabourMarket) -> None:
@@ -114,6 +125,7 @@ class JobSearch(Module):
         women_pen = np.array([sc.hiring.women_penalty.get(s, 0.0) for s in model.sector_names])
         # Score penalty by (group, sector): the scenario's documented bias parameters, nothing else.
         self.group_penalty = race_pen[:, None] + group_arrays(sc)["is_woman"][:, None] * women_pen[None, :]
+        self.part_time_only = np.array([s.part_time_only_share for s in sectors])
         self.handoff_bonus = max((team.spec.handoff_bonus for team in model.placement_teams), default=0.0)
 
     def settings(self, model: LabourMarket) -> dict:
@@ -143,8 +155,8 @@ class JobSearch(Module):
             w.state, w.occupation, w.experience, w.skill, float(sc.pay.experience_transfer),
             len(model.sector_names) * N_RUNGS,
         )  # fmt: skip
-        apps, score, offered, bonus = self.screen_and_score(model, apps, typical)
-        self.match_and_hire(model, searchers, apps, score, offered, bonus, clients)
+        apps, score, offered, bonus, hours = self.screen_and_score(model, apps, typical)
+        self.match_and_hire(model, searchers, apps, score, offered, bonus, hours, clients)
 
     def applications(self, model: LabourMarket, searchers: np.ndarray, clients: list) -> search.Applications:
         """Public, referral, internal and navigator applications, plus placement teams' hand-offs."""
@@ -162,7 +174,8 @@ class JobSearch(Module):
         return apps
 
     def screen_and_score(self, model: LabourMarket, apps: search.Applications, typical):
-        """Applications passing the screens and hiring bar: (apps, score, pay offered, incentive bonus).
+        """Applications passing the screens and hiring bar: (apps, score, pay offered, incentive bonus,
+        weekly hours).
 
         typical: the jobs' typical incumbents (:func:`.wages.typical_incumbents`), for the offers.
         """
@@ -189,18 +202,22 @@ class JobSearch(Module):
         offered = np.maximum(pay, floor)
         # Above the hiring bar; the employed move only for enough of a raise.
         threshold = self.hire_threshold[t.sector[e], r]
-        keep = _keeps_all(score, threshold, offered, w.wage[apps.searcher], sc.search.job_change_premium)
-        return apps.select(keep), score[keep], offered[keep], bonus[keep]
+        hours = hours_of(model.streams, w.person[apps.searcher], apps.posting, t.sector[e],
+                         self.part_time_only, sc.labour_force.prefers_part_time)  # fmt: skip
+        keep = _keeps_all(score, threshold, offered, w.wage[apps.searcher], sc.search.job_change_premium,
+                          hours, w.hours[apps.searcher])  # fmt: skip
+        return apps.select(keep), score[keep], offered[keep], bonus[keep], hours[keep]
 
     def match_and_hire(
-        self, model: LabourMarket, searchers, apps: search.Applications, score, offered, bonus, clients
+        self, model: LabourMarket, searchers, apps: search.Applications, score, offered, bonus, hours, clients
     ) -> None:
-        """Searchers rank by pay (with noise), postings by score; deferred acceptance; hires."""
+        """Searchers rank by what a job pays a year (with noise), postings by score; deferred
+        acceptance; hires."""
         w, t, sc = model.workers, model.employers, model.scenario
         noise = pair_uniform(
             model.streams.key("preference_noise"), model.elapsed, apps.searcher, apps.posting
         )
-        utility = offer_value(offered, noise, sc.search.preference_noise)
+        utility = offer_value(offered * (hours / FULL_TIME), noise, sc.search.preference_noise)
         ptr, order = matching.ranking_order(apps.row, apps.posting, utility, searchers.shape[0])
         post = apps.posting[order]
         capacity = t.openings.ravel()
@@ -215,7 +232,7 @@ class JobSearch(Module):
         he, hr = chosen // N_RUNGS, chosen % N_RUNGS
         wage = _starting_pay_all(offered[app], float(model.wage_floor))
         occupation = (t.sector[he] * N_RUNGS + hr).astype(np.int16)
-        w.start_jobs(hired, he.astype(np.int32), occupation, wage, channel)
+        w.start_jobs(hired, he.astype(np.int32), occupation, wage, channel, hours[app])
         for team, mine in zip(model.placement_teams, clients, strict=True):
             team.coach(hired, mine)
         model.policy.hires_made(model, int((bonus[app] > 0).sum()))

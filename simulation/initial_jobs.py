@@ -15,14 +15,18 @@ from __future__ import annotations
 import numpy as np
 
 from .employers import N_RUNGS, EmployerTable
+from .hours import hours_of
+from .randomness import Streams
 from .scenario import Scenario
 from .search import sector_pull
 from .workers import Channel, State, Workers
 
 
 def assign_initial_jobs(
-    workers: Workers, table: EmployerTable, scenario: Scenario, rng: np.random.Generator
+    workers: Workers, table: EmployerTable, scenario: Scenario, rng: np.random.Generator, streams: Streams
 ) -> None:
+    """Who holds which job on the first day, at what pay and hours (``streams``: for the hours, hours.py)."""
+    part_time_only = np.array([s.part_time_only_share for s in scenario.sectors.values()])
     n = workers.n
     lf = scenario.labour_force
     out = rng.random(n) < lf.initial_out_share
@@ -57,8 +61,16 @@ def assign_initial_jobs(
             match = np.sqrt(1.0 - scenario.pay.firm_share) * table.log_sd[e, rung]
             floor = scenario.economy.minimum_wage_hourly * scenario.economy.hours_per_year
             wage = np.maximum(table.wage[e, rung] * np.exp(match * rng.standard_normal(hired.size)), floor)
+            posting = e.astype(np.int64) * N_RUNGS + rung
+            hours = hours_of(streams, workers.person[hired], posting, np.full(hired.size, s), part_time_only,
+                             scenario.labour_force.prefers_part_time)  # fmt: skip
             workers.start_jobs(
-                hired, e, np.full(hired.size, s * N_RUNGS + rung), wage, np.full(hired.size, Channel.INITIAL)
+                hired,
+                e,
+                np.full(hired.size, s * N_RUNGS + rung),
+                wage,
+                np.full(hired.size, Channel.INITIAL),
+                hours,
             )
             max_tenure = np.minimum(workers.experience[hired, s], 120)
             workers.tenure[hired] = (rng.random(hired.size) * max_tenure).astype(np.int16)

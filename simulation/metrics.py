@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .employers import N_RUNGS
+from .hours import FULL_TIME_THRESHOLD
 from .wages import growth_factor
 from .workers import Channel, State, Workers
 
@@ -107,15 +108,18 @@ class MetricsRecorder:
         emp_mask = state == State.EMPLOYED
         wages = workers.wage[emp_mask].astype(np.float64)
         wg = workers.group[emp_mask]
-        order = np.argsort(wg, kind="stable")  # a radix sort on int8
-        bounds = np.concatenate(([0], np.cumsum(np.bincount(wg, minlength=k))))
-        sorted_w = wages[order]
+        # Medians (and so pay ratios) over full-time workers, as the published weekly earnings are.
+        full_time = workers.hours[emp_mask] >= FULL_TIME_THRESHOLD
+        ft_wages, ft_group = wages[full_time], wg[full_time]
+        order = np.argsort(ft_group, kind="stable")  # a radix sort on int8
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(ft_group, minlength=k))))
+        sorted_w = ft_wages[order]
         median = np.full(k + 1, np.nan)
         for j in range(k):
             if bounds[j + 1] > bounds[j]:
                 median[j] = np.median(sorted_w[bounds[j] : bounds[j + 1]])
-        if wages.size:
-            median[k] = np.median(wages)
+        if ft_wages.size:
+            median[k] = np.median(ft_wages)
         mean = _ratio(with_total(np.bincount(wg, weights=wages, minlength=k)), emp)
         line = self.good_job_wage * growth_factor(self.growth_per_year, month)
         good = with_total(np.bincount(wg[wages >= line], minlength=k))

@@ -120,7 +120,7 @@ class LabourMarket(mesa.Model):
         self.workers.n_ties[:] = sc.network.ties
         n_employers = max(len(self.sector_names), round(n / sc.run.workers_per_employer))
         self.employers = build_employer_table(sc, n, n_employers, self.streams["employers"])
-        assign_initial_jobs(self.workers, self.employers, sc, self.streams["initial_jobs"])
+        assign_initial_jobs(self.workers, self.employers, sc, self.streams["initial_jobs"], self.streams)
 
         # Accounts and the policies in force; then the modules, which build the agents.
         self.ledger = Ledger()

@@ -216,7 +216,7 @@ def progress(model: mesa.Model, program: ProgramRun) -> None:
         return
     u = model.draws("training")
     expenses = model.scenario.finances.monthly_expenses
-    income = w.wage[trainees] / 12.0 + model.policy.income_support(model, program, trainees)
+    income = w.earnings()[trainees] / 12.0 + model.policy.income_support(model, program, trainees)
     unemployed_benefit = (w.ui_months_left[trainees] > 0) & (w.state[trainees] != State.EMPLOYED)
     income += np.where(
         unemployed_benefit, model.scenario.finances.ui_replacement * w.last_wage[trainees] / 12, 0
@@ -277,7 +277,7 @@ class Training(Module):
     reads = ("program", "program_month", "state", "wage", "last_wage", "savings", "ui_months_left", "channel",
              "employer", "skill", "soft_skill", "credentials", "debt", "person")  # fmt: skip
     writes = (
-        "state", "program", "program_month", "employer", "occupation", "wage", "tenure", "channel",
+        "state", "program", "program_month", "employer", "occupation", "wage", "hours", "tenure", "channel",
         "months_unemployed", "last_wage", "isa_share", "isa_left", "isa_cap_left", "skill", "soft_skill",
         "credentials", "graduated", "graduated_month",
     )  # fmt: skip

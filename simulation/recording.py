@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .careers import CareerRecorder, occupation_names
+from .hours import prefers_part_time
 from .metrics import MetricsRecorder
 from .mobility import MobilityTracker
 from .module import Module
@@ -47,16 +48,20 @@ class Recording(Module):
         is_woman = np.array([g.gender == "women" for g in sc.groups.values()])
         model.careers = CareerRecorder(occupation_names(model.sector_names), is_woman)
 
+    def prefers_part_time(self, model: LabourMarket) -> np.ndarray:
+        share = model.scenario.labour_force.prefers_part_time
+        return prefers_part_time(model.streams, model.workers.person, share)
+
     def step(self, model: LabourMarket) -> None:
         w = model.workers
         model.funnel.follow(w, model.elapsed)
         if model.month >= 0:
             openings = int(model.employers.openings.sum())
             model.metrics.record(model.month, w, model.month_log.hires_channel, openings)
-            pay = np.where(w.state == State.EMPLOYED, w.wage / 12.0, 0.0)
+            pay = np.where(w.state == State.EMPLOYED, w.earnings() / 12.0, 0.0)
             model.earnings_by_group += np.bincount(w.group, weights=pay, minlength=len(model.group_names))
             model.mobility.observe(w, model.month, model.group_names)
             if model.trial is not None:
                 model.trial.record(w, model.month)
-            model.careers.observe(w, model.month)
+            model.careers.observe(w, model.month, self.prefers_part_time(model))
         model.metrics.snapshot(w)

@@ -170,6 +170,9 @@ class Sector(Block):
     growth_per_year: float = Field(0.0, gt=-1, description="Relative employment growth per year.")
     separation_rate: float = Field(ge=0, le=1, description="Monthly job-to-unemployment separations.")
     tenure_return: float = Field(0.01, ge=0, description="Raise per completed year with an employer.")
+    part_time_only_share: float = Field(
+        0.0, ge=0, le=1, description="Share of hires into jobs offered only part-time (hours.py)."
+    )
     ladder: list[Rung] = Field(min_length=len(RUNGS), max_length=len(RUNGS))
     source: str = ""
 
@@ -292,6 +295,9 @@ class LabourForce(Block):
         2.0, ge=1, description="Separation hazard of a brand-new job vs a settled one."
     )
     new_job_months: float = Field(12.0, gt=0, description="Months over which that extra hazard fades.")
+    prefers_part_time: float = Field(
+        0.0, ge=0, le=1, description="Share of people who prefer part-time work (hours.py)."
+    )
     young_separation_extra: float = Field(
         0.0, ge=0, description="Extra separation hazard at 18 (a multiple), fading to none by 35 (free)."
     )

@@ -161,7 +161,7 @@ class Separations(Module):
     reads = (
         "state", "employer", "occupation", "tenure", "coach_factor", "program", "coached_left", "wage", "age",
     )  # fmt: skip
-    writes = ("state", "employer", "occupation", "wage", "tenure", "channel", "months_unemployed",
+    writes = ("state", "employer", "occupation", "wage", "hours", "tenure", "channel", "months_unemployed",
               "last_wage", "ui_months_left", "coached_left", "coach_factor")  # fmt: skip
     employer_reads = ("sector", "target")
     employer_writes = ("headcount",)

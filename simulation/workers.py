@@ -57,7 +57,8 @@ class Workers:
     state: np.ndarray  # int8, State
     employer: np.ndarray  # int32, employer index or -1
     occupation: np.ndarray  # int16, sector * 3 + rung, or -1
-    wage: np.ndarray  # float32, dollars per year while employed, else 0
+    wage: np.ndarray  # float32, pay rate while employed, dollars a year at full-time hours, else 0
+    hours: np.ndarray  # int8, weekly hours of the current job (hours.py), 0 if none
     tenure: np.ndarray  # int16, months with the current employer
     months_unemployed: np.ndarray  # int16, current spell (months)
     last_wage: np.ndarray  # float32, dollars per year in the last job
@@ -103,6 +104,7 @@ class Workers:
             employer=np.full(n, NO_ONE, np.int32),
             occupation=np.full(n, NO_ONE, np.int16),
             wage=z(n, np.float32),
+            hours=z(n, np.int8),
             tenure=z(n, np.int16),
             months_unemployed=z(n, np.int16),
             last_wage=z(n, np.float32),
@@ -135,6 +137,10 @@ class Workers:
             if isinstance(getattr(self, f.name), np.ndarray)
         }
 
+    def earnings(self) -> np.ndarray:
+        """What each worker earns, dollars a year: the pay rate times hours over full-time (0 if none)."""
+        return self.wage * (self.hours / np.float32(40.0))
+
     def nbytes(self) -> int:
         return sum(a.nbytes for a in self.arrays().values())
 
@@ -159,6 +165,7 @@ class Workers:
         self.employer[idx] = NO_ONE
         self.occupation[idx] = NO_ONE
         self.wage[idx] = 0.0
+        self.hours[idx] = 0
         self.tenure[idx] = 0
         self.channel[idx] = Channel.NONE
         self.months_unemployed[idx] = 0
@@ -191,14 +198,16 @@ class Workers:
         occupation: np.ndarray,
         wage: np.ndarray,
         channel: np.ndarray,
+        hours: np.ndarray | int = 40,
     ) -> None:
-        """Workers ``idx`` take jobs. Internal moves keep their tenure."""
+        """Workers ``idx`` take jobs (``hours``: weekly, full-time by default). Internal moves keep tenure."""
         same_employer = self.employer[idx] == employer
         self.tenure[idx] = np.where(same_employer, self.tenure[idx], 0)
         self.state[idx] = State.EMPLOYED
         self.employer[idx] = employer
         self.occupation[idx] = occupation
         self.wage[idx] = wage
+        self.hours[idx] = hours
         self.channel[idx] = channel
         self.months_unemployed[idx] = 0
         self.ui_months_left[idx] = 0
@@ -217,6 +226,7 @@ class Workers:
         assert (self.employer[~emp] == NO_ONE).all(), "non-employed worker holds an employer"
         assert (self.occupation[~emp] == NO_ONE).all()
         assert (self.wage[~emp] == 0).all() and (self.wage[emp] > 0).all()
+        assert (self.hours[~emp] == 0).all() and (self.hours[emp] > 0).all(), "hours without a job, or none"
         training = s == State.TRAINING
         assert (self.program[training] >= 0).all(), "in training without a program"
         in_program = self.program >= 0

@@ -139,7 +139,7 @@ class HireLog:
         w = model.workers
         original = w.start_jobs
 
-        def start_jobs(idx, employer, occupation, wage, channel):
+        def start_jobs(idx, employer, occupation, wage, channel, hours=40):
             idx = np.asarray(idx)
             self.parts.append(
                 {
@@ -153,7 +153,7 @@ class HireLog:
                     "channel": np.asarray(channel).astype(np.int8),
                 }
             )
-            original(idx, employer, occupation, wage, channel)
+            original(idx, employer, occupation, wage, channel, hours)
 
         w.start_jobs = start_jobs
 

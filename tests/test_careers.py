@@ -117,3 +117,30 @@ def test_young_workers_leave_jobs_more_often():
         c = model.careers
         tenure[extra] = c.value("tenure_years", "16-24", 0) / c.value("tenure_years", "45-54", 0)
     assert tenure[2.0] < tenure[0.0]
+
+
+def test_part_time_hours_add_up_to_earnings(run):
+    """A part-timer earns half the full-time rate a year; the run's part-time shares are those
+    preferring it plus those stuck in part-time-only jobs, and recorded earnings use the hours."""
+    w = run.workers
+    employed = w.state == State.EMPLOYED
+    part = employed & (w.hours < 35)
+    assert part.any() and (w.hours[employed] > 0).all()
+    np.testing.assert_allclose(w.earnings()[part], w.wage[part] * 0.5, rtol=1e-6)
+    np.testing.assert_array_equal(w.earnings()[employed & ~part], w.wage[employed & ~part])
+    c = run.careers
+    share, involuntary = c.value("part_time_share", "all", 0), c.value("part_time_share", "involuntary", 0)
+    prefer = run.scenario.labour_force.prefers_part_time
+    assert 0 < involuntary < share and share == pytest.approx(prefer + involuntary, abs=0.03)
+
+
+def test_part_timers_who_want_full_time_move_to_full_time_jobs():
+    """Part-time for economic reasons is a state people leave: with nobody preferring part-time, the
+    share of part-timers falls from what hiring into part-time-only jobs alone would give."""
+    model = LabourMarket(calibrated(workers=6000, burn_in=60, months=1,
+                                    labour_force={"prefers_part_time": 0.0}))  # fmt: skip
+    model.run()
+    share = model.careers.value("part_time_share", "all", 0)
+    sectors = model.scenario.sectors.values()
+    at_hiring = sum(s.job_share * s.part_time_only_share for s in sectors)
+    assert 0 < share < at_hiring

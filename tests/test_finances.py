@@ -16,6 +16,7 @@ def workers() -> Workers:
     w = Workers.empty(5, 2, 2)
     w.state[:] = [State.EMPLOYED, State.UNEMPLOYED, State.UNEMPLOYED, State.TRAINING, State.EMPLOYED]
     w.wage[:] = [48_000, 0, 0, 0, 60_000]
+    w.hours[:] = [40, 0, 0, 0, 40]  # full-time: they earn their pay rate
     w.last_wage[:] = [0, 36_000, 36_000, 0, 0]
     w.ui_months_left[:] = [0, 3, 0, 0, 0]
     w.savings[:] = [1000, 1000, 500, 0, 0]
@@ -75,7 +76,7 @@ def test_expected_isa_cost_matches_what_is_collected():
             np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([False]), **base
         )
         w = Workers.empty(1, 2, 2)
-        w.state[0], w.wage[0] = State.EMPLOYED, wage
+        w.state[0], w.wage[0], w.hours[0] = State.EMPLOYED, wage, 40
         w.isa_share[0], w.isa_floor[0], w.isa_left[0], w.isa_cap_left[0] = share, floor, months, cap
         collected = sum(month_of_money(w, np.zeros(1), **SETTINGS)[0] for _ in range(months + 3))
         assert without[0] - with_isa[0] == pytest.approx(collected, rel=1e-4)

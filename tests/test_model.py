@@ -167,7 +167,7 @@ def test_the_no_gap_check_catches_a_written_in_three_percent_cut(monkeypatch):
         asian_women = model.group_names.index("asian_women")
         hit = model.workers.group[out[0].searcher] == asian_women
         offered = np.where(hit, out[2] * 0.97, out[2])
-        return out[0], out[1], offered, out[3]
+        return out[0], out[1], offered, *out[3:]
 
     original_screen = hiring.JobSearch.screen_and_score
     monkeypatch.setattr(hiring.JobSearch, "screen_and_score", screen_and_score)
