@@ -121,6 +121,7 @@ class Evaluator:
     targets: list[Target]
     executor: Executor
     seeds: list[int]
+    on_run: Any = None  # called after each simulation (progress)
     scale: np.ndarray | None = None  # s_k, fixed at the start point
     history: list[dict] = field(default_factory=list)
     _cache: dict = field(default_factory=dict)
@@ -150,7 +151,7 @@ class Evaluator:
             overrides = merge_tables(overrides_for(self.config, th), self.run_block)
             scenario = load_scenario(path, overrides, overrides_from=str(self.config_path))
             tasks += [(scenario, s, self.targets, program) for s in seeds]
-        results = all_succeeded(self.executor.map(_run_moments, tasks), "calibration")
+        results = all_succeeded(self.executor.map(_run_moments, tasks, self.on_run), "calibration")
         keys = [t.key for t in self.targets]
         table = np.array([[r[k] for k in keys] for r in results], dtype=float)
         return [table[i * len(seeds) : (i + 1) * len(seeds)] for i in range(len(thetas))]
@@ -232,10 +233,12 @@ def calibrate(
     dask: str | None = None,
     budget: int | None = None,
     progress=None,
+    on_run=None,
 ) -> FitResult:
     """Fit the free parameters; ``budget`` (parameter points) overrides screening + local evaluations.
 
     Simulations run on ``jobs`` local processes, or on Dask (``dask``: "local" or an address).
+    ``progress`` is called with the history after each batch of points, ``on_run`` after each run.
     """
     config = load_config(config_path)
     s = config.calibration
@@ -247,7 +250,7 @@ def calibrate(
         screening = max(2, 2 ** int(np.floor(np.log2(max(budget // 2, 2)))))
         local = max(0, budget - screening - 1)
     with Executor(jobs, dask) as executor:
-        ev = Evaluator(config, config_path, targets, executor, replicate_seeds(config, s.replicates))
+        ev = Evaluator(config, config_path, targets, executor, replicate_seeds(config, s.replicates), on_run)
         return _fit(ev, config, targets, screening, local, progress)
 
 

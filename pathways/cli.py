@@ -351,19 +351,24 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         values = fit.scenario_values(config, fit.default_scenario_path())
         result = fit.evaluate(values, jobs=jobs, dask=args.dask)
     else:
-        total = args.budget or (1 + s.screening_points + s.local_evaluations)
+        points = args.budget or (1 + s.screening_points + s.local_evaluations)
+        # Runs: each point's replicates, the start's once more to scale the distance, the final report.
+        total = (points + 1) * s.replicates + 2 * s.final_replicates
         print(
             f"Calibrating {len(config.parameters)} parameters on {s.replicates} replicate seeds per point, "
             f"{s.workers:,} workers, {s.burn_in_months} + {s.months} months, on {_engine(args, jobs)}",
             flush=True,
         )
-        with _progress(total, "calibrate", "points") as bar:
+        with _progress(total, "calibrate", "runs") as bar:
+            best: list[str] = [""]
 
             def progress(history: list[dict]) -> None:
-                best = min(h["objective"] for h in history)
-                bar.update(len(history) - bar.done, f"best objective {best:.3f}")
+                best[0] = f"{len(history)} points, best objective {min(h['objective'] for h in history):.3f}"
 
-            result = fit.calibrate(jobs=jobs, dask=args.dask, budget=args.budget, progress=progress)
+            result = fit.calibrate(
+                jobs=jobs, dask=args.dask, budget=args.budget, progress=progress,
+                on_run=lambda: bar.update(1, best[0]),
+            )  # fmt: skip
     minutes = (time.perf_counter() - start) / 60
     note = (
         f"Budget: {len(result.history)} points x {s.replicates} seeds, seed {s.seed}, "
