@@ -96,6 +96,7 @@ from pathways.simulation.search import (
     posting_sampler,
     public_posting,
     referred_posting,
+    search_factor,
     searcher_draws,
     searching,
     tie_asked,
@@ -644,8 +645,13 @@ class PlainLabourMarket(mesa.Model):
         searchers: list[tuple[PlainWorker, list]] = []
         piles: dict[int, list] = {}
         for worker in self.workers:
+            lf = sc.labour_force
+            factor = 1.0
+            if worker.state == EMPLOYED:
+                factor = search_factor(worker.tenure, worker.age, lf.new_job_multiplier, lf.new_job_months,
+                                       lf.young_separation_extra)  # fmt: skip
             if not searching(
-                worker.state, worker.program >= 0, u_search[worker.row], sc.search.on_the_job_search
+                worker.state, worker.program >= 0, u_search[worker.row], sc.search.on_the_job_search, factor
             ):
                 continue
             passed = [
@@ -691,8 +697,9 @@ class PlainLabourMarket(mesa.Model):
         return offers(
             np.array([e.wage[r] for e, r in zip(chosen, rungs, strict=True)]),
             np.array([e.log_sd[r] for e, r in zip(chosen, rungs, strict=True)]), sector,
-            sector * N_RUNGS + postings % N_RUNGS, np.array([worker.experience] * len(mine), dtype=np.int16),
-            np.array([worker.skill] * len(mine), dtype=np.float32), draw, typical, self.scenario.pay,
+            sector * N_RUNGS + postings % N_RUNGS, np.zeros(len(mine), np.int64),
+            np.array([worker.experience], dtype=np.int16), np.array([worker.skill], dtype=np.float32), draw,
+            typical, self.scenario.pay,
         ).tolist()  # fmt: skip
 
     def _ranked_lists(self, searchers: list[tuple[PlainWorker, list]]) -> tuple:

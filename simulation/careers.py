@@ -39,6 +39,13 @@ def band_name(band: tuple[int, int]) -> str:
     return f"{band[0]}-{band[1]}"
 
 
+def age_band(age_months: np.ndarray) -> np.ndarray:
+    """Index into AGE_BANDS of each age (months), int64 (m,); -1 outside them all."""
+    edges = np.array([b[0] for b in AGE_BANDS] + [AGE_BANDS[-1][1] + 1]) * 12
+    band = np.searchsorted(edges, age_months, side="right") - 1
+    return np.where(band < len(AGE_BANDS), band, -1)
+
+
 class CareerRecorder:
     """Measures careers at recorded month 0 and every year after (see the module docstring)."""
 
@@ -48,10 +55,13 @@ class CareerRecorder:
         self.rows: list[dict] = []
         self._year_ago: dict[str, np.ndarray] | None = None
 
+    @staticmethod
+    def observes(month: int) -> bool:
+        """Whether ``month`` is one the measures are taken at."""
+        return month >= 0 and month % EVERY == 0
+
     def observe(self, workers: Workers, month: int, prefers_part_time: np.ndarray) -> None:
-        """Take the measures if ``month`` is one of theirs. prefers_part_time: bool (n,) (hours.py)."""
-        if month < 0 or month % EVERY:
-            return
+        """Take the measures (at a month :meth:`observes`). prefers_part_time: bool (n,) (hours.py)."""
         w = workers
         employed = w.state == State.EMPLOYED
         full_time = employed & (w.hours >= FULL_TIME_THRESHOLD)
@@ -61,37 +71,44 @@ class CareerRecorder:
         involuntary = part_time & ~prefers_part_time
         self._add(month, "part_time_share", "involuntary", involuntary.sum() / n_employed, n_employed)
         pay = w.wage.astype(np.float64)
-        self._pay_by_occupation(month, w.occupation, pay, employed)
-        years = w.age / 12.0
-        women = self.is_woman[w.group]
-        bands = [("all", np.ones(w.n, bool))] + [
-            (band_name(b), (years >= b[0]) & (years < b[1] + 1)) for b in AGE_BANDS
-        ]
-        for sex, mask in (("all", np.ones(w.n, bool)), ("men", ~women), ("women", women)):
+        # The measures below are over the employed: work on their rows only.
+        rows = np.flatnonzero(employed)
+        pay_e, tenure_e, ft_e = pay[rows], w.tenure[rows], full_time[rows]
+        self._pay_by_occupation(month, w.occupation[rows], pay_e)
+        band_e = age_band(w.age[rows])
+        women_e = self.is_woman[w.group[rows]]
+        everyone = np.ones(rows.size, bool)
+        bands = [("all", everyone)] + [(band_name(b), band_e == k) for k, b in enumerate(AGE_BANDS)]
+        for sex, mask in (("all", everyone), ("men", ~women_e), ("women", women_e)):
             for name, in_band in bands:
-                who = employed & mask & in_band
+                who = mask & in_band
                 group = name if sex == "all" else f"{sex}:{name}"
-                some = who.any()
-                ft = who & full_time  # weekly earnings as published: full-time workers'
-                weekly = np.median(pay[ft]) / 52 if ft.any() else np.nan
-                self._add(month, "weekly_earnings", group, weekly, ft.sum())
-                self._add(
-                    month, "tenure_years", group, np.median(w.tenure[who]) / 12 if some else np.nan, who.sum()
-                )
+                ft = who & ft_e  # weekly earnings as published: full-time workers'
+                n_ft = int(ft.sum())
+                weekly = np.median(pay_e[ft]) / 52 if n_ft else np.nan
+                self._add(month, "weekly_earnings", group, weekly, n_ft)
+                n_who = int(who.sum())
+                tenure = np.median(tenure_e[who]) / 12 if n_who else np.nan
+                self._add(month, "tenure_years", group, tenure, n_who)
         in_force = (w.state == State.EMPLOYED) | (w.state == State.UNEMPLOYED)
-        for name, in_band in bands[1:]:
-            self._add(month, "labour_force_share", name, (in_force & in_band).sum() / max(in_force.sum(), 1),
-                      in_force.sum())  # fmt: skip
+        force_bands = np.bincount(age_band(w.age[in_force]) + 1, minlength=len(AGE_BANDS) + 1)[1:]
+        n_force = int(in_force.sum())
+        for b, count in zip(AGE_BANDS, force_bands, strict=True):
+            self._add(month, "labour_force_share", band_name(b), count / max(n_force, 1), n_force)
         self._wage_growth(month, w, employed, pay)
 
-    def _pay_by_occupation(self, month: int, occupation: np.ndarray, pay: np.ndarray, employed) -> None:
+    def _pay_by_occupation(self, month: int, occupation: np.ndarray, pay: np.ndarray) -> None:
+        """Percentiles of pay by occupation; occupation, pay: (m,) of the employed."""
+        order = np.argsort(occupation, kind="stable")
+        counts = np.bincount(occupation, minlength=len(self.occupation_names))
+        ends = np.cumsum(counts)
+        sorted_pay = pay[order]
         for o, name in enumerate(self.occupation_names):
-            held = employed & (occupation == o)
-            if not held.any():
+            if counts[o] == 0:
                 continue
-            values = np.percentile(pay[held], PERCENTILES)
+            values = np.percentile(sorted_pay[ends[o] - counts[o] : ends[o]], PERCENTILES)
             for p, v in zip(PERCENTILES, values, strict=True):
-                self._add(month, f"pay_p{p}", name, float(v), held.sum())
+                self._add(month, f"pay_p{p}", name, float(v), counts[o])
 
     def _wage_growth(self, month: int, w: Workers, employed: np.ndarray, pay: np.ndarray) -> None:
         now = {"person": w.person.copy(), "employer": w.employer.copy(), "pay": pay, "employed": employed}

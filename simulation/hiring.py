@@ -22,11 +22,11 @@ from numba import njit
 
 from . import matching, screening, search
 from .employers import N_RUNGS, record_hires
-from .hours import FULL_TIME, hours_of
+from .hours import FULL_TIME, hours_of, prefers_part_time
 from .module import Module
 from .population import group_arrays
 from .randomness import pair_uniform
-from .wages import offers, pay_draws, typical_incumbents
+from .wages import offers, pay_draws, person_draws, typical_incumbents
 from .workers import Channel
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class JobSearch(Module):
     reads = (
         "state", "program", "employer", "occupation", "wage", "experience", "taste", "ties", "n_ties",
         "navigator", "group", "education", "credentials", "skill", "soft_skill", "graduated",
-        "graduated_month", "age", "savings", "last_wage", "person", "hours",
+        "graduated_month", "age", "savings", "last_wage", "person", "hours", "tenure",
     )  # fmt: skip
     writes = (
         "state", "employer", "occupation", "wage", "hours", "tenure", "channel", "months_unemployed",
@@ -146,7 +146,11 @@ class JobSearch(Module):
     def step(self, model: LabourMarket) -> None:
         w, sc = model.workers, model.scenario
         u = model.draws("on_the_job_search")
-        searchers = np.flatnonzero(search.searching_all(w.state, w.program, u, sc.search.on_the_job_search))
+        lf = sc.labour_force
+        searchers = np.flatnonzero(search.searching_all(
+            w.state, w.program, u, sc.search.on_the_job_search, w.tenure, w.age, lf.new_job_multiplier,
+            lf.new_job_months, lf.young_separation_extra,
+        ))  # fmt: skip
         # Placement teams' clients this month, fixed before anyone is hired (coaching follows them).
         clients = [team.clients(model) for team in model.placement_teams]
         apps = self.applications(model, searchers, clients)
@@ -155,7 +159,7 @@ class JobSearch(Module):
             w.state, w.occupation, w.experience, w.skill, float(sc.pay.experience_transfer),
             len(model.sector_names) * N_RUNGS,
         )  # fmt: skip
-        apps, score, offered, bonus, hours = self.screen_and_score(model, apps, typical)
+        apps, score, offered, bonus, hours = self.screen_and_score(model, apps, typical, searchers)
         self.match_and_hire(model, searchers, apps, score, offered, bonus, hours, clients)
 
     def applications(self, model: LabourMarket, searchers: np.ndarray, clients: list) -> search.Applications:
@@ -173,11 +177,14 @@ class JobSearch(Module):
             apps = search.merge(apps, search.Applications(searchers[rows], posts, handoffs, rows))
         return apps
 
-    def screen_and_score(self, model: LabourMarket, apps: search.Applications, typical):
+    def screen_and_score(
+        self, model: LabourMarket, apps: search.Applications, typical, searchers: np.ndarray
+    ):
         """Applications passing the screens and hiring bar: (apps, score, pay offered, incentive bonus,
         weekly hours).
 
-        typical: the jobs' typical incumbents (:func:`.wages.typical_incumbents`), for the offers.
+        typical: the jobs' typical incumbents (:func:`.wages.typical_incumbents`), for the offers;
+        searchers: (s,) this month's searchers (``apps.row`` indexes them).
         """
         w, t, sc, h = model.workers, model.employers, model.scenario, model.scenario.hiring
         apps = apps.select(screening.passes_screens(apps, w, t, h.screen_waiver_months))
@@ -190,20 +197,28 @@ class JobSearch(Module):
             experience_weight=h.experience_weight, referral_bonus=h.referral_bonus,
             internal_bonus=h.internal_bonus, handoff_bonus=self.handoff_bonus, noise_sd=h.noise_sd,
         ) + bonus  # fmt: skip
+        # Above the hiring bar first: offers and hours are worked out only for those still in play.
+        above = score >= self.hire_threshold[t.sector[e], r]
+        apps, score, bonus, e, r = apps.select(above), score[above], bonus[above], e[above], r[above]
         floor = model.policy.pay_floor(model, e, r, apps.channel)
         for team in model.placement_teams:
             floor = np.maximum(floor, team.pay_floor(e, apps.channel))
         # Match quality is a lasting property of the person and the job (month 0 in the hash): asking
-        # the same employer again brings the same offer, not a fresh draw to fish for.
-        draw = pay_draws(model.streams, w.person[apps.searcher], apps.posting, sc.pay)
-        occupation = t.sector[e].astype(np.int64) * N_RUNGS + r
-        pay = offers(t.wage[e, r], t.log_sd[e, r], t.sector[e], occupation, w.experience[apps.searcher],
-                     w.skill[apps.searcher], draw, typical, sc.pay)  # fmt: skip
+        # the same employer again brings the same offer, not a fresh draw to fish for. A person's own
+        # draws (pay position, wanting part-time) are made once per searcher, not per application.
+        person = w.person[searchers]
+        own = person_draws(model.streams, person)[apps.row]
+        prefers = prefers_part_time(model.streams, person, sc.labour_force.prefers_part_time)[apps.row]
+        draw = pay_draws(model.streams, w.person[apps.searcher], apps.posting, sc.pay, own)
+        sector = t.sector[e]
+        occupation = sector.astype(np.int64) * N_RUNGS + r
+        pay = offers(t.wage[e, r], t.log_sd[e, r], sector, occupation, apps.searcher, w.experience, w.skill,
+                     draw, typical, sc.pay)  # fmt: skip
         offered = np.maximum(pay, floor)
-        # Above the hiring bar; the employed move only for enough of a raise.
-        threshold = self.hire_threshold[t.sector[e], r]
-        hours = hours_of(model.streams, w.person[apps.searcher], apps.posting, t.sector[e],
-                         self.part_time_only, sc.labour_force.prefers_part_time)  # fmt: skip
+        # The employed move only for enough of a raise (the bar is checked again, harmlessly).
+        threshold = self.hire_threshold[sector, r]
+        hours = hours_of(model.streams, w.person[apps.searcher], apps.posting, sector,
+                         self.part_time_only, sc.labour_force.prefers_part_time, prefers)  # fmt: skip
         keep = _keeps_all(score, threshold, offered, w.wage[apps.searcher], sc.search.job_change_premium,
                           hours, w.hours[apps.searcher])  # fmt: skip
         return apps.select(keep), score[keep], offered[keep], bonus[keep], hours[keep]

@@ -37,13 +37,16 @@ def prefers_part_time(streams, person: np.ndarray, share: float) -> np.ndarray:
 
 
 def hours_of(streams, person: np.ndarray, posting: np.ndarray, sector: np.ndarray,
-             part_time_only_share: np.ndarray, share_preferring: float) -> np.ndarray:  # fmt: skip
+             part_time_only_share: np.ndarray, share_preferring: float,
+             prefers: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """Weekly hours, int8 (a,), of each person's job at each posting (:func:`job_hours`).
 
     person, posting, sector: (a,); part_time_only_share: (n_sectors,) share of hires into jobs
     offered only part-time. Whether a job is part-time only is a lasting property of the
-    person and the posting (a hash), like the pay offered there.
+    person and the posting (a hash), like the pay offered there. prefers: (a,)
+    :func:`prefers_part_time` of ``person`` if already known.
     """
-    prefers = prefers_part_time(streams, person, share_preferring)
+    if prefers is None:
+        prefers = prefers_part_time(streams, person, share_preferring)
     only = pair_uniform(streams.key("schedule"), 0, person, posting) < part_time_only_share[sector]
     return np.where(prefers | only, PART_TIME, FULL_TIME).astype(np.int8)

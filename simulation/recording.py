@@ -58,10 +58,14 @@ class Recording(Module):
         if model.month >= 0:
             openings = int(model.employers.openings.sum())
             model.metrics.record(model.month, w, model.month_log.hires_channel, openings)
-            pay = np.where(w.state == State.EMPLOYED, w.earnings() / 12.0, 0.0)
-            model.earnings_by_group += np.bincount(w.group, weights=pay, minlength=len(model.group_names))
+            employed = w.state == State.EMPLOYED
+            # Workers.earnings over a month, of the employed only.
+            pay = w.wage[employed] * (w.hours[employed] / np.float32(40.0)) / 12.0
+            k = len(model.group_names)
+            model.earnings_by_group += np.bincount(w.group[employed], weights=pay, minlength=k)
             model.mobility.observe(w, model.month, model.group_names)
             if model.trial is not None:
                 model.trial.record(w, model.month)
-            model.careers.observe(w, model.month, self.prefers_part_time(model))
+            if model.careers.observes(model.month):
+                model.careers.observe(w, model.month, self.prefers_part_time(model))
         model.metrics.snapshot(w)

@@ -25,6 +25,7 @@ from numba import njit
 
 from .employers import N_RUNGS, EmployerTable
 from .randomness import worker_uniform
+from .separations import new_job_factor, youth_factor
 from .workers import Channel, State, Workers
 
 _EMPLOYED, _UNEMPLOYED = int(State.EMPLOYED), int(State.UNEMPLOYED)
@@ -44,22 +45,37 @@ class Applications:
 
 
 @njit(cache=True, inline="always")
-def searching(state: int, in_program: bool, u: float, on_the_job_search: float) -> bool:
+def searching(state: int, in_program: bool, u: float, on_the_job_search: float, factor: float = 1.0) -> bool:
     """Whether a worker looks for a job this month: every unemployed worker, and an
-    employed one not training with probability ``on_the_job_search`` (uniform draw ``u``)."""
+    employed one not training with probability ``on_the_job_search`` times ``factor``
+    (:func:`search_factor`; uniform draw ``u``)."""
     if state == _UNEMPLOYED:
         return True
-    return state == _EMPLOYED and not in_program and u < on_the_job_search
+    return state == _EMPLOYED and not in_program and u < on_the_job_search * factor
+
+
+@njit(cache=True, inline="always")
+def search_factor(
+    tenure: int, age_months: int, new_job_multiplier: float, new_job_months: float, young_extra: float
+) -> float:
+    """How much more than a settled prime-age worker an employed worker looks for another job:
+    more early in a job and more when young, as they are more likely to leave
+    (:func:`.separations.new_job_factor`, :func:`.separations.youth_factor`)."""
+    return new_job_factor(tenure, new_job_multiplier, new_job_months) * youth_factor(age_months, young_extra)
 
 
 @njit(cache=True)
 def searching_all(
-    state: np.ndarray, program: np.ndarray, u: np.ndarray, on_the_job_search: float
-) -> np.ndarray:
-    """:func:`searching` for every worker: bool (n,)."""
+    state: np.ndarray, program: np.ndarray, u: np.ndarray, on_the_job_search: float, tenure: np.ndarray,
+    age: np.ndarray, new_job_multiplier: float, new_job_months: float, young_extra: float,
+) -> np.ndarray:  # fmt: skip
+    """:func:`searching` for every worker: bool (n,). tenure, age: (n,) months."""
     out = np.empty(state.shape[0], dtype=np.bool_)
     for i in range(state.shape[0]):
-        out[i] = searching(state[i], program[i] >= 0, u[i], on_the_job_search)
+        factor = 1.0
+        if state[i] == _EMPLOYED:
+            factor = search_factor(tenure[i], age[i], new_job_multiplier, new_job_months, young_extra)
+        out[i] = searching(state[i], program[i] >= 0, u[i], on_the_job_search, factor)
     return out
 
 
@@ -375,7 +391,10 @@ def favourite_sectors(
     n_sectors = pull.shape[0]
     for s in range(n_sectors):
         gumbel = -np.log(-np.log(u_sector[s] + 1e-12) + 1e-12)
-        pull[s] = taste[s] + experience_pull * np.log1p(experience[s] / 12.0) + gumbel
+        interest = taste[s]
+        if experience[s] > 0:  # most people have worked in one or two sectors: skip the log of the rest
+            interest += experience_pull * np.log1p(experience[s] / 12.0)
+        pull[s] = interest + gumbel
     for j in range(top.shape[0]):
         best = -1
         for s in range(n_sectors):

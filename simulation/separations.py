@@ -28,8 +28,16 @@ _UNEMPLOYED, _OUT = int(State.UNEMPLOYED), int(State.OUT)
 
 
 @njit(cache=True, inline="always")
+def new_job_factor(tenure: int, new_job_multiplier: float, new_job_months: float) -> float:
+    """Multiplier on leaving and on looking for another job, by ``tenure`` (months with the employer):
+    ``new_job_multiplier`` on starting, fading to 1 over about ``new_job_months``. Early in a job a
+    worker is still learning whether the match is good, so both are higher."""
+    return 1.0 + (new_job_multiplier - 1.0) * np.exp(-tenure / new_job_months)
+
+
+@njit(cache=True, inline="always")
 def _hazard(rate, tenure, surplus, new_job_multiplier, new_job_months):
-    early = 1.0 + (new_job_multiplier - 1.0) * np.exp(-tenure / new_job_months)
+    early = new_job_factor(tenure, new_job_multiplier, new_job_months)
     return min(max(rate * early + surplus, 0.0), 1.0)
 
 

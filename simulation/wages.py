@@ -119,21 +119,22 @@ def typical_incumbents(state, occupation, experience, skill, transfer, n_occupat
 
 @njit(cache=True)
 def offers_of_rows(
-    posted, log_sd, sector, occupation, experience_rows, skill_rows, match_draw, typical_x, typical_s,
+    posted, log_sd, sector, occupation, who, experience, skill, match_draw, typical_x, typical_s,
     match_weight, transfer, experience_return, skill_return,
 ):  # fmt: skip
-    """Offers of ``a`` applications from their candidates' own rows, dollars a year, float64 (a,).
+    """Offers of ``a`` applications, dollars a year, float64 (a,).
 
-    posted, log_sd, sector, occupation, match_draw: (a,) per application (the employer's pay for a
-    typical incumbent, the occupation's log-pay spread, the posting's sector and occupation, a
-    standard normal draw); experience_rows, skill_rows: (a, n_sectors) the candidate's experience
-    (months) and skill (sd units); typical_x, typical_s: :func:`typical_incumbents`.
+    posted, log_sd, sector, occupation, who, match_draw: (a,) per application (the employer's pay
+    for a typical incumbent, the occupation's log-pay spread, the posting's sector and occupation,
+    the candidate's row in ``experience`` and ``skill``, a standard normal draw); experience,
+    skill: (n, n_sectors) candidates' experience (months) and skill (sd units), read at ``who``
+    (no copy of the rows is made); typical_x, typical_s: :func:`typical_incumbents`.
     """
     out = np.empty(posted.shape[0])
     for a in range(posted.shape[0]):
-        s, o = sector[a], occupation[a]
-        gap_x = np.log1p(relevant_years(experience_rows[a], s, transfer)) - typical_x[o]
-        gap_s = skill_rows[a, s] - typical_s[o]
+        s, o, i = sector[a], occupation[a], who[a]
+        gap_x = np.log1p(relevant_years(experience[i], s, transfer)) - typical_x[o]
+        gap_s = skill[i, s] - typical_s[o]
         if gap_x != gap_x:  # no incumbent to compare with: the typical candidate
             gap_x = 0.0
         if gap_s != gap_s:
@@ -143,30 +144,40 @@ def offers_of_rows(
     return out
 
 
-def pay_draws(streams, person: np.ndarray, posting: np.ndarray, pay) -> np.ndarray:
+def person_draws(streams, person: np.ndarray) -> np.ndarray:
+    """A person's lasting pay position: one standard normal per person id, float64 (m,)."""
+    return ndtri(pair_uniform(streams.key("pay_person"), 0, person, np.zeros_like(person)))
+
+
+def pay_draws(
+    streams, person: np.ndarray, posting: np.ndarray, pay, own: np.ndarray | None = None
+) -> np.ndarray:
     """The person's and the match's parts of each offer, one standard normal per application.
 
     person, posting: (a,) the candidate's person id and the posting. Both draws are hashed
     from ids alone, so they last: a person keeps their pay position at every employer, and
     asking the same employer again brings the same match. ``pay``: the ``[pay]`` block.
+    own: (a,) :func:`person_draws` of ``person`` if already known (the engine draws once per
+    searcher, not once per application).
     """
     a, b = pay.draw_weights()
-    own = ndtri(pair_uniform(streams.key("pay_person"), 0, person, np.zeros_like(posting)))
+    if own is None:
+        own = person_draws(streams, person)
     match = ndtri(pair_uniform(streams.key("pay_offer"), 0, person, posting))
     return a * own + b * match
 
 
 def offers(
-    posted: np.ndarray, log_sd: np.ndarray, sector: np.ndarray, occupation: np.ndarray,
-    experience_rows: np.ndarray, skill_rows: np.ndarray, match_draw: np.ndarray,
+    posted: np.ndarray, log_sd: np.ndarray, sector: np.ndarray, occupation: np.ndarray, who: np.ndarray,
+    experience: np.ndarray, skill: np.ndarray, match_draw: np.ndarray,
     typical: tuple[np.ndarray, np.ndarray], pay,
 ) -> np.ndarray:  # fmt: skip
     """:func:`offers_of_rows` with the scenario's ``[pay]`` block (the engine and the plain model call it)."""
     return offers_of_rows(
         np.asarray(posted, np.float64), np.asarray(log_sd, np.float64), np.asarray(sector, np.int64),
-        np.asarray(occupation, np.int64), experience_rows, skill_rows, np.asarray(match_draw, np.float64),
-        typical[0], typical[1], float(np.sqrt(1.0 - pay.firm_share)), float(pay.experience_transfer),
-        float(pay.experience_return), float(pay.skill_return),
+        np.asarray(occupation, np.int64), np.asarray(who, np.int64), experience, skill,
+        np.asarray(match_draw, np.float64), typical[0], typical[1], float(np.sqrt(1.0 - pay.firm_share)),
+        float(pay.experience_transfer), float(pay.experience_return), float(pay.skill_return),
     )  # fmt: skip
 
 

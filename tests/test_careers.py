@@ -28,8 +28,8 @@ def test_offers_to_typical_candidates_follow_the_occupations_published_spread():
     skill = np.zeros((n, 4), np.float32)
     typical = (np.zeros(N_RUNGS * 4), np.zeros(N_RUNGS * 4))
     pay_offered = offers_of_rows(
-        np.full(n, rung.wage), np.full(n, sigma), np.zeros(n, np.int64), np.zeros(n, np.int64), experience,
-        skill, draw, typical[0], typical[1], np.sqrt(1 - pay.firm_share), pay.experience_transfer,
+        np.full(n, rung.wage), np.full(n, sigma), np.zeros(n, np.int64), np.zeros(n, np.int64), np.arange(n),
+        experience, skill, draw, typical[0], typical[1], np.sqrt(1 - pay.firm_share), pay.experience_transfer,
         pay.experience_return, pay.skill_return,
     )  # fmt: skip
     logs = np.log(pay_offered)
@@ -46,7 +46,7 @@ def test_offers_rise_with_experience_and_skill_against_the_typical_incumbent():
     typical_x = np.full(N_RUNGS * 4, np.log1p(2.0))  # the typical incumbent: 2 years
     typical_s = np.zeros(N_RUNGS * 4)
     out = offers_of_rows(np.full(3, 50_000.0), np.full(3, 0.3), np.zeros(3, np.int64), np.zeros(3, np.int64),
-                         exp, skill, draw, typical_x, typical_s, 0.8, pay.experience_transfer,
+                         np.arange(3), exp, skill, draw, typical_x, typical_s, 0.8, pay.experience_transfer,
                          pay.experience_return, pay.skill_return)  # fmt: skip
     assert out[0] < 50_000 < out[1] < out[2]  # a newcomer below the rate, five years above it, skill more
     assert out[1] / out[0] == pytest.approx(np.exp(0.2 * np.log1p(5.0)), rel=1e-9)

@@ -162,8 +162,8 @@ def test_the_no_gap_check_catches_a_written_in_three_percent_cut(monkeypatch):
     the smallest) makes it fail."""
     from pathways.simulation import hiring
 
-    def screen_and_score(self, model, apps, typical):
-        out = original_screen(self, model, apps, typical)
+    def screen_and_score(self, model, apps, *args):
+        out = original_screen(self, model, apps, *args)
         asian_women = model.group_names.index("asian_women")
         hit = model.workers.group[out[0].searcher] == asian_women
         offered = np.where(hit, out[2] * 0.97, out[2])
