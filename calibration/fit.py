@@ -2,10 +2,15 @@
 
 The objective at a parameter point is
 
-    Q(theta) = mean over targets k of ((mean_r m_k(theta, r) - t_k) / s_k)^2,
+    Q(theta) = sum over targets k of w_k ((mean_r m_k(theta, r) - t_k) / s_k)^2,
     s_k^2 = tolerance_k^2 + var_k / R
 
-where m_k(theta, r) is the model's value of target k in replicate r, t_k the
+where the weights w_k give each statistic (a target ``id``: unemployment by
+group, the OEWS P10 of every occupation, ...) the same share of Q, split
+evenly among its rows, so 120 occupation-pay rows do not drown the six
+unemployment rates;
+
+m_k(theta, r) is the model's value of target k in replicate r, t_k the
 published value, R the replicates per point and var_k the variance of m_k
 across replicates at the starting point: a target counts less when the
 published figure is looser or the simulation noisier. Every point uses the
@@ -105,6 +110,12 @@ def scenario_path(config: CalibrationConfig, config_path: Path) -> Path:
     return (config_path.parent / config.calibration.scenario).resolve()
 
 
+def statistic_weights(ids: list[str]) -> np.ndarray:
+    """Weights (n,) summing to 1: each distinct id an equal share, split evenly among its rows."""
+    names, index, counts = np.unique(np.array(ids), return_inverse=True, return_counts=True)
+    return 1.0 / (len(names) * counts[index])
+
+
 def _run_moments(task: tuple) -> dict[str, float]:
     scenario, seed, targets, program = task
     model = LabourMarket(scenario, seed=seed)
@@ -135,6 +146,7 @@ class Evaluator:
         }
         self.values = np.array([t.value for t in self.targets])
         self.tolerance = np.array([t.tolerance for t in self.targets])
+        self.weights = statistic_weights([t.id for t in self.targets])
 
     def theta(self, u: np.ndarray) -> np.ndarray:
         return self.lo + np.clip(u, 0.0, 1.0) * (self.hi - self.lo)
@@ -161,7 +173,7 @@ class Evaluator:
             warnings.simplefilter("ignore", RuntimeWarning)  # a target all-NaN at a point is penalised below
             z = (np.nanmean(sims, axis=0) - self.values) / self.scale
         z2 = np.where(np.isfinite(z), z**2, NAN_PENALTY)
-        return float(np.mean(z2))
+        return float(np.sum(self.weights * z2))
 
     def set_scale(self, sims_at_start: np.ndarray) -> None:
         with warnings.catch_warnings():

@@ -113,3 +113,11 @@ def test_sensitivity_gives_an_index_per_parameter_and_outcome():
     assert result["runs"] == 2 * (n_params + 1)
     assert len(result["indices"]) == n_params * len(OUTCOMES)
     assert all(r["mu_star"] >= 0 for r in result["indices"])
+
+
+def test_each_statistic_counts_once_in_the_objective_however_many_rows_it_has():
+    from pathways.calibration.fit import statistic_weights
+
+    w = statistic_weights(["pay", "pay", "pay", "pay", "unemployment", "tenure", "tenure"])
+    assert w.sum() == pytest.approx(1.0)
+    assert w[:4].sum() == pytest.approx(1 / 3) and w[4] == pytest.approx(1 / 3) and w[5] == w[6]
