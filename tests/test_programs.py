@@ -298,7 +298,7 @@ def test_must_show_hire_on_day_one_lowers_dropout_under_financial_stress(monkeyp
         }
     }
     for seed in (1, 2, 3):
-        kw = dict(workers=12000, months=24, seed=seed, trial=None)
+        kw = dict(workers=15000, months=24, seed=seed, trial=None)
         drop_u, n_u = stressed_dropout(monkeypatch, library("sectoral_tuition_free", **kw), "sectoral_it")
         drop_p, n_p = stressed_dropout(
             monkeypatch, library("sectoral_tuition_free", trainers=paid, **kw), "sectoral_it"
