@@ -983,7 +983,7 @@ def convergence(history: list[dict], provenance: Provenance) -> Chart:
         ax.plot(x, np.minimum.accumulate(q), color=style.VERMILLION, label="best so far")
         ax.set_yscale("log")
         ax.set_xlabel("Evaluation")
-        ax.set_ylabel("Objective (mean squared distance, tolerances)")
+        ax.set_ylabel("Objective (weighted squared distance, tolerances)")
         ax.legend()
         title = f"Calibration converged from {q[0]:.2f} to {q.min():.2f} in {q.size} evaluations"
         finish(fig, title, provenance, subtitle="Global Sobol screen, then Nelder-Mead from the best points")
