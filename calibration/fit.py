@@ -387,8 +387,8 @@ def write_calibrated_scenario(result: FitResult, path: Path, budget_note: str) -
     lines = [
         "# Fitted by `pathways calibrate`: calibration/calibration.toml, targets in calibration/targets.csv.",
         f"# {budget_note}",
-        f"# Objective (squared scaled distance to the targets, each statistic weighted equally): start {result.start_objective:.3f}, "
-        f"fitted {result.best_objective:.3f}.",
+        "# Objective (squared scaled distance to the targets, each statistic weighted equally): "
+        f"start {result.start_objective:.3f}, fitted {result.best_objective:.3f}.",
         "# Each value's bounds and the reason it is free are in calibration/calibration.toml.",
         "# Rerun `pathways calibrate` to refit; do not edit by hand.",
         'extends = "baseline.toml"',

@@ -204,7 +204,8 @@ def earnings_by_age(rows: list[dict], published: dict[str, float], growth_per_ye
             f"Pay rises with age in the model: men of 55-64 earn {oldest:.2f} times everyone's median "
             f"(published {published.get('men:55-64', np.nan):.2f})"
         )
-        finish(fig, title, provenance, subtitle="Ratios, since the model holds four occupational families")
+        subtitle = "Ratios to everyone's median: the model holds eight occupational families, not all work"
+        finish(fig, title, provenance, subtitle=subtitle)
     return Chart(fig, title, table, provenance)
 
 

@@ -136,7 +136,8 @@ def calibration_lines(e: Evidence, results: Path, group_labels: dict[str, str]) 
         f"parameters were chosen to come close to them."
     ]
     objective = (
-        f" The calibrated scenario records an objective (squared distance in tolerances, each statistic weighted equally) of "
+        " The calibrated scenario records an objective (squared distance in tolerances, each statistic"
+        f" weighted equally) of "
         f"{e.objective[0]:.3f} at the start and {e.objective[1]:.3f} fitted."
         if e.objective
         else " The calibrated scenario records no objective."

@@ -36,7 +36,7 @@ def assign_initial_jobs(
     favourite = np.argmax(
         sector_pull(workers.taste, workers.experience, scenario.sorting.experience_pull), axis=1
     )
-    # Seniority: experience first, then education and skill.
+    # Seniority: experience first, then education, with some noise (a group-blind start).
     seniority = (
         np.log1p(years[np.arange(n), favourite]) + 0.5 * workers.education + 0.3 * rng.standard_normal(n)
     )

@@ -9,7 +9,7 @@ module (see :mod:`.module`):
 =================  =================================================  =====================
 module             the rule                                           file
 =================  =================================================  =====================
-policies           policies that start this month                     policies.py
+policies           policies that start this month                     policies/
 demography         ageing, retirement and entry                       demography.py
 separations        quits, layoffs, moves in and out of the labour      separations.py
                    force, coaching running down
