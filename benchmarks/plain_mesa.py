@@ -77,7 +77,7 @@ from pathways.simulation.employers import (
     unfilled_openings,
 )
 from pathways.simulation.finances import Finances, month_of_money_one, monthly_rate
-from pathways.simulation.hiring import JobSearch, keeps_application, offer_value, starting_pay
+from pathways.simulation.hiring import JobSearch, amenities, keeps_application, offer_value, starting_pay
 from pathways.simulation.hours import FULL_TIME, hours_of
 from pathways.simulation.matching import deferred_acceptance_reference, ranked
 from pathways.simulation.model import LabourMarket
@@ -714,17 +714,24 @@ class PlainLabourMarket(mesa.Model):
         typical = self._typical_incumbents()
         who: list[PlainWorker] = []
         ptr, post, score, offer, channel, hours = [0], [], [], [], [], []
+        amenity_sd = sc.search.amenity_sd
         for worker, mine in searchers:
             kept = []
             pay = self._offers(worker, mine, typical)
             schedule = self._hours(worker, mine)
-            for (posting, ch, s), offered, h in zip(mine, pay, schedule, strict=True):
+            person = np.full(len(mine), worker.person)
+            liked = amenities(self.streams, person, np.array([p for p, _, _ in mine], np.int64), amenity_sd)
+            now = 0.0
+            if worker.employer is not None:
+                held = np.array([worker.employer.index * N_RUNGS + worker.occupation % N_RUNGS])
+                now = float(amenities(self.streams, person[:1], held, amenity_sd)[0])
+            for (posting, ch, s), offered, h, a in zip(mine, pay, schedule, liked.tolist(), strict=True):
                 employer, rung = employers[posting // N_RUNGS], posting % N_RUNGS
                 # No policy or placement-team pay floors act among these modules.
                 threshold = self.hire_threshold[employer.sector][rung]
                 if keeps_application(s, threshold, offered, worker.wage, sc.search.job_change_premium, h,
-                                     worker.hours):  # fmt: skip
-                    kept.append((posting, ch, s, offered, h))
+                                     worker.hours, a - now):  # fmt: skip
+                    kept.append((posting, ch, s, offered, h, a))
             if not kept:
                 continue
             postings_kept = np.array([k[0] for k in kept], dtype=np.int64)
@@ -734,9 +741,9 @@ class PlainLabourMarket(mesa.Model):
             yearly = np.array([k[3] for k in kept]) * (
                 np.array([k[4] for k in kept], dtype=np.int8) / FULL_TIME
             )
-            value = offer_value(yearly, noise, sc.search.preference_noise)
+            value = offer_value(yearly, noise, sc.search.preference_noise) + np.array([k[5] for k in kept])
             for k in ranked(value, postings_kept).tolist():
-                posting, ch, s, offered, h = kept[k]
+                posting, ch, s, offered, h, _ = kept[k]
                 post.append(posting)
                 channel.append(ch)
                 score.append(s)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
+from scipy.special import ndtri
 
 from . import matching, screening, search
 from .employers import N_RUNGS, record_hires
@@ -36,27 +37,37 @@ if TYPE_CHECKING:
 @njit(cache=True, inline="always")
 def keeps_application(
     score: float, hire_threshold: float, offered: float, current_wage: float, job_change_premium: float,
-    offered_hours: int = 40, current_hours: int = 40,
+    offered_hours: int = 40, current_hours: int = 40, amenity_gain: float = 0.0,
 ) -> bool:  # fmt: skip
     """An application that passed the screens stays in play.
 
     Its ``score`` clears the rung's ``hire_threshold`` and, for someone employed
     (``current_wage`` > 0: float32 dollars a year at full-time hours, as the worker
-    arrays hold it), what the job pays a year (``offered`` times ``offered_hours``)
-    beats what they earn now by ``job_change_premium``: a part-timer who wants more
-    hours moves to a full-time job that pays the same rate.
+    arrays hold it), what the job pays a year (``offered`` times ``offered_hours``),
+    valued with the job's amenities over the current job's (``amenity_gain``, log
+    points: :func:`amenities`), beats what they earn now by ``job_change_premium``:
+    a part-timer who wants more hours moves to a full-time job that pays the same
+    rate, and someone may take a pay cut for a job they like better.
     """
     if score < hire_threshold:
         return False
     current = np.float32(current_wage)
     if current > 0:
-        return offered * offered_hours >= current * current_hours * np.float32(1.0 + job_change_premium)
+        value = offered * offered_hours * np.exp(amenity_gain)
+        return value >= current * current_hours * np.float32(1.0 + job_change_premium)
     return True
 
 
 @njit(cache=True)
 def _keeps_all(
-    score, hire_threshold, offered, current_wage, job_change_premium, offered_hours, current_hours
+    score,
+    hire_threshold,
+    offered,
+    current_wage,
+    job_change_premium,
+    offered_hours,
+    current_hours,
+    amenity_gain,
 ):
     out = np.empty(score.shape[0], dtype=np.bool_)
     for a in range(score.shape[0]):
@@ -68,8 +79,21 @@ def _keeps_all(
             job_change_premium,
             offered_hours[a],
             current_hours[a],
+            amenity_gain[a],
         )
     return out
+
+
+def amenities(streams, person: np.ndarray, posting: np.ndarray, amenity_sd: float) -> np.ndarray:
+    """What the job at each ``posting`` is worth to each ``person`` beyond its pay, log points, float64 (a,).
+
+    A normal draw of sd ``amenity_sd`` (``search.amenity_sd``) hashed from the person and the posting
+    (employer * 3 + rung), so it lasts: the same job is as liked next month, and the job one holds
+    keeps its value. It enters the choice between offers and whether to leave a job, never pay.
+    """
+    if amenity_sd == 0:
+        return np.zeros(person.shape[0])
+    return amenity_sd * ndtri(pair_uniform(streams.key("amenity"), 0, person, posting))
 
 
 def offer_value(offered: np.ndarray, noise: np.ndarray, preference_noise: float) -> np.ndarray:
@@ -113,7 +137,7 @@ class JobSearch(Module):
     log_writes = ("hires_channel", "hired_postings")
     streams = (
         "on_the_job_search", "search", "search_extra", "handoffs", "hiring_noise", "preference_noise",
-        "pay_offer", "pay_person", "schedule", "prefers_part_time",
+        "pay_offer", "pay_person", "schedule", "prefers_part_time", "amenity",
     )  # fmt: skip
 
     def init(self, model: LabourMarket) -> None:
@@ -159,8 +183,8 @@ class JobSearch(Module):
             w.state, w.occupation, w.experience, w.skill, float(sc.pay.experience_transfer),
             len(model.sector_names) * N_RUNGS,
         )  # fmt: skip
-        apps, score, offered, bonus, hours = self.screen_and_score(model, apps, typical, searchers)
-        self.match_and_hire(model, searchers, apps, score, offered, bonus, hours, clients)
+        apps, score, offered, bonus, hours, amenity = self.screen_and_score(model, apps, typical, searchers)
+        self.match_and_hire(model, searchers, apps, score, offered, bonus, hours, amenity, clients)
 
     def applications(self, model: LabourMarket, searchers: np.ndarray, clients: list) -> search.Applications:
         """Public, referral, internal and navigator applications, plus placement teams' hand-offs."""
@@ -181,7 +205,7 @@ class JobSearch(Module):
         self, model: LabourMarket, apps: search.Applications, typical, searchers: np.ndarray
     ):
         """Applications passing the screens and hiring bar: (apps, score, pay offered, incentive bonus,
-        weekly hours).
+        weekly hours, the job's amenities to the candidate).
 
         typical: the jobs' typical incumbents (:func:`.wages.typical_incumbents`), for the offers;
         searchers: (s,) this month's searchers (``apps.row`` indexes them).
@@ -219,20 +243,27 @@ class JobSearch(Module):
         threshold = self.hire_threshold[sector, r]
         hours = hours_of(model.streams, w.person[apps.searcher], apps.posting, sector,
                          self.part_time_only, sc.labour_force.prefers_part_time, prefers)  # fmt: skip
+        # The job's amenities against the current job's (per searcher: the job they hold now).
+        amenity = amenities(model.streams, w.person[apps.searcher], apps.posting, sc.search.amenity_sd)
+        held = w.employer[searchers].astype(np.int64) * N_RUNGS + w.occupation[searchers] % N_RUNGS
+        current = np.where(
+            w.employer[searchers] >= 0, amenities(model.streams, person, held, sc.search.amenity_sd), 0.0
+        )
         keep = _keeps_all(score, threshold, offered, w.wage[apps.searcher], sc.search.job_change_premium,
-                          hours, w.hours[apps.searcher])  # fmt: skip
-        return apps.select(keep), score[keep], offered[keep], bonus[keep], hours[keep]
+                          hours, w.hours[apps.searcher], amenity - current[apps.row])  # fmt: skip
+        return apps.select(keep), score[keep], offered[keep], bonus[keep], hours[keep], amenity[keep]
 
     def match_and_hire(
-        self, model: LabourMarket, searchers, apps: search.Applications, score, offered, bonus, hours, clients
-    ) -> None:
+        self, model: LabourMarket, searchers, apps: search.Applications, score, offered, bonus, hours,
+        amenity, clients,
+    ) -> None:  # fmt: skip
         """Searchers rank by what a job pays a year (with noise), postings by score; deferred
         acceptance; hires."""
         w, t, sc = model.workers, model.employers, model.scenario
         noise = pair_uniform(
             model.streams.key("preference_noise"), model.elapsed, apps.searcher, apps.posting
         )
-        utility = offer_value(offered * (hours / FULL_TIME), noise, sc.search.preference_noise)
+        utility = offer_value(offered * (hours / FULL_TIME), noise, sc.search.preference_noise) + amenity
         ptr, order = matching.ranking_order(apps.row, apps.posting, utility, searchers.shape[0])
         post = apps.posting[order]
         capacity = t.openings.ravel()

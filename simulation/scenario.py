@@ -204,6 +204,13 @@ class Search(Block):
     on_the_job_search: float = Field(0.05, ge=0, le=1, description="Monthly share of employed who search.")
     job_change_premium: float = Field(0.05, ge=0, description="Wage gain an employed searcher requires.")
     preference_noise: float = Field(0.05, ge=0, description="Noise in ranking offers, log-wage units.")
+    amenity_sd: float = Field(
+        0.0,
+        ge=0,
+        le=2,
+        description="Spread (sd, log points of pay) of what a job is worth to a person beyond its pay "
+        "(hours of the day, commute, work itself); a lasting draw per person and job.",
+    )
 
 
 class Hiring(Block):
