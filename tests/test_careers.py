@@ -11,7 +11,13 @@ from pathways.simulation import LabourMarket, State
 from pathways.simulation.employers import N_RUNGS
 from pathways.simulation.occupations import Z90
 from pathways.simulation.randomness import Streams
-from pathways.simulation.wages import growth_factor, offers_of_rows, pay_draws, typical_incumbents
+from pathways.simulation.wages import (
+    growth_factor,
+    month_employed,
+    offers_of_rows,
+    pay_draws,
+    typical_incumbents,
+)
 
 
 def test_offers_to_typical_candidates_follow_the_occupations_published_spread():
@@ -189,3 +195,18 @@ def test_amenities_bring_job_changes_that_cut_pay():
         moved_a, cut_a = _movers_with_earnings_cuts(0.3, seed)
         assert moved_0 > 50 and moved_a > 50
         assert cut_0 == 0 and cut_a / moved_a > 0.05, (seed, moved_0, cut_0, moved_a, cut_a)
+
+
+def test_tenure_pays_at_each_anniversary_and_the_general_raise_every_month():
+    """A month of work: pay grows by the economy's monthly raise, and by the sector's tenure return when a
+    full year with the employer is reached; experience and skill grow with it."""
+    raise_ = growth_factor(0.03, 1)
+    tenure, pay, skill, exp = month_employed(5, 50_000.0, 0.0, 60, 0.02, 15_080.0, 0.15, 10.0, raise_)
+    assert (tenure, exp) == (6, 61) and skill > 0
+    assert pay == pytest.approx(50_000.0 * raise_, rel=1e-6)
+    _, at_year, _, _ = month_employed(11, 50_000.0, 0.0, 60, 0.02, 15_080.0, 0.15, 10.0, raise_)
+    assert at_year == pytest.approx(50_000.0 * raise_ * 1.02, rel=1e-6)
+    # The floor holds whatever the rest.
+    assert month_employed(3, 10_000.0, 0.0, 0, 0.02, 15_080.0, 0.15, 10.0, raise_)[1] == pytest.approx(
+        15_080.0
+    )
