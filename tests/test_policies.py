@@ -170,8 +170,10 @@ def test_hire_on_day_one_lowers_dropout_under_financial_stress():
     policy = {
         "hire_on_day_one": {"programs": ["sectoral_it"], "training_wage_hourly": 18.0, "start_month": 0}
     }
+    # More seats and partners (IT is 5% of jobs) so that each arm has trainees enough to measure dropout.
+    seats = {"sectoral": {"programs": {"sectoral_it": {"seats_per_10k_workers": 20.0, "partner_share": 0.6}}}}
     for seed in (1, 2, 3):
-        kw = dict(workers=12000, months=24, seed=seed, trial=None)
+        kw = dict(workers=12000, months=24, seed=seed, trial=None, trainers=seats)
         unpaid = LabourMarket(library("sectoral_tuition_free", **kw))
         paid = LabourMarket(library("sectoral_tuition_free", policies=policy, **kw))
         unpaid.run()
@@ -218,7 +220,10 @@ def test_wage_standards_no_handoff_hire_below_the_floor_after_the_start():
     kw = dict(
         workers=20000,
         months=20,
-        trainers={"sectoral": {"programs": {"sectoral_it": {"seats_per_10k_workers": 20.0}}}},
+        # IT is 5% of jobs: more partners, so hand-offs happen before the standard starts.
+        trainers={
+            "sectoral": {"programs": {"sectoral_it": {"seats_per_10k_workers": 20.0, "partner_share": 0.6}}}
+        },
     )
     policy = {"entry_hourly": entry, "advanced_hourly": advanced, "start_month": start}
     off = LabourMarket(library("sectoral_tuition_free", **kw))

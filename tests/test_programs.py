@@ -147,7 +147,7 @@ def test_tuition_free_trainee_pays_nothing_and_the_payer_books_the_cost(monkeypa
 
 def test_apprenticeship_trainees_are_employed_by_partners_from_admission_and_keep_the_job(monkeypatch):
     admissions = Admissions(monkeypatch, "it_apprenticeship")
-    model = LabourMarket(library("apprenticeship", workers=10000, months=20))
+    model = LabourMarket(library("apprenticeship", workers=15000, months=20))
     program = program_run(model, "it_apprenticeship")
     hours = model.scenario.economy.hours_per_year
     w = model.workers
