@@ -231,24 +231,26 @@ class JobSearch(Module):
         # the same employer again brings the same offer, not a fresh draw to fish for. A person's own
         # draws (pay position, wanting part-time) are made once per searcher, not per application.
         person = w.person[searchers]
+        applicant = person[apps.row]  # each application's person id
         own = person_draws(model.streams, person)[apps.row]
         prefers = prefers_part_time(model.streams, person, sc.labour_force.prefers_part_time)[apps.row]
-        draw = pay_draws(model.streams, w.person[apps.searcher], apps.posting, sc.pay, own)
+        draw = pay_draws(model.streams, applicant, apps.posting, sc.pay, own)
         sector = t.sector[e]
         occupation = sector.astype(np.int64) * N_RUNGS + r
-        pay = offers(t.wage[e, r], t.log_sd[e, r], sector, occupation, apps.searcher, w.experience, w.skill,
-                     draw, typical, sc.pay)  # fmt: skip
+        pay = offers(t.wage.ravel()[apps.posting], t.log_sd.ravel()[apps.posting], sector, occupation,
+                     apps.searcher, w.experience, w.skill, draw, typical, sc.pay)  # fmt: skip
         offered = np.maximum(pay, floor)
         # The employed move only for enough of a raise (the bar is checked again, harmlessly).
         threshold = self.hire_threshold[sector, r]
-        hours = hours_of(model.streams, w.person[apps.searcher], apps.posting, sector,
-                         self.part_time_only, sc.labour_force.prefers_part_time, prefers)  # fmt: skip
+        hours = hours_of(model.streams, applicant, apps.posting, sector, self.part_time_only,
+                         sc.labour_force.prefers_part_time, prefers)  # fmt: skip
         # The job's amenities against the current job's (per searcher: the job they hold now).
-        amenity = amenities(model.streams, w.person[apps.searcher], apps.posting, sc.search.amenity_sd)
-        held = w.employer[searchers].astype(np.int64) * N_RUNGS + w.occupation[searchers] % N_RUNGS
-        current = np.where(
-            w.employer[searchers] >= 0, amenities(model.streams, person, held, sc.search.amenity_sd), 0.0
-        )
+        amenity = amenities(model.streams, applicant, apps.posting, sc.search.amenity_sd)
+        current = np.zeros(searchers.shape[0])
+        holding = np.flatnonzero(w.employer[searchers] >= 0)
+        holder = searchers[holding]
+        held = w.employer[holder].astype(np.int64) * N_RUNGS + w.occupation[holder] % N_RUNGS
+        current[holding] = amenities(model.streams, person[holding], held, sc.search.amenity_sd)
         keep = _keeps_all(score, threshold, offered, w.wage[apps.searcher], sc.search.job_change_premium,
                           hours, w.hours[apps.searcher], amenity - current[apps.row])  # fmt: skip
         return apps.select(keep), score[keep], offered[keep], bonus[keep], hours[keep], amenity[keep]
