@@ -82,14 +82,11 @@ def child_plain(workers: int, months: int) -> dict:
 
 def child_core(workers: int, months: int) -> dict:
     """Time the engine running only the plain model's modules, from the same first state (in a subprocess)."""
-    from .plain_mesa import core_modules, state_digest
+    from .plain_mesa import core_modules, state_digest, timed_months
 
     LabourMarket(_scenario(1000, 2), modules=core_modules()).run()  # compile or load the kernels first
     model = LabourMarket(_scenario(workers, months), modules=core_modules())
-    t0 = time.perf_counter()
-    for _ in range(months):
-        model.step()
-    seconds = time.perf_counter() - t0
+    seconds = timed_months(model, months)
     return {
         "workers": workers,
         "months": months,

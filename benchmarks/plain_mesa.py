@@ -800,6 +800,14 @@ def state_digest(arrays: dict[str, np.ndarray], names: tuple[str, ...] | None = 
     return digest.hexdigest()
 
 
+def timed_months(model, months: int) -> float:
+    """Seconds taken by ``months`` steps of ``model`` (the engine or the plain model)."""
+    t0 = time.perf_counter()
+    for _ in range(months):
+        model.step()
+    return time.perf_counter() - t0
+
+
 def run_plain(scenario: Scenario | str | Path, workers: int, months: int, seed: int = 1) -> dict:
     """Build the plain model with ``workers`` workers and time ``months`` steps.
 
@@ -817,10 +825,7 @@ def run_plain(scenario: Scenario | str | Path, workers: int, months: int, seed: 
     t0 = time.perf_counter()
     model = PlainLabourMarket(LabourMarket(scenario, seed, modules=core_modules()))
     init_seconds = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for _ in range(months):
-        model.step()
-    seconds = time.perf_counter() - t0
+    seconds = timed_months(model, months)
     return {
         "workers": workers,
         "months": months,

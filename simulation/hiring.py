@@ -213,7 +213,8 @@ class JobSearch(Module):
         w, t, sc, h = model.workers, model.employers, model.scenario, model.scenario.hiring
         apps = apps.select(screening.passes_screens(apps, w, t, h.screen_waiver_months))
         e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
-        bonus = model.policy.score_adjustment(model, apps.searcher, t.sector[e])
+        sector = t.sector[e]
+        bonus = model.policy.score_adjustment(model, apps.searcher, sector)
         score = screening.score_applicants(
             apps, w, t, self.group_penalty,
             pair_uniform(model.streams.key("hiring_noise"), model.elapsed, apps.searcher, apps.posting),
@@ -222,8 +223,10 @@ class JobSearch(Module):
             internal_bonus=h.internal_bonus, handoff_bonus=self.handoff_bonus, noise_sd=h.noise_sd,
         ) + bonus  # fmt: skip
         # Above the hiring bar first: offers and hours are worked out only for those still in play.
-        above = score >= self.hire_threshold[t.sector[e], r]
+        threshold = self.hire_threshold[sector, r]
+        above = score >= threshold
         apps, score, bonus, e, r = apps.select(above), score[above], bonus[above], e[above], r[above]
+        sector, threshold = sector[above], threshold[above]
         floor = model.policy.pay_floor(model, e, r, apps.channel)
         for team in model.placement_teams:
             floor = np.maximum(floor, team.pay_floor(e, apps.channel))
@@ -235,13 +238,11 @@ class JobSearch(Module):
         own = person_draws(model.streams, person)[apps.row]
         prefers = prefers_part_time(model.streams, person, sc.labour_force.prefers_part_time)[apps.row]
         draw = pay_draws(model.streams, applicant, apps.posting, sc.pay, own)
-        sector = t.sector[e]
         occupation = sector.astype(np.int64) * N_RUNGS + r
         pay = offers(t.wage.ravel()[apps.posting], t.log_sd.ravel()[apps.posting], sector, occupation,
                      apps.searcher, w.experience, w.skill, draw, typical, sc.pay)  # fmt: skip
         offered = np.maximum(pay, floor)
         # The employed move only for enough of a raise (the bar is checked again, harmlessly).
-        threshold = self.hire_threshold[sector, r]
         hours = hours_of(model.streams, applicant, apps.posting, sector, self.part_time_only,
                          sc.labour_force.prefers_part_time, prefers)  # fmt: skip
         # The job's amenities against the current job's (per searcher: the job they hold now).

@@ -216,7 +216,7 @@ def progress(model: mesa.Model, program: ProgramRun) -> None:
         return
     u = model.draws("training")
     expenses = model.scenario.finances.monthly_expenses
-    income = w.earnings()[trainees] / 12.0 + model.policy.income_support(model, program, trainees)
+    income = w.earnings(trainees) / 12.0 + model.policy.income_support(model, program, trainees)
     unemployed_benefit = (w.ui_months_left[trainees] > 0) & (w.state[trainees] != State.EMPLOYED)
     income += np.where(
         unemployed_benefit, model.scenario.finances.ui_replacement * w.last_wage[trainees] / 12, 0

@@ -59,8 +59,7 @@ class Recording(Module):
             openings = int(model.employers.openings.sum())
             model.metrics.record(model.month, w, model.month_log.hires_channel, openings)
             employed = w.state == State.EMPLOYED
-            # Workers.earnings over a month, of the employed only.
-            pay = w.wage[employed] * (w.hours[employed] / np.float32(40.0)) / 12.0
+            pay = w.earnings(employed) / 12.0  # a month's earnings of the employed
             k = len(model.group_names)
             model.earnings_by_group += np.bincount(w.group[employed], weights=pay, minlength=k)
             model.mobility.observe(w, model.month, model.group_names)

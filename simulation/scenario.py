@@ -299,14 +299,18 @@ class LabourForce(Block):
     return_rate: float = Field(0.08, ge=0, le=1, description="Monthly out-of-force to U rate.")
     initial_out_share: float = Field(0.05, ge=0, le=1)
     new_job_multiplier: float = Field(
-        2.0, ge=1, description="Separation hazard of a brand-new job vs a settled one."
+        2.0, ge=1, description="Separation hazard and on-the-job search of a brand-new job vs a settled one."
     )
-    new_job_months: float = Field(12.0, gt=0, description="Months over which that extra hazard fades.")
+    new_job_months: float = Field(
+        12.0, gt=0, description="Months over which that extra hazard and search fade."
+    )
     prefers_part_time: float = Field(
         0.0, ge=0, le=1, description="Share of people who prefer part-time work (hours.py)."
     )
     young_separation_extra: float = Field(
-        0.0, ge=0, description="Extra separation hazard at 18 (a multiple), fading to none by 35 (free)."
+        0.0,
+        ge=0,
+        description="Extra separation hazard and on-the-job search at 18 (a multiple), fading by 35 (free).",
     )
     entry_age: float = Field(18.0, ge=14)
     exit_age: float = Field(65.0, gt=18)

@@ -85,7 +85,7 @@ class SyntheticTrial:
         rows = np.flatnonzero(live)
         w = self.worker[rows]
         present = self.person[rows] == workers.person[w]
-        pay = np.where(workers.state[w] == State.EMPLOYED, workers.earnings()[w] / 12.0, 0.0)
+        pay = np.where(workers.state[w] == State.EMPLOYED, workers.earnings(w) / 12.0, 0.0)
         self.earnings[rows, k[rows]] = np.where(present, pay, np.nan)
 
     def estimates(self, group_names: list[str]) -> list[dict]:

@@ -137,9 +137,12 @@ class Workers:
             if isinstance(getattr(self, f.name), np.ndarray)
         }
 
-    def earnings(self) -> np.ndarray:
-        """What each worker earns, dollars a year: the pay rate times hours over full-time (0 if none)."""
-        return self.wage * (self.hours / np.float32(40.0))
+    def earnings(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """What each worker earns, dollars a year (float32): the pay rate times hours over full-time (0 if
+        none); of the workers ``rows`` (indices or a bool mask) only if given, else everyone's (n,)."""
+        if rows is None:
+            return self.wage * (self.hours / np.float32(40.0))
+        return self.wage[rows] * (self.hours[rows] / np.float32(40.0))
 
     def nbytes(self) -> int:
         return sum(a.nbytes for a in self.arrays().values())
