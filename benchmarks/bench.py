@@ -25,6 +25,7 @@ Three measurements, printed as tables:
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -33,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..simulation import LabourMarket, load_scenario
+from ..simulation import LabourMarket, load_scenario, threads
 from ..simulation.scenario import builtin_dir
 
 BASELINE = "baseline.toml"
@@ -97,12 +98,16 @@ def child_core(workers: int, months: int) -> dict:
     }
 
 
-def _in_subprocess(kind: str, workers: int, months: int) -> dict:
+def _in_subprocess(kind: str, workers: int, months: int, kernel_threads: int | None = None) -> dict:
+    env = dict(os.environ)
+    if kernel_threads is not None:
+        env["PATHWAYS_THREADS"] = str(kernel_threads)
     proc = subprocess.run(
         [sys.executable, "-m", "pathways.benchmarks.bench", kind, str(workers), str(months)],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark child {kind} {workers} failed:\n{proc.stderr[-2000:]}")
@@ -241,12 +246,16 @@ def run_bench(
     plain_months: int,
     matching: bool = True,
     sweep: bool = False,
+    kernel_threads: int | None = None,
 ) -> int:
-    print(f"Engine: baseline scenario, {months} months, one process per size\n")
+    """Print the benchmark tables; ``kernel_threads``: threads per run (None: every core, :mod:`.threads`)."""
+    n_threads = kernel_threads or threads.threads()
+    print(f"Engine: baseline scenario, {months} months, one process per size, "
+          f"kernels on {n_threads} thread{'s' if n_threads > 1 else ''}\n")  # fmt: skip
     print(f"{'workers':>10}{'init s':>9}{'run s':>9}{'worker-months/s':>18}{'peak MB':>10}{'state MB':>10}")
     engine = {}
     for n in sizes:
-        r = engine[n] = _in_subprocess("engine", n, months)
+        r = engine[n] = _in_subprocess("engine", n, months, kernel_threads)
         print(
             f"{n:>10,}{r['init_seconds']:>9.2f}{r['seconds']:>9.2f}{r['worker_months_per_second']:>18,.0f}"
             f"{r['peak_mb']:>10,.0f}{r['state_mb']:>10,.0f}",
@@ -291,7 +300,8 @@ def run_bench(
         print(
             f"\nPlain Mesa (one agent per worker and per employer) vs the engine, {plain_months} months,\n"
             f"both running the same modules ({', '.join(MODULES)})\n"
-            f"from the same starting state with the same draws"
+            f"from the same starting state with the same draws (the plain model on one thread,\n"
+            f"the engine's kernels on {n_threads})"
         )
         print(
             f"{'workers':>10}{'plain s':>9}{'plain wm/s':>13}{'engine s':>10}{'engine wm/s':>13}"
@@ -299,7 +309,7 @@ def run_bench(
         )
         for n in plain_sizes:
             p = _in_subprocess("plain", n, plain_months)
-            e = _in_subprocess("core", n, plain_months)
+            e = _in_subprocess("core", n, plain_months, kernel_threads)
             speedup = e["worker_months_per_second"] / p["worker_months_per_second"]
             same = "yes" if p["digest"] == e["digest"] else "NO"
             print(

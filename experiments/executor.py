@@ -19,6 +19,10 @@ Dask
     any other value is a scheduler address. A worker lost mid-task makes that
     task a recorded failure rather than aborting the whole command.
 
+Runs in worker processes (local or Dask) use one thread each for their kernels
+(:mod:`pathways.simulation.threads`): the cores go to runs side by side. Runs
+in this process (``jobs=1``) use them all.
+
 At most ``2 x jobs`` tasks are in flight at once, so a 100,000-run sweep
 does not queue 100,000 pickled scenarios.
 """
@@ -36,6 +40,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
+
+from ..simulation import threads
 
 DASK_CONNECT_SECONDS = 5  # a scheduler that is up answers within a second
 PR_SET_PDEATHSIG = 1
@@ -82,9 +88,10 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _guarded(fn: Callable, task: Any) -> Any:
+def _guarded(fn: Callable, task: Any, kernel_threads: int | None = None) -> Any:
     try:
-        return fn(task)
+        with threads.kernel_threads(kernel_threads):
+            return fn(task)
     except Exception as exc:
         return TaskFailed(f"{type(exc).__name__}: {exc}", traceback.format_exc())
 
@@ -160,7 +167,7 @@ class Executor:
         try:
             while True:
                 for i, task in queue:
-                    pending[self._pool.submit(_guarded, fn, task)] = i
+                    pending[self._pool.submit(_guarded, fn, task, 1)] = i
                     if len(pending) >= limit:
                         break
                 if not pending:
@@ -209,7 +216,7 @@ class Executor:
         def submit(n: int) -> list:
             futures = []
             for i, task in queue:
-                future = client.submit(_guarded, fn, task, pure=False)
+                future = client.submit(_guarded, fn, task, 1, pure=False)
                 index[future.key] = i
                 futures.append(future)
                 if len(futures) >= n:

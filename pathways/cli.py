@@ -10,7 +10,7 @@
     pathways calibrate [--budget N] [--jobs N] [--dask ...] [--out DIR] [--install | --scenario-out FILE]
     pathways validate [--workers N] [--seeds N] [--jobs N] [--dask ...] [--out DIR] [--overwrite]
     pathways sensitivity [--method morris|sobol] [--samples N] [--jobs N] [--dask ...] [--out DIR]
-    pathways bench [--sizes 10k,100k,1M] [--months N] [--sweep]
+    pathways bench [--sizes 10k,100k,1M] [--months N] [--sweep] [--threads N]
 
 Exit status: 0 done; 2 a problem with the input (a bad file, flag or folder),
 reported as one line naming the file or flag, before anything is computed
@@ -483,6 +483,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         plain_months=args.plain_months,
         matching=not args.skip_matching,
         sweep=args.sweep,
+        kernel_threads=args.threads,
     )
 
 
@@ -642,6 +643,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--sweep", action="store_true", help="also time the sweep machinery with 1 and 2 processes"
     )
+    bench.add_argument(
+        "--threads", type=count(1, 1024), default=None,
+        help="threads for each run's kernels (default: every core, or PATHWAYS_THREADS)",
+    )  # fmt: skip
     bench.set_defaults(func=cmd_bench)
     return parser
 

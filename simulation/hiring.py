@@ -21,13 +21,13 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtri
 
-from . import matching, screening, search
+from . import matching, screening, search, threads
 from .employers import N_RUNGS, record_hires
-from .hours import FULL_TIME, hours_of, prefers_part_time
+from .hours import FULL_TIME, job_hours
 from .module import Module
 from .population import group_arrays
-from .randomness import pair_uniform
-from .wages import offers, pay_draws, person_draws, typical_incumbents
+from .randomness import normal_quantile, pair_draw, pair_start, pair_uniform
+from .wages import offer_to, typical_incumbents
 from .workers import Channel
 
 if TYPE_CHECKING:
@@ -116,6 +116,91 @@ def _starting_pay_all(offered, floor):
     for a in range(offered.shape[0]):
         out[a] = starting_pay(offered[a], floor)
     return out
+
+
+# The streams of the offer stage's draws, in the order _offer_stage takes their keys.
+_OFFER_STREAMS = ("pay_person", "pay_offer", "prefers_part_time", "schedule", "amenity")
+
+
+@njit(cache=True, nogil=True)
+def _searcher_draws(lo, hi, searchers, person, employer, occupation, keys, share_preferring, amenity_sd, own,
+                    prefers, current):  # fmt: skip
+    """A searcher's own draws (pay position, wanting part-time) and the amenity of the job they hold,
+    for searchers ``lo..hi-1`` (:func:`.wages.person_draws`, :func:`.hours.prefers_part_time`,
+    :func:`amenities`), written into own, prefers, current (s,)."""
+    h_person, h_prefers, h_amenity = pair_start(keys[0], 0), pair_start(keys[2], 0), pair_start(keys[4], 0)
+    for k in range(lo, hi):
+        i = searchers[k]
+        p = person[i]
+        own[k] = normal_quantile(pair_draw(h_person, p, 0))
+        prefers[k] = pair_draw(h_prefers, p, 0) < share_preferring
+        if amenity_sd != 0 and employer[i] >= 0:
+            held = np.int64(employer[i]) * N_RUNGS + occupation[i] % N_RUNGS
+            current[k] = amenity_sd * normal_quantile(pair_draw(h_amenity, p, held))
+
+
+@njit(cache=True, nogil=True)
+def _offer_range(
+    lo, hi, row, posting, sector, rung, score, threshold, floor, searchers, person, rate, log_sd,
+    part_time_only, wage, hours_now, experience, skill, typical_x, typical_s, keys, person_weight,
+    match_weight_draw, match_weight, transfer, experience_return, skill_return, amenity_sd,
+    job_change_premium, own, prefers, current, offered, hours, amenity, keep,
+):  # fmt: skip
+    """Applications ``lo..hi-1`` of :func:`offer_stage`, written into offered, hours, amenity, keep."""
+    h_offer, h_schedule, h_amenity = pair_start(keys[1], 0), pair_start(keys[3], 0), pair_start(keys[4], 0)
+    for a in range(lo, hi):
+        k, post, s = row[a], posting[a], sector[a]
+        i = searchers[k]
+        p = person[i]
+        draw = person_weight * own[k] + match_weight_draw * normal_quantile(pair_draw(h_offer, p, post))
+        pay = offer_to(
+            float(rate[post]), float(log_sd[post]), s, s * N_RUNGS + rung[a], experience[i], skill[i, s],
+            draw, typical_x, typical_s, match_weight, transfer, experience_return, skill_return,
+        )  # fmt: skip
+        offered[a] = max(pay, floor[a])
+        only = pair_draw(h_schedule, p, post) < part_time_only[s]
+        hours[a] = job_hours(prefers[k], only)
+        amenity[a] = amenity_sd * normal_quantile(pair_draw(h_amenity, p, post)) if amenity_sd != 0 else 0.0
+        keep[a] = keeps_application(score[a], threshold[a], offered[a], wage[i], job_change_premium, hours[a],
+                                    hours_now[i], amenity[a] - current[k])  # fmt: skip
+
+
+# The streams of the offer stage's draws, in the order its kernels take their keys.
+_OFFER_STREAMS = ("pay_person", "pay_offer", "prefers_part_time", "schedule", "amenity")
+
+
+def offer_stage(model: LabourMarket, apps: search.Applications, sector: np.ndarray, rung: np.ndarray,
+                score: np.ndarray, threshold: np.ndarray, floor: np.ndarray, searchers: np.ndarray,
+                typical: tuple[np.ndarray, np.ndarray], part_time_only: np.ndarray):  # fmt: skip
+    """Each application's offer, hours and amenities, and whether it stays in play, in one pass.
+
+    The rules are the scalar ones the plain model calls on arrays (:func:`.wages.person_draws`,
+    :func:`.wages.pay_draws`, :func:`.wages.offer_to`, :func:`.hours.hours_of`, :func:`amenities`,
+    :func:`keeps_application`), with the same draws, so the results are the same to the last bit.
+    apps, sector, rung, score, threshold, floor: (a,) applications above the hiring bar (``apps.row``
+    indexes ``searchers``, (s,) worker rows), their posting's sector and rung, score, the rung's bar
+    and the pay floor (dollars a year); typical: :func:`.wages.typical_incumbents`; part_time_only:
+    (n_sectors,) share of jobs offered only part-time. Returns offered (float64 dollars a year at
+    full-time hours), hours (int8 a week), amenity (float64 log points), keep (bool), all (a,).
+    """
+    w, t, sc = model.workers, model.employers, model.scenario
+    keys = np.array([model.streams.key(k) for k in _OFFER_STREAMS], np.int64)
+    amenity_sd = float(sc.search.amenity_sd)
+    n_searchers, n_apps = searchers.shape[0], apps.row.shape[0]
+    own, prefers, current = np.empty(n_searchers), np.empty(n_searchers, np.bool_), np.zeros(n_searchers)
+    threads.split(_searcher_draws, n_searchers, searchers, w.person, w.employer, w.occupation, keys,
+                  float(sc.labour_force.prefers_part_time), amenity_sd, own, prefers, current)  # fmt: skip
+    offered, hours = np.empty(n_apps), np.empty(n_apps, np.int8)
+    amenity, keep = np.empty(n_apps), np.empty(n_apps, np.bool_)
+    threads.split(
+        _offer_range, n_apps, apps.row, apps.posting, sector.astype(np.int64), rung.astype(np.int64), score,
+        threshold, floor, searchers, w.person, t.wage.ravel(), t.log_sd.ravel(), part_time_only, w.wage,
+        w.hours, w.experience, w.skill, typical[0], typical[1], keys, *sc.pay.draw_weights(),
+        float(np.sqrt(1.0 - sc.pay.firm_share)), float(sc.pay.experience_transfer),
+        float(sc.pay.experience_return), float(sc.pay.skill_return), amenity_sd,
+        float(sc.search.job_change_premium), own, prefers, current, offered, hours, amenity, keep,
+    )  # fmt: skip
+    return offered, hours, amenity, keep
 
 
 class JobSearch(Module):
@@ -210,50 +295,28 @@ class JobSearch(Module):
         typical: the jobs' typical incumbents (:func:`.wages.typical_incumbents`), for the offers;
         searchers: (s,) this month's searchers (``apps.row`` indexes them).
         """
-        w, t, sc, h = model.workers, model.employers, model.scenario, model.scenario.hiring
-        apps = apps.select(screening.passes_screens(apps, w, t, h.screen_waiver_months))
+        w, t, h = model.workers, model.employers, model.scenario.hiring
+        bonus = model.policy.score_adjustment(model, apps.searcher, t.sector[apps.posting // N_RUNGS])
+        score, kept = screening.screen_and_score(
+            apps, w, t, self.group_penalty, bonus, self.hire_threshold, model.streams.key("hiring_noise"),
+            model.elapsed, h.screen_waiver_months, skill_weight=h.skill_weight,
+            soft_skill_weight=h.soft_skill_weight, experience_weight=h.experience_weight,
+            referral_bonus=h.referral_bonus, internal_bonus=h.internal_bonus,
+            handoff_bonus=self.handoff_bonus, noise_sd=h.noise_sd,
+        )  # fmt: skip
+        # Only those through the screens and above the hiring bar go on to offers and hours.
+        apps, score, bonus = apps.select(kept), score[kept], bonus[kept]
         e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
         sector = t.sector[e]
-        bonus = model.policy.score_adjustment(model, apps.searcher, sector)
-        score = screening.score_applicants(
-            apps, w, t, self.group_penalty,
-            pair_uniform(model.streams.key("hiring_noise"), model.elapsed, apps.searcher, apps.posting),
-            skill_weight=h.skill_weight, soft_skill_weight=h.soft_skill_weight,
-            experience_weight=h.experience_weight, referral_bonus=h.referral_bonus,
-            internal_bonus=h.internal_bonus, handoff_bonus=self.handoff_bonus, noise_sd=h.noise_sd,
-        ) + bonus  # fmt: skip
-        # Above the hiring bar first: offers and hours are worked out only for those still in play.
         threshold = self.hire_threshold[sector, r]
-        above = score >= threshold
-        apps, score, bonus, e, r = apps.select(above), score[above], bonus[above], e[above], r[above]
-        sector, threshold = sector[above], threshold[above]
         floor = model.policy.pay_floor(model, e, r, apps.channel)
         for team in model.placement_teams:
             floor = np.maximum(floor, team.pay_floor(e, apps.channel))
         # Match quality is a lasting property of the person and the job (month 0 in the hash): asking
-        # the same employer again brings the same offer, not a fresh draw to fish for. A person's own
-        # draws (pay position, wanting part-time) are made once per searcher, not per application.
-        person = w.person[searchers]
-        applicant = person[apps.row]  # each application's person id
-        own = person_draws(model.streams, person)[apps.row]
-        prefers = prefers_part_time(model.streams, person, sc.labour_force.prefers_part_time)[apps.row]
-        draw = pay_draws(model.streams, applicant, apps.posting, sc.pay, own)
-        occupation = sector.astype(np.int64) * N_RUNGS + r
-        pay = offers(t.wage.ravel()[apps.posting], t.log_sd.ravel()[apps.posting], sector, occupation,
-                     apps.searcher, w.experience, w.skill, draw, typical, sc.pay)  # fmt: skip
-        offered = np.maximum(pay, floor)
-        # The employed move only for enough of a raise (the bar is checked again, harmlessly).
-        hours = hours_of(model.streams, applicant, apps.posting, sector, self.part_time_only,
-                         sc.labour_force.prefers_part_time, prefers)  # fmt: skip
-        # The job's amenities against the current job's (per searcher: the job they hold now).
-        amenity = amenities(model.streams, applicant, apps.posting, sc.search.amenity_sd)
-        current = np.zeros(searchers.shape[0])
-        holding = np.flatnonzero(w.employer[searchers] >= 0)
-        holder = searchers[holding]
-        held = w.employer[holder].astype(np.int64) * N_RUNGS + w.occupation[holder] % N_RUNGS
-        current[holding] = amenities(model.streams, person[holding], held, sc.search.amenity_sd)
-        keep = _keeps_all(score, threshold, offered, w.wage[apps.searcher], sc.search.job_change_premium,
-                          hours, w.hours[apps.searcher], amenity - current[apps.row])  # fmt: skip
+        # the same employer again brings the same offer, not a fresh draw to fish for.
+        offered, hours, amenity, keep = offer_stage(
+            model, apps, sector, r, score, threshold, floor, searchers, typical, self.part_time_only
+        )
         return apps.select(keep), score[keep], offered[keep], bonus[keep], hours[keep], amenity[keep]
 
     def match_and_hire(

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import zlib
 
+import llvmlite.binding as llvm
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import get_cython_function_address
 
 
 def _key(name: str) -> int:
@@ -60,6 +62,23 @@ def _mix(z):
     return z ^ (z >> np.uint64(31))
 
 
+@njit(cache=True, inline="always")
+def pair_start(key: int, month: int) -> np.uint64:
+    """The hash state of (key, month) that :func:`pair_draw` continues from."""
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    h0 = _mix(np.uint64(key) + golden)
+    return _mix(h0 ^ (np.uint64(month) * golden))
+
+
+@njit(cache=True, inline="always")
+def pair_draw(h0: np.uint64, a: int, b: int) -> float:
+    """One number of :func:`pair_uniform`: the draw for (a, b) from the state ``h0`` of :func:`pair_start`."""
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    h = _mix(h0 ^ (np.uint64(a) * golden))
+    h = _mix(h ^ (np.uint64(b) + golden))
+    return ((h >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
+
+
 @njit(cache=True)
 def pair_uniform(key: int, month: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Uniform(0, 1) numbers, one per (a[i], b[i]), fixed by (key, month, a, b).
@@ -68,14 +87,18 @@ def pair_uniform(key: int, month: int, a: np.ndarray, b: np.ndarray) -> np.ndarr
     strictly inside (0, 1).
     """
     out = np.empty(a.shape[0], dtype=np.float64)
-    golden = np.uint64(0x9E3779B97F4A7C15)
-    h0 = _mix(np.uint64(key) + golden)
-    h0 = _mix(h0 ^ (np.uint64(month) * golden))
+    h0 = pair_start(key, month)
     for i in range(a.shape[0]):
-        h = _mix(h0 ^ (np.uint64(a[i]) * golden))
-        h = _mix(h ^ (np.uint64(b[i]) + golden))
-        out[i] = ((h >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
+        out[i] = pair_draw(h0, a[i], b[i])
     return out
+
+
+# scipy's own inverse normal CDF (the C function behind scipy.special.ndtri), callable from numba
+# kernels by name: the same numbers as ndtri on arrays, and unlike a ctypes pointer it lets the
+# kernels that call it be cached.
+llvm.add_symbol("pathways_ndtri", get_cython_function_address("scipy.special.cython_special", "ndtri"))
+normal_quantile = types.ExternalFunction("pathways_ndtri", types.float64(types.float64))
+normal_quantile.__doc__ = "scipy.special.ndtri(u) for one float u in (0, 1), inside numba kernels."
 
 
 @njit(cache=True)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from . import threads
 from .employers import N_RUNGS, EmployerTable
 from .randomness import worker_uniform
 from .separations import new_job_factor, youth_factor
@@ -341,8 +342,12 @@ def build_applications(
     posts, cum, bounds = posting_sampler(table.openings.ravel(), table.sector, n_sectors, aim_high)
     guide, scale = posting_guide(cum)
     asked = contacts_asked(workers.n_ties[searchers], workers.base_ties, referral_contacts, u_tie[:, -1])
-    post, channel = _applications_kernel(
-        searchers, workers.taste, workers.experience, workers.occupation, workers.employer, workers.ties,
+    m = searchers.shape[0]
+    width = u_post.shape[1] + u_tie.shape[1]
+    post, channel = np.full((m, width), -1, dtype=np.int64), np.zeros((m, width), dtype=np.int8)
+    threads.split(
+        _applications_kernel, m, post, channel, searchers, workers.taste, workers.experience,
+        workers.occupation, workers.employer, workers.ties,
         workers.n_ties, table.sector, table.openings.ravel() > 0, np.asarray(rung_months, np.float64),
         extra_public.astype(np.int64), public_applications, asked,
         min(sectors_considered, n_sectors), experience_pull, reach_up,
@@ -470,23 +475,21 @@ def internal_posting(own_occupation: int, own_employer: int, open_post: np.ndarr
     return up if open_post[up] else -1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _applications_kernel(
-    searchers, taste, experience, occupation, employer, ties, n_ties, emp_sector, open_post, rung_months,
-    extra_public, public_applications, asked, k, experience_pull, reach_up,
+    lo, hi, post, channel, searchers, taste, experience, occupation, employer, ties, n_ties, emp_sector,
+    open_post, rung_months, extra_public, public_applications, asked, k, experience_pull, reach_up,
     u_sector, u_post, u_up, u_tie, posts, cum, bounds, guide, scale, strength,
 ):  # fmt: skip
-    m = searchers.shape[0]
+    """Applications of searchers ``lo..hi-1`` into rows of post, channel (m, width), filled with -1 and 0."""
     n_sectors = taste.shape[1]
     n_public = u_post.shape[1]
     n_contacts = u_tie.shape[1] - 1
     width = n_public + n_contacts + 1
     k_ties = ties.shape[1]
-    post = np.full((m, width), -1, dtype=np.int64)
-    channel = np.zeros((m, width), dtype=np.int8)
     pull = np.empty(n_sectors)
     top = np.empty(k, dtype=np.int64)
-    for i in range(m):
+    for i in range(lo, hi):
         w = searchers[i]
         favourite_sectors(taste[w], experience[w], experience_pull, u_sector[i], pull, top)
         own = occupation[w]
@@ -519,7 +522,6 @@ def _applications_kernel(
         post[i, width - 1] = internal_posting(own, employer[w], open_post)
         # One application per posting: the strongest channel, the first on a tie.
         keep_strongest(post[i], channel[i], strength)
-    return post, channel
 
 
 PUBLIC, NAVIGATOR, REFERRAL, INTERNAL = (

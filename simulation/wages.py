@@ -117,12 +117,33 @@ def typical_incumbents(state, occupation, experience, skill, transfer, n_occupat
     return mean_x, mean_s
 
 
+@njit(cache=True, inline="always")
+def offer_to(
+    posted: float, log_sd: float, sector: int, occupation: int, experience_row: np.ndarray, skill: float,
+    match_draw: float, typical_x: np.ndarray, typical_s: np.ndarray, match_weight: float, transfer: float,
+    experience_return: float, skill_return: float,
+) -> float:  # fmt: skip
+    """One candidate's offer at one posting, dollars a year: :func:`offer_pay` against the job's typical
+    incumbent (no incumbent to compare with: the typical candidate).
+
+    experience_row: (n_sectors,) the candidate's months in each sector; skill: their skill in ``sector``;
+    typical_x, typical_s: :func:`typical_incumbents`.
+    """
+    gap_x = np.log1p(relevant_years(experience_row, sector, transfer)) - typical_x[occupation]
+    gap_s = skill - typical_s[occupation]
+    if gap_x != gap_x:
+        gap_x = 0.0
+    if gap_s != gap_s:
+        gap_s = 0.0
+    return offer_pay(posted, log_sd, match_weight, match_draw, gap_x, experience_return, gap_s, skill_return)
+
+
 @njit(cache=True)
 def offers_of_rows(
     posted, log_sd, sector, occupation, who, experience, skill, match_draw, typical_x, typical_s,
     match_weight, transfer, experience_return, skill_return,
 ):  # fmt: skip
-    """Offers of ``a`` applications, dollars a year, float64 (a,).
+    """Offers of ``a`` applications, dollars a year, float64 (a,) (:func:`offer_to`).
 
     posted, log_sd, sector, occupation, who, match_draw: (a,) per application (the employer's pay
     for a typical incumbent, the occupation's log-pay spread, the posting's sector and occupation,
@@ -132,15 +153,11 @@ def offers_of_rows(
     """
     out = np.empty(posted.shape[0])
     for a in range(posted.shape[0]):
-        s, o, i = sector[a], occupation[a], who[a]
-        gap_x = np.log1p(relevant_years(experience[i], s, transfer)) - typical_x[o]
-        gap_s = skill[i, s] - typical_s[o]
-        if gap_x != gap_x:  # no incumbent to compare with: the typical candidate
-            gap_x = 0.0
-        if gap_s != gap_s:
-            gap_s = 0.0
-        out[a] = offer_pay(posted[a], log_sd[a], match_weight, match_draw[a], gap_x, experience_return,
-                           gap_s, skill_return)  # fmt: skip
+        s, i = sector[a], who[a]
+        out[a] = offer_to(
+            posted[a], log_sd[a], s, occupation[a], experience[i], skill[i, s], match_draw[a], typical_x,
+            typical_s, match_weight, transfer, experience_return, skill_return,
+        )  # fmt: skip
     return out
 
 
