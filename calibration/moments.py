@@ -38,6 +38,7 @@ import numpy as np
 from ..simulation.employers import N_RUNGS
 from ..simulation.funnel import summarise
 from ..simulation.model import LabourMarket
+from ..simulation.trial import window_impact
 from ..simulation.wages import growth_factor
 from ..simulation.workers import State
 from .targets import Target
@@ -90,13 +91,7 @@ def _composition(model: LabourMarket, who: str, sector: str, rung: int) -> float
 def _trial(model: LabourMarket, share: bool) -> float:
     if model.trial is None:
         return float("nan")
-    rows = [
-        r for r in model.trial.estimates(model.group_names) if r["group"] == "all" and r["year"] in (2, 3)
-    ]
-    if len(rows) < 2:
-        return float("nan")
-    impact = float(np.mean([r["impact"] for r in rows]))
-    return impact / float(np.mean([r["control_mean"] for r in rows])) if share else impact
+    return window_impact(model.trial.estimates(model.group_names), (2, 3), share)
 
 
 CAREER_MEASURES = ("pay_p10", "pay_p25", "pay_p50", "pay_p75", "pay_p90", "weekly_earnings", "wage_growth",

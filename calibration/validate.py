@@ -2,11 +2,13 @@
 
 For every program scenario of the library the model runs a synthetic trial
 of its program (the scenario's own ``[trial]``, or one added with the same
-design: a lottery among applicants in the first two years, three years of
-follow-up) over several seeds, and reports the earnings impact in years 2
-and 3 after random assignment with a 95% interval over seeds. Where a
-published trial exists (the ``validate`` rows of ``calibration/targets.csv``:
-the Per Scholas trials), the two are shown side by side. Nothing here feeds
+design: a lottery among applicants in the first two years) over several
+seeds, follows both arms for ``years`` years (10 by default), and reports the
+earnings impact in every follow-up year, and in years 2 and 3 after random
+assignment (the window the published trials report), with 95% intervals over
+seeds. Where a published trial exists (the ``validate`` rows of
+``calibration/targets.csv``: the Per Scholas trials), the two are shown side
+by side. Nothing here feeds
 back into fitting: ``pathways calibrate`` reads only the ``calibrate`` rows.
 """
 
@@ -34,7 +36,8 @@ PROGRAMS = {
 VALIDATED = {
     "sectoral_tuition_free.toml": ("per_scholas_rct_earnings_gain", "per_scholas_rct_earnings_gain_share")
 }
-TRIAL = {"start_month": 0, "intake_months": 24, "treatment_share": 0.5, "follow_up_months": 36}
+TRIAL = {"start_month": 0, "intake_months": 24, "treatment_share": 0.5}
+YEARS = 10  # follow-up years, as long-run evaluations report them
 
 
 @dataclass
@@ -84,11 +87,38 @@ def verdict(ci_low: float, ci_high: float, published: float, tolerance: float) -
     return AGREES
 
 
-def _trial_run(task: tuple) -> dict[str, float]:
+@dataclass
+class YearRow:
+    """One program's trial impact in one follow-up year, mean over seeds and 95% interval."""
+
+    scenario: str
+    program: str
+    year: int  # 1: the first year after random assignment
+    impact: float  # dollars per year, treatment minus control
+    ci_low: float
+    ci_high: float
+    control_mean: float  # the control group's mean earnings that year, dollars
+    seeds: int
+
+
+def _trial_run(task: tuple) -> tuple[dict[str, float], list[tuple[int, float, float]]]:
     scenario, program, seed, targets = task
     model = LabourMarket(scenario, seed=seed)
     model.run()
-    return {t.statistic: moment(model, t, program) for t in targets}
+    years = [(r["year"], r["impact"], r["control_mean"]) for r in model.trial.estimates(model.group_names)
+             if r["group"] == "all"]  # fmt: skip
+    return {t.statistic: moment(model, t, program) for t in targets}, years
+
+
+def trial_overrides(path: Path, program: str, workers: int, years: int) -> dict:
+    """Scenario overrides for a validation run: the scenario's own trial (or :data:`TRIAL`) followed
+    for ``years`` years, and the run long enough for the last cohort's follow-up."""
+    sc = load_scenario(path)
+    trial = {"program": program, **TRIAL} if sc.trial is None else {}
+    intake = sc.trial.intake_months if sc.trial is not None else TRIAL["intake_months"]
+    start = sc.trial.start_month if sc.trial is not None else TRIAL["start_month"]
+    trial["follow_up_months"] = 12 * years
+    return {"run": {"workers": workers, "months": start + intake + 12 * years}, "trial": trial}
 
 
 def validate(
@@ -98,32 +128,42 @@ def validate(
     dask: str | None = None,
     first_seed: int = 1,
     on_result=None,
-) -> list[ValidationRow]:
-    """Synthetic trials of every library program over ``seeds`` seeds (at least 2, for an interval)."""
+    years: int = YEARS,
+) -> tuple[list[ValidationRow], list[YearRow]]:
+    """Synthetic trials of every library program over ``seeds`` seeds (at least 2, for an interval),
+    followed for ``years`` years (at least 3: the published window is years 2-3).
+
+    Returns the rows of the published window (with the published figures where they exist) and the
+    impact in every follow-up year.
+    """
     if seeds < 2:
         raise ValueError(f"seeds must be at least 2 to give an interval (got {seeds})")
+    if years < 3:
+        raise ValueError(f"years must be at least 3: the published trials report years 2-3 (got {years})")
     held_out = {t.id: t for t in load_targets(use="validate")}
     measures = [held_out["per_scholas_rct_earnings_gain"], held_out["per_scholas_rct_earnings_gain_share"]]
     tasks = []
     for name, program in PROGRAMS.items():
         path = Path(builtin_dir()) / name
-        sc = load_scenario(path)
-        overrides = {"run": {"workers": workers, "months": 60}}
-        if sc.trial is None:
-            overrides["trial"] = {"program": program, **TRIAL}
+        overrides = trial_overrides(path, program, workers, years)
         scenario = load_scenario(path, overrides, overrides_from="pathways validate")
         tasks += [(scenario, program, s, measures) for s in range(first_seed, first_seed + seeds)]
     with Executor(jobs, dask) as executor:
         results = all_succeeded(executor.map(_trial_run, tasks, on_result), "validate")
 
-    rows = []
+    rows, by_year = [], []
     for i, (name, program) in enumerate(PROGRAMS.items()):
         mine = results[i * seeds : (i + 1) * seeds]
         for t in measures:
-            mean, lo, hi = interval(np.array([r[t.statistic] for r in mine], dtype=float))
+            mean, lo, hi = interval(np.array([r[0][t.statistic] for r in mine], dtype=float))
             published = t if t.id in VALIDATED.get(name, ()) else None
             rows.append(_row(name, program, t, mean, lo, hi, seeds, published))
-    return rows
+        for k, year in enumerate(y for y, _, _ in mine[0][1]):
+            mean, lo, hi = interval(np.array([r[1][k][1] for r in mine], dtype=float))
+            controls = np.array([r[1][k][2] for r in mine], dtype=float)
+            control = float(controls[~np.isnan(controls)].mean()) if (~np.isnan(controls)).any() else np.nan
+            by_year.append(YearRow(name.removesuffix(".toml"), program, year, mean, lo, hi, control, seeds))
+    return rows, by_year
 
 
 def _row(name, program, t: Target, mean, lo, hi, seeds, published: Target | None) -> ValidationRow:
@@ -139,6 +179,17 @@ def _row(name, program, t: Target, mean, lo, hi, seeds, published: Target | None
         tolerance=published.tolerance if published else float("nan"),
         citation=published.citation if published else "no published trial",
     )
+
+
+def format_years(by_year: list[YearRow]) -> str:
+    """Impact by follow-up year, one line per program: mean over seeds (95% intervals in the CSV)."""
+    years = sorted({r.year for r in by_year})
+    lines = [f"{'scenario':<24}" + "".join(f"{'year ' + str(y):>10}" for y in years)]
+    for name in dict.fromkeys(r.scenario for r in by_year):
+        cells = {r.year: r.impact for r in by_year if r.scenario == name}
+        shown = ["-" if cells.get(y, np.nan) != cells.get(y, np.nan) else f"{cells[y]:+,.0f}" for y in years]
+        lines.append(f"{name:<24}" + "".join(f"{c:>10}" for c in shown))
+    return "\n".join(lines)
 
 
 def format_rows(rows: list[ValidationRow]) -> str:

@@ -991,6 +991,88 @@ def convergence(history: list[dict], provenance: Provenance) -> Chart:
     return Chart(fig, title, list(history), provenance)
 
 
+def validation_years(by_year: list, rows: list, provenance: Provenance) -> Chart:
+    """Each program's simulated trial impact in every follow-up year (95% band over seeds), with the
+    published trial's years-2-3 impact where one exists."""
+    published = [r for r in rows if "share" not in r.measure and r.published == r.published]
+    scenarios = list(dict.fromkeys(r.scenario for r in by_year))
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 5.2))
+        for name in scenarios:
+            mine = sorted((r for r in by_year if r.scenario == name), key=lambda r: r.year)
+            years = [r.year for r in mine]
+            colour = scenario_colour(name)
+            ax.plot(years, [r.impact for r in mine], marker="o", color=colour, label=nice(name))
+            ax.fill_between(years, [r.ci_low for r in mine], [r.ci_high for r in mine], color=colour,
+                            alpha=0.15, linewidth=0)  # fmt: skip
+        for r in published:
+            ax.errorbar([2.5], [r.published], xerr=[[0.5], [0.5]], yerr=[[r.tolerance], [r.tolerance]],
+                        fmt="D", color="#333333", capsize=3,
+                        label=f"published trial, years 2-3 ({nice(r.scenario)})")  # fmt: skip
+        ax.axhline(0, color="#555555", linewidth=0.8)
+        ax.set_xlabel("Year after random assignment")
+        ax.set_ylabel("Earnings impact ($ per year)")
+        ax.yaxis.set_major_formatter(_formatter("${:,.0f}"))
+        last = max((r.year for r in by_year), default=1)
+        ax.set_xticks(range(1, last + 1))
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2)
+        title = "Synthetic trials of the library's programs, year by year"
+        if scenarios and by_year:
+            first = [r for r in by_year if r.scenario == scenarios[0]]
+            peak = max(first, key=lambda r: r.impact if r.impact == r.impact else -np.inf)
+            end = max(first, key=lambda r: r.year)
+            title = (
+                f"{nice(scenarios[0]).capitalize()}: impact peaks at {_money(peak.impact)} in year "
+                f"{peak.year}, {_money(end.impact)} in year {end.year}"
+            )
+        finish(fig, title, provenance, subtitle="Held out: no parameter was fitted to these figures")
+    return Chart(fig, title, [dict(vars(r)) for r in by_year], provenance)
+
+
+def scale_up(rows: list, program: str, provenance: Provenance) -> Chart:
+    """A program at larger seat counts (``pathways scale``): the trial's impact on participants, the
+    change for non-participants in its sector, and the whole market's earnings, each with 95% intervals."""
+    panels = (
+        ("itt", "Impact on those offered a seat,\nyears 2-3 ($ per year)"),
+        ("displacement", "Change for non-participants\nin the sector ($ per year)"),
+        ("annual_earnings", "Change in mean earnings,\nwhole market ($ per year)"),
+    )
+    by = {(r.multiplier, r.measure): r for r in rows}
+    multipliers = sorted({r.multiplier for r in rows})
+    colour = scenario_colour(program)
+    with chart_style():
+        fig, axes = plt.subplots(1, 3, figsize=(11, 4.6))
+        for ax, (measure, label) in zip(axes, panels, strict=True):
+            found = [by[(m, measure)] for m in multipliers if (m, measure) in by]
+            x = [r.multiplier for r in found]
+            mean = np.array([r.mean for r in found])
+            low = np.array([r.ci_low for r in found])
+            high = np.array([r.ci_high for r in found])
+            ax.errorbar(x, mean, yerr=[np.nan_to_num(mean - low), np.nan_to_num(high - mean)], fmt="o-",
+                        color=colour, capsize=3, label=nice(program))  # fmt: skip
+            ax.axhline(0, color="#555555", linewidth=0.8)
+            ax.set_xscale("log")
+            ax.set_xticks(multipliers, [f"x{m:g}" for m in multipliers])
+            ax.minorticks_off()
+            ax.set_xlabel("Seats (times the program as run)")
+            ax.set_title(label, loc="left", fontsize=10)
+            ax.yaxis.set_major_formatter(_formatter("${:,.0f}"))
+        axes[0].legend(loc="upper left", bbox_to_anchor=(0, -0.2))
+        top = multipliers[-1] if multipliers else 1
+        itt, moved = by.get((top, "itt")), by.get((top, "displacement"))
+        if itt is not None and moved is not None:
+            clear = moved.ci_low == moved.ci_low and (moved.ci_low > 0 or moved.ci_high < 0)
+            change = f"change by {_money(moved.mean)}" if clear else "change by an amount not told from $0"
+            title = (
+                f"At {top:g} times the seats, a trial would find {_money(itt.mean)} a year for participants; "
+                f"non-participants in the sector {change}"
+            )
+        else:
+            title = f"{nice(program).capitalize()} at larger seat counts"
+        finish(fig, title, provenance, subtitle="Paired by seed against the same market without the program")
+    return Chart(fig, title, [dict(vars(r)) for r in rows], provenance)
+
+
 def validation(rows: list, provenance: Provenance) -> Chart:
     """Each program's simulated trial impact (95% interval) beside the published one."""
     rows = [r for r in rows if "share" not in r.measure]

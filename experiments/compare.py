@@ -18,6 +18,7 @@ Files written to the output folder:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,9 +133,15 @@ def summarise(rows: list[dict], arms: list[Arm]) -> list[dict]:
     out += _gain_per_public_dollar(table, arms)
     order = {a.label: i for i, a in enumerate(arms)}
     outcome_order = {k: i for i, k in enumerate(OUTCOMES)}
-    out.sort(key=lambda r: (outcome_order.get(r["outcome"], 99), r["group"] != "all", r["group"],
-                            order[r["scenario"]]))  # fmt: skip
+    # Families named by a number ("..._year_3", "trial_impact_y10") in numeric order after the others.
+    out.sort(key=lambda r: (outcome_order.get(r["outcome"], len(outcome_order)), _natural(r["outcome"]),
+                            r["group"] != "all", r["group"], order[r["scenario"]]))  # fmt: skip
     return out
+
+
+def _natural(name: str) -> list:
+    """Sort key that orders the numbers inside a name by value: y2 before y10."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)]
 
 
 def _gain_per_public_dollar(table: dict, arms: list[Arm]) -> list[dict]:
@@ -178,9 +185,14 @@ def _signed(outcome: str, v: float) -> str:
 
 PRINTED = (
     "enrolment_per_10k", "completion_rate", "placement_rate_120d", "retention_rate_1y", "starting_wage",
-    "debt_added", "mobility_rate", "pay_ratio", "good_job_share", "annual_earnings", "trial_impact_y2",
-    "trial_impact_y3",
+    "debt_added", "mobility_rate", "pay_ratio", "good_job_share", "annual_earnings",
 )  # fmt: skip
+
+
+def trial_years(summary: list[dict]) -> list[str]:
+    """The trial-impact outcomes in ``summary`` ("trial_impact_y<year>"), by follow-up year."""
+    found = {r["outcome"] for r in summary if re.fullmatch(r"trial_impact_y\d+", r["outcome"])}
+    return sorted(found, key=lambda o: int(o.removeprefix("trial_impact_y")))
 
 
 def format_table(summary: list[dict], arms: list[Arm], outcomes=PRINTED) -> str:
@@ -198,7 +210,7 @@ def format_table(summary: list[dict], arms: list[Arm], outcomes=PRINTED) -> str:
     index = {(r["scenario"], r["group"], r["outcome"]): r for r in summary}
     groups = list(dict.fromkeys(r["group"] for r in summary))
     groups = ["all"] + [g for g in groups if g != "all"]
-    for outcome in outcomes:
+    for outcome in [*outcomes, *trial_years(summary)]:
         if not any(k[2] == outcome for k in index):
             continue
         for g in groups:

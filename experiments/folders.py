@@ -39,8 +39,9 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "brief": ("brief.html", "brief.pdf", "charts", "render"),
     "calibrate": ("fit.csv", "fit.json", "fit_chart.*", "parameters.csv", "convergence.csv",
                   "convergence_chart.*", "calibrated.toml"),
-    "validate": ("validation.csv", "validation_chart.*"),
+    "validate": ("validation.csv", "validation_chart.*", "validation_years.csv", "validation_years_chart.*"),
     "sensitivity": ("sensitivity.csv", "sensitivity_chart.*"),
+    "scale": ("scale.csv", "scale_chart.*"),
 }  # fmt: skip
 # A file by which a command's results are recognised in a folder without a record.
 SIGNATURE = {
@@ -51,6 +52,7 @@ SIGNATURE = {
     "calibrate": "fit.csv",
     "validate": "validation.csv",
     "sensitivity": "sensitivity.csv",
+    "scale": "scale.csv",
 }
 
 

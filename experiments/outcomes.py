@@ -70,9 +70,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "pay_fifth_cut_2": ("Pay at the top of the second fifth of workers at the start", "dollars per year"),
     "pay_fifth_cut_3": ("Pay at the top of the third fifth of workers at the start", "dollars per year"),
     "pay_fifth_cut_4": ("Pay at the top of the fourth fifth of workers at the start", "dollars per year"),
-    "trial_impact_y2": ("Trial: earnings impact in year 2 after random assignment", "dollars per year"),
-    "trial_impact_y3": ("Trial: earnings impact in year 3 after random assignment", "dollars per year"),
 }
+# The trial's impact in each follow-up year, "trial_impact_y<year>".
+_TRIAL_WORDS = ("Trial: earnings impact in year {} after random assignment", "dollars per year")
 
 
 # The outcomes a summary or a brief leads with, in reading order.
@@ -90,6 +90,7 @@ HEADLINE_OUTCOMES = (
 
 # Families of outcomes named by a year or a cell: "pay_ratio_year_3", "transition_0_4".
 _BY_YEAR = re.compile(r"(pay_ratio|unemployment_rate|good_job_share)_year_(\d+)")
+_TRIAL_YEAR = re.compile(r"trial_impact_y(\d+)")
 _TRANSITION = re.compile(r"transition_(\d+)_(\d+)")
 
 
@@ -108,6 +109,8 @@ def describe(outcome: str) -> tuple[str, str]:
     if m := _BY_YEAR.fullmatch(outcome):
         words, unit = OUTCOMES[m.group(1)]
         return words.replace("year 5", f"year {m.group(2)}"), unit
+    if m := _TRIAL_YEAR.fullmatch(outcome):
+        return _TRIAL_WORDS[0].format(m.group(1)), _TRIAL_WORDS[1]
     if m := _TRANSITION.fullmatch(outcome):
         start, end = (_state(int(k)) for k in m.groups())
         return f"Share of those {start} at the start who are {end} five years on", "share"
@@ -115,7 +118,7 @@ def describe(outcome: str) -> tuple[str, str]:
 
 
 # Outcomes whose mean can be negative: debt can be repaid, effects and gains can go either way.
-_SIGNED = {"debt_added", "trial_impact_y2", "trial_impact_y3", "earnings_gain_per_public_dollar"}
+_SIGNED = {"debt_added", "earnings_gain_per_public_dollar"}
 
 
 def bounds(outcome: str) -> tuple[float, float]:
@@ -126,7 +129,7 @@ def bounds(outcome: str) -> tuple[float, float]:
         return 0.0, 1.0
     if unit == "per 10,000":
         return 0.0, 10_000.0
-    if outcome in _SIGNED or not unit:
+    if outcome in _SIGNED or _TRIAL_YEAR.fullmatch(outcome) or not unit:
         return -np.inf, np.inf
     return 0.0, np.inf
 
@@ -282,9 +285,9 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
     add("all", "public_dollars", model.ledger.total(payer="public"))
 
     if model.trial is not None:
+        # Every follow-up year, as trials report them (year 1 is the year after random assignment).
         for r in model.trial.estimates(groups):
-            if r["year"] in (2, 3):
-                add(r["group"], f"trial_impact_y{r['year']}", r["impact"])
+            add(r["group"], f"trial_impact_y{r['year']}", r["impact"])
     return rows
 
 

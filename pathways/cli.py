@@ -8,7 +8,8 @@
     pathways summarize SWEEP_DIR
     pathways brief RESULTS_DIR [--out DIR] [--overwrite]
     pathways calibrate [--budget N] [--jobs N] [--dask ...] [--out DIR] [--install | --scenario-out FILE]
-    pathways validate [--workers N] [--seeds N] [--jobs N] [--dask ...] [--out DIR] [--overwrite]
+    pathways scale SCENARIO --program KEY [--multipliers 1,10,30] [--seeds N] [--workers N] [--jobs N]
+    pathways validate [--workers N] [--seeds N] [--years N] [--jobs N] [--dask ...] [--out DIR] [--overwrite]
     pathways sensitivity [--method morris|sobol] [--samples N] [--jobs N] [--dask ...] [--out DIR]
     pathways bench [--sizes 10k,100k,1M] [--months N] [--sweep] [--threads N]
 
@@ -89,6 +90,22 @@ def sizes(text: str) -> list[int]:
         if not 1 <= value <= 10_000_000:
             raise argparse.ArgumentTypeError(f"each size must be from 1 to 10,000,000 (got {part.strip()!r})")
         out.append(value)
+    return out
+
+
+def multipliers(text: str) -> list[float]:
+    """Comma-separated seat multipliers: ``1,10,30`` (each above 0, at most 1,000)."""
+    out = []
+    for part in text.split(","):
+        try:
+            value = float(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be numbers like 1,10,30 (got {text!r})") from None
+        if not 0 < value <= 1000:
+            raise argparse.ArgumentTypeError(f"each must be above 0 and at most 1,000 (got {part!r})")
+        out.append(value)
+    if len(set(out)) != len(out):
+        raise argparse.ArgumentTypeError(f"a multiplier is repeated (got {text!r})")
     return out
 
 
@@ -409,23 +426,25 @@ def _table_and_chart(folder, name: str, rows: list[dict], chart) -> list[Path]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from pathways.calibration.validate import PROGRAMS, format_rows, validate
+    from pathways.calibration.validate import PROGRAMS, format_rows, format_years, validate
     from pathways.experiments import charts
+    from pathways.experiments.io import write_csv
     from pathways.experiments.provenance import versions
     from pathways.experiments.style import Provenance
 
     jobs = _jobs(args)
-    identity = _identity("validate", args.workers, args.seeds)
+    identity = _identity("validate", args.workers, args.seeds, args.years)
     folder = _folder(args, "validate", Path("out") / "validation", identity)
     print(
         f"Validating: synthetic trials of the library's programs, {args.workers:,} workers, "
-        f"{args.seeds} seeds, on {_engine(args, jobs)}",
+        f"{args.seeds} seeds, {args.years} years of follow-up, on {_engine(args, jobs)}",
         flush=True,
     )
     with _progress(len(PROGRAMS) * args.seeds, "validate") as bar:
-        rows = validate(
-            workers=args.workers, seeds=args.seeds, jobs=jobs, dask=args.dask, on_result=bar.update
-        )
+        rows, by_year = validate(
+            workers=args.workers, seeds=args.seeds, jobs=jobs, dask=args.dask, on_result=bar.update,
+            years=args.years,
+        )  # fmt: skip
     provenance = Provenance(
         ("library program scenarios",),
         f"1-{args.seeds}",
@@ -434,8 +453,57 @@ def cmd_validate(args: argparse.Namespace) -> int:
     )
     table = [dict(vars(r), verdict=r.verdict, agrees=r.agrees) for r in rows]
     paths = _table_and_chart(folder, "validation", table, charts.validation(rows, provenance))
+    # Year by year, beside the window the published trials report (written after the folder's reset).
+    paths += charts.validation_years(by_year, rows, provenance).save(folder.path / "validation_years_chart")
+    write_csv([vars(r) for r in by_year], folder.path / "validation_years.csv")
+    paths.append(folder.path / "validation_years.csv")
+    folder.finish()
     print(format_rows(rows))
+    print(f"\nEarnings impact by year after random assignment (dollars per year; intervals in "
+          f"{folder.path / 'validation_years.csv'})")  # fmt: skip
+    print(format_years(by_year))
     print(f"\nNo parameter was fitted to these figures. Wrote {', '.join(str(p) for p in paths)}")
+    return 0
+
+
+def cmd_scale(args: argparse.Namespace) -> int:
+    from pathways.experiments import charts
+    from pathways.experiments.provenance import versions
+    from pathways.experiments.scale import format_rows, scale
+    from pathways.experiments.style import Provenance
+    from pathways.simulation import load_scenario, scenario_hash
+
+    scenario = load_scenario(args.scenario)  # a bad file is refused before the folder is touched
+    jobs = _jobs(args)
+    identity = _identity("scale", scenario_hash(scenario), args.program, args.multipliers, args.seeds,
+                         args.workers, args.months)  # fmt: skip
+    name = Path(args.scenario).stem
+    folder = _folder(args, "scale", Path("out") / f"scale-{name}-{args.program}", identity)
+    workers = args.workers or scenario.run.workers
+    print(
+        f"Scaling {args.program} of {name}: seats x {', '.join(f'{m:g}' for m in args.multipliers)} against "
+        f"the market without it, {args.seeds} seeds, {workers:,} workers, on {_engine(args, jobs)}",
+        flush=True,
+    )
+    with _progress(args.seeds, "scale") as bar:
+        try:
+            rows = scale(
+                args.scenario, args.program, args.multipliers, seeds=args.seeds, workers=args.workers,
+                months=args.months, jobs=jobs, dask=args.dask, on_result=bar.update,
+            )  # fmt: skip
+        except ValueError as exc:
+            raise UserError(f"{args.scenario}: {exc}") from None
+    provenance = Provenance(
+        (Path(args.scenario).name,), f"1-{args.seeds}", versions()["pathways"],
+        f"{workers:,} workers; {args.program} at each seat multiplier vs no program, paired by seed",
+    )  # fmt: skip
+    table = [vars(r) for r in rows]
+    paths = _table_and_chart(folder, "scale", table, charts.scale_up(rows, args.program, provenance))
+    print(format_rows(rows))
+    print("\nitt: the trial's impact on those offered a seat (years 2-3); displacement: non-participants "
+          "who worked in the program's sector, against the market without it; the rest: the whole "
+          "market's change (dollars a year, share points, pay ratios).")  # fmt: skip
+    print(f"Wrote {', '.join(str(p) for p in paths)}")
     return 0
 
 
@@ -607,9 +675,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=count(1, MAX_WORKERS), default=50_000, help="workers per run (default 50,000)"
     )
     val.add_argument("--seeds", type=count(2, 10_000), default=3, help="seeds per program (default 3)")
+    val.add_argument(
+        "--years", type=count(3, 30), default=10, help="years each trial follows both arms (default 10)"
+    )
     _add_engine(val, "parallel processes (default 1)")
     _add_out(val, "out/validation")
     val.set_defaults(func=cmd_validate)
+
+    sc = sub.add_parser(
+        "scale", help="a program at larger seat counts: participants, displaced non-participants, the market"
+    )
+    sc.add_argument("scenario", help="scenario TOML file with the program")
+    sc.add_argument("--program", required=True, help="the program's key")
+    sc.add_argument(
+        "--multipliers", type=multipliers, default=multipliers("1,10,30"),
+        help="seat multipliers (default 1,10,30)",
+    )  # fmt: skip
+    sc.add_argument("--seeds", type=count(2, 10_000), default=5, help="seeds (default 5)")
+    _add_size(sc)
+    _add_engine(sc, "parallel processes (default 1)")
+    _add_out(sc, "out/scale-<scenario>-<program>")
+    sc.set_defaults(func=cmd_scale)
 
     sens = sub.add_parser("sensitivity", help="global sensitivity of key outcomes to the free parameters")
     sens.add_argument("--method", choices=["morris", "sobol"], default="morris")

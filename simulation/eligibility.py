@@ -8,6 +8,7 @@ from .employers import N_RUNGS
 from .scenario import Eligibility
 from .workers import State, Workers
 
+EDUCATION_LEVELS = ("no_degree", "some_college", "ba_plus")  # Workers.education codes 0, 1, 2
 _STATE_CODES = {"unemployed": State.UNEMPLOYED, "employed": State.EMPLOYED, "out": State.OUT}
 
 
@@ -18,11 +19,14 @@ def eligible(
     group_names: list[str],
     sector_names: list[str],
     credential_names: list[str] | None = None,
+    poverty_line: float | None = None,
 ) -> np.ndarray:
     """Bool (len(idx),): which workers ``idx`` meet every condition of ``rule``.
 
     Trainees (state TRAINING) count as unemployed. Pay is the current wage if
-    employed, else the wage of the last job (dollars per year).
+    employed, else the wage of the last job (dollars per year). Income, for the
+    poverty-line test, is what the person earns a year at current pay and hours
+    (nothing out of work), against ``poverty_line`` (dollars a year, one person).
     """
     state = workers.state[idx]
     state = np.where(state == State.TRAINING, State.UNEMPLOYED, state)
@@ -44,4 +48,15 @@ def eligible(
     if rule.credentials:
         need = np.uint16(sum(1 << credential_names.index(c) for c in rule.credentials))
         ok &= (workers.credentials[idx] & need) == need
+    if rule.min_age is not None:
+        ok &= workers.age[idx] >= 12 * rule.min_age
+    if rule.max_age is not None:  # "24" covers the whole year of being 24
+        ok &= workers.age[idx] < 12 * (rule.max_age + 1)
+    if rule.education:
+        ok &= np.isin(workers.education[idx], [EDUCATION_LEVELS.index(e) for e in rule.education])
+    if rule.max_income_poverty_ratio is not None:
+        if poverty_line is None:
+            raise ValueError("an income test needs the poverty line (economy.poverty_line)")
+        income = np.where(employed, workers.earnings(idx), 0.0)
+        ok &= income <= rule.max_income_poverty_ratio * poverty_line
     return ok

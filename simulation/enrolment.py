@@ -179,7 +179,8 @@ class Enrolment(Module):
         training_wage = program.training_wage * hours if financing == "apprenticeship" else 0.0
         # Apprentices give up their old job for the paid one; incumbents keep theirs.
         leaves_job = employed & (program.unpaid_full_time or financing == "apprenticeship")
-        income = training_wage / 12.0 + model.policy.income_support(model, program, candidates)
+        income = training_wage / 12.0 + program.stipend(candidates)
+        income += model.policy.income_support(model, program, candidates)
         isa = financing == "isa"
         # Nobody counts on a gain past retirement: an older worker's horizon is shorter.
         years_left = (model.scenario.labour_force.exit_age * 12 - w.age[candidates]) / 12.0

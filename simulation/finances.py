@@ -126,7 +126,8 @@ def month_of_money(
 
 
 class Finances(Module):
-    """Savings, unemployment insurance, ISA payments, debt; stipends paid by policies to trainees."""
+    """Savings, unemployment insurance, ISA payments, debt; stipends paid to trainees by their program
+    and by policies."""
 
     name = "finances"
     reads = (
@@ -139,11 +140,15 @@ class Finances(Module):
     def step(self, model: LabourMarket) -> None:
         f, w = model.scenario.finances, model.workers
         stipend = np.zeros(w.n)
-        if model.month >= 0:
-            for program in model.programs:
-                trainees = program.trainees(w)
-                stipend[trainees] = model.policy.income_support(model, program, trainees)
-            model.ledger.add("public", "training_stipends", float(stipend.sum()))
+        for program in model.programs:
+            trainees = program.trainees(w)
+            own = program.stipend(trainees)  # the program's design: paid in the burn-in too
+            stipend[trainees] = own
+            model.ledger.add(program.stipend_payer, "training_stipends", float(own.sum()), program.key)
+            if model.month >= 0:  # policies act in recorded months only
+                support = model.policy.income_support(model, program, trainees)
+                stipend[trainees] += support
+                model.ledger.add("public", "training_stipends", float(support.sum()))
         isa = month_of_money(
             w, stipend, monthly_expenses=f.monthly_expenses, savings_rate=f.savings_rate,
             ui_replacement=f.ui_replacement, debt_interest_per_year=f.debt_interest_per_year,

@@ -175,8 +175,9 @@ class LabourMarket(mesa.Model):
     def eligible(self, rule, idx: np.ndarray) -> np.ndarray:
         """Bool (len(idx),): which workers ``idx`` meet an eligibility block (see eligibility.py)."""
         return eligible(
-            rule, self.workers, idx, self.group_names, self.sector_names, self.scenario.credentials
-        )
+            rule, self.workers, idx, self.group_names, self.sector_names, self.scenario.credentials,
+            self.scenario.economy.poverty_line,
+        )  # fmt: skip
 
     @property
     def partner_mask(self) -> np.ndarray:

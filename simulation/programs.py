@@ -93,6 +93,8 @@ class ProgramRun:
 
     def starts_cohort(self, month: int) -> bool:
         """Whether a cohort starts in recorded month ``month`` (negative in the burn-in)."""
+        if not self.spec.enabled:
+            return False
         first = self.spec.start_month
         if first is not None and month < first:
             return False
@@ -100,6 +102,15 @@ class ProgramRun:
 
     def trainees(self, workers: Workers) -> np.ndarray:
         return np.flatnonzero(workers.program == self.index)
+
+    @property
+    def stipend_payer(self) -> str:
+        """Who funds the program's own stipend (the program's payer unless the scenario names another)."""
+        return self.spec.stipend_payer or self.payer
+
+    def stipend(self, idx: np.ndarray) -> np.ndarray:
+        """The program's own stipend to trainees ``idx``, dollars a month, float64 (len(idx),)."""
+        return np.full(idx.size, self.spec.stipend_monthly)
 
 
 class Trainer(mesa.Agent):
@@ -216,7 +227,8 @@ def progress(model: mesa.Model, program: ProgramRun) -> None:
         return
     u = model.draws("training")
     expenses = model.scenario.finances.monthly_expenses
-    income = w.earnings(trainees) / 12.0 + model.policy.income_support(model, program, trainees)
+    income = w.earnings(trainees) / 12.0 + program.stipend(trainees)
+    income += model.policy.income_support(model, program, trainees)
     unemployed_benefit = (w.ui_months_left[trainees] > 0) & (w.state[trainees] != State.EMPLOYED)
     income += np.where(
         unemployed_benefit, model.scenario.finances.ui_replacement * w.last_wage[trainees] / 12, 0

@@ -245,6 +245,9 @@ class Economy(Block):
     minimum_wage_hourly: float = Field(7.25, ge=0)
     hours_per_year: float = Field(2080.0, gt=0)
     good_job_wage: float = Field(gt=0, description="Annual wage at or above which a job is 'good'.")
+    poverty_line: float = Field(
+        12_490.0, gt=0, description="Poverty guideline for a household of one, dollars a year (eligibility)."
+    )
     source: str = ""
 
 
@@ -375,6 +378,9 @@ class Program(Block):
         None, ge=0, description="Recorded month of the first cohort; None: running since before the burn-in."
     )
     full_time: bool = Field(True, description="Unpaid full-time trainees leave any job they hold.")
+    enabled: bool = Field(
+        True, description="false: no cohort ever starts (the market without it, as pathways scale runs)."
+    )
     cost_per_seat: float = Field(ge=0, description="What training one person costs to deliver, dollars.")
     price: float = Field(0.0, ge=0, description="Tuition charged to the trainee up front, dollars.")
     payer: Literal["worker", "employer", "public", "philanthropy", "trainer"] = Field(
@@ -387,6 +393,12 @@ class Program(Block):
     isa_months: int = Field(0, ge=0, description="ISA: number of monthly payments owed.")
     isa_cap: float = Field(0.0, ge=0, description="ISA: most a graduate can pay in total, dollars.")
     training_wage_hourly: float = Field(0.0, ge=0, description="Pay during training (apprentices), $/hour.")
+    stipend_monthly: float = Field(
+        0.0, ge=0, description="Stipend the program pays each trainee while in training, dollars a month."
+    )
+    stipend_payer: Literal["employer", "public", "philanthropy", "trainer"] | None = Field(
+        None, description="Who funds the stipend; default: the program's payer (not the worker)."
+    )
     wage_step: float = Field(0.0, ge=0, description="Raise tied to the credential (labour-management).")
     skill_gain: float = Field(ge=0)
     soft_skill_gain: float = Field(0.0, ge=0)
@@ -423,6 +435,8 @@ class Program(Block):
             raise ValueError(
                 "a labor_management program trains incumbent workers: eligibility.states = ['employed']"
             )
+        if self.stipend_monthly > 0 and self.stipend_payer is None and self.payer == "worker":
+            raise ValueError("a stipend needs a payer other than the worker: set stipend_payer")
         if self.payer == "worker" and self.cost_per_seat > self.price:
             raise ValueError("payer 'worker' needs a price covering cost_per_seat; name who pays the rest")
         return self
@@ -781,6 +795,9 @@ class _Origins:
         source = self.source(loc) or self.fallback
         key = _dotted(loc)
         if err["type"] == "extra_forbidden":
+            why = INEXPRESSIBLE.get(str(loc[-1])) if loc else None
+            if why:
+                return f"{source}: {key}: a design detail this model cannot express: {why}"
             return f"{source}: {key}: unknown key"
         if err["type"] == "missing":
             return f"{source}: {key}: required key is missing"
@@ -790,6 +807,29 @@ class _Origins:
                 return f"{source}: {msg}"
             return f"{self.table_source(loc) or source}: {key}: {msg}"
         return f"{source}: {key}: {msg} (got {_short_repr(err['input'])})"
+
+
+# Program design details published programs use that the model has no rule for. A scenario that
+# names one is refused with the reason, rather than with a bare "unknown key".
+_NO_DIPLOMA = ("education levels are no_degree (with or without a high-school diploma), some_college and "
+               "ba_plus: a diploma or GED requirement cannot be told apart from no degree")  # fmt: skip
+INEXPRESSIBLE = {
+    "high_school_diploma": _NO_DIPLOMA,
+    "diploma": _NO_DIPLOMA,
+    "ged": _NO_DIPLOMA,
+    "household_size": "the model has no households; eligibility.max_income_poverty_ratio tests a "
+    "person's own earnings against the poverty line for a household of one",
+    "household_income": "the model has no households; use eligibility.max_income_poverty_ratio (a "
+    "person's own earnings against the poverty line for one)",
+    "not_in_school": "the model has no school enrolment: people enter the labour force when they leave "
+    "education (population.STUDY_YEARS)",
+    "in_school": "the model has no school enrolment: people enter the labour force when they leave "
+    "education (population.STUDY_YEARS)",
+    "prior_earnings": "earnings before enrolment are not kept; eligibility.max_wage tests current (or "
+    "last) pay",
+    "tracks": "a program trains for one sector; write one program per track (each with its seats and "
+    "partners)",
+}
 
 
 def _short_repr(value: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # The rungs of every sector's job ladder, lowest first; a posting is (employer, rung).
 RUNGS = ("entry", "mid", "senior")
@@ -39,3 +39,25 @@ class Eligibility(Block):
     )
     max_rung: int = Field(2, ge=0, le=2, description="Employed only up to this rung (0 entry).")
     credentials: list[str] = Field(default_factory=list, description="Credentials one must already hold.")
+    min_age: int | None = Field(None, ge=0, le=120, description="Age at least this, years (e.g. 18).")
+    max_age: int | None = Field(
+        None, ge=0, le=120, description="Age at most this, years (e.g. 24: a program for young adults)."
+    )
+    education: list[Literal["no_degree", "some_college", "ba_plus"]] = Field(
+        default_factory=list,
+        description="Highest education in these levels; empty: any. (no_degree includes high-school "
+        "graduates: a diploma requirement cannot be told apart from no degree.)",
+    )
+    max_income_poverty_ratio: float | None = Field(
+        None,
+        gt=0,
+        description="Income at most this multiple of the poverty line (2.0: below 200% of it): the "
+        "person's earnings a year at current pay and hours (0 out of work), against economy.poverty_line "
+        "for a household of one (the model has no households).",
+    )
+
+    @model_validator(mode="after")
+    def _age_range(self) -> Eligibility:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError(f"min_age ({self.min_age}) is above max_age ({self.max_age})")
+        return self

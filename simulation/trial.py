@@ -107,6 +107,17 @@ class SyntheticTrial:
         return out
 
 
+def window_impact(rows: list[dict], years: tuple[int, ...] = (2, 3), share: bool = False) -> float:
+    """Mean impact over follow-up ``years`` for everyone, from :meth:`SyntheticTrial.estimates` rows
+    (as published trials report years 2-3); relative to the control mean if ``share``. NaN unless
+    every year was estimated."""
+    found = [r for r in rows if r["group"] == "all" and r["year"] in years]
+    if len(found) < len(years):
+        return float("nan")
+    impact = float(np.mean([r["impact"] for r in found]))
+    return impact / float(np.mean([r["control_mean"] for r in found])) if share else impact
+
+
 def difference_in_means(t: np.ndarray, c: np.ndarray) -> dict:
     """Treatment minus control, Welch standard error and 95% interval (normal approximation)."""
     n_t, n_c = t.size, c.size

@@ -182,6 +182,7 @@ class Admissions:
                 "state": w.state[applicants].copy(),
                 "employer": w.employer[applicants].copy(),
                 "wage": w.wage[applicants].astype(np.float64),
+                "hours": w.hours[applicants].astype(np.float64),
                 "savings": w.savings[applicants].astype(np.float64),
                 "debt": w.debt[applicants].astype(np.float64),
                 "price": np.asarray(price, dtype=np.float64).copy(),

@@ -90,7 +90,7 @@ def study(tmp_path_factory) -> Path:
     )
     result = fit.calibrate(tiny_calibration(tmp_path_factory.mktemp("calibration")), jobs=1)
     write_report(result, root / "out" / "calibration")
-    rows = validate(workers=1500, seeds=2)
+    rows, _ = validate(workers=1500, seeds=2, years=3)
     (root / "out" / "validation").mkdir()
     # As `pathways validate` writes it.
     write_csv([dict(vars(r), agrees=r.agrees) for r in rows], root / "out" / "validation" / "validation.csv")

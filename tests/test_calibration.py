@@ -93,9 +93,9 @@ def test_a_small_fit_is_reproducible_and_improves(tmp_path):
 
 
 def test_validate_compares_synthetic_trials_with_the_published_one():
-    from pathways.calibration.validate import format_rows, validate
+    from pathways.calibration.validate import format_rows, format_years, validate
 
-    rows = validate(workers=2000, seeds=2, jobs=1)
+    rows, by_year = validate(workers=2000, seeds=2, jobs=1, years=4)
     scenarios = {r.scenario for r in rows}
     assert scenarios == {"sectoral_tuition_free", "tuition_bootcamp", "isa_bootcamp", "apprenticeship"}
     published = [r for r in rows if r.published == r.published]
@@ -103,6 +103,17 @@ def test_validate_compares_synthetic_trials_with_the_published_one():
     assert {r.scenario for r in published} == {"sectoral_tuition_free"}
     assert all(r.seeds == 2 for r in rows)
     assert "sectoral_tuition_free" in format_rows(rows)
+    # Every follow-up year of every trial; the published window (years 2-3) is their average.
+    assert {(r.scenario, r.year) for r in by_year} == {(s, y) for s in scenarios for y in (1, 2, 3, 4)}
+    checked = 0
+    for r in rows:
+        if "share" in r.measure:
+            continue
+        years = {y.year: y.impact for y in by_year if y.scenario == r.scenario}
+        assert r.simulated == pytest.approx((years[2] + years[3]) / 2, nan_ok=True)
+        checked += r.simulated == r.simulated
+    assert checked >= 2  # trials too small for an estimate give NaN in both
+    assert "year 4" in format_years(by_year)
 
 
 def test_sensitivity_gives_an_index_per_parameter_and_outcome():

@@ -130,12 +130,12 @@ def validation_result():
     from pathways.calibration.validate import PROGRAMS, validate
 
     seeds = 2
-    rows = validate(workers=1500, seeds=seeds)
+    rows, by_year = validate(workers=1500, seeds=seeds, years=4)
     # As `pathways validate` makes it, but naming the scenario files the trials ran on.
     provenance = Provenance(
         tuple(PROGRAMS), f"1-{seeds}", VERSION, "1,500 workers; published: calibration/targets.csv"
     )
-    return rows, provenance
+    return rows, provenance, by_year
 
 
 @pytest.fixture(scope="module")
@@ -230,8 +230,13 @@ def _convergence(get) -> charts.Chart:
 
 
 def _validation(get) -> charts.Chart:
-    rows, provenance = get("validation_result")
+    rows, provenance, _ = get("validation_result")
     return charts.validation(rows, provenance)
+
+
+def _validation_years(get) -> charts.Chart:
+    rows, provenance, by_year = get("validation_result")
+    return charts.validation_years(by_year, rows, provenance)
 
 
 def _main_series(get) -> charts.Chart:
@@ -357,6 +362,13 @@ CASES: dict[str, Case] = {
         ((0, "x", ("$",)),),
         ("y ticks",),
         lambda get: sorted({charts.nice(r.scenario) for r in get("validation_result")[0]}),
+        colours=True,
+    ),
+    "validation_years": Case(
+        _validation_years,
+        ((0, "x", ("year",)), (0, "y", ("$",))),
+        ("legend",),
+        lambda get: sorted({charts.nice(r.scenario) for r in get("validation_result")[2]}),
         colours=True,
     ),
 }
@@ -599,6 +611,9 @@ def _scenario_marks(name: str, fig) -> list[tuple[str, str]]:
         ]
     if name == "gaps_over_time":
         return [(ln.get_label(), hexcolour(ln.get_color())) for ln in ax.get_lines()]
+    if name == "validation_years":  # the programs' lines (not the zero line or the published marker)
+        lines = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
+        return [(ln.get_label(), hexcolour(ln.get_color())) for ln in lines]
     if name == "program_funnel":
         return [(a.get_title(loc="left"), hexcolour(p.get_facecolor())) for a in fig.axes for p in a.patches]
     if name == "cost_equity_frontier":
@@ -631,6 +646,8 @@ def test_each_scenario_keeps_its_colour(gallery, request, name):
     marks = _scenario_marks(name, gallery(name).chart.fig)
     if name == "validation":
         raw = [r.scenario for r in request.getfixturevalue("validation_result")[0]]
+    elif name == "validation_years":
+        raw = [r.scenario for r in request.getfixturevalue("validation_result")[2]]
     elif name == "difference_by_group":
         raw = request.getfixturevalue("comparison").labels[1:]
     elif name == "cost_equity_frontier":

@@ -104,9 +104,10 @@ def test_compare_on_dask_equals_serial(cluster):
 def test_validate_on_dask_equals_serial(cluster):
     from pathways.calibration.validate import validate
 
-    serial = validate(workers=600, seeds=2, jobs=1)
-    on_dask = validate(workers=600, seeds=2, dask=cluster)
+    serial, serial_years = validate(workers=600, seeds=2, jobs=1, years=3)
+    on_dask, dask_years = validate(workers=600, seeds=2, dask=cluster, years=3)
     np.testing.assert_equal([vars(r) for r in on_dask], [vars(r) for r in serial])
+    np.testing.assert_equal([vars(r) for r in dask_years], [vars(r) for r in serial_years])
 
 
 def test_calibrate_on_dask_equals_serial(cluster, tmp_path):

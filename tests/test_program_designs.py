@@ -1,0 +1,183 @@
+"""Program designs as published: eligibility by age, education and income; stipends paid by the program.
+
+Each rule is checked where it acts (who is admitted, what trainees receive, who
+pays) on small library markets; the eligibility rule itself also on hand-made
+workers, where every case is known.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import Admissions, booked, library, program_run
+from pathways.simulation import LabourMarket, ScenarioError, State
+from pathways.simulation.eligibility import eligible
+from pathways.simulation.schema import Eligibility
+from pathways.simulation.workers import Workers
+
+SECTORAL = ("trainers", "sectoral", "programs", "sectoral_it")
+POVERTY_LINE = 12_490.0
+
+
+def program_block(**keys) -> dict:
+    """Overrides of the sectoral program's block (trainers.sectoral.programs.sectoral_it)."""
+    return {"trainers": {"sectoral": {"programs": {"sectoral_it": keys}}}}
+
+
+def hand_made_workers() -> Workers:
+    """Six workers: ages 17, 18, 24, 25 (and 40, 60), varied education, pay, hours and states."""
+    w = Workers.empty(6, 8, 2, 0)
+    w.age[:] = 12 * np.array([17, 18, 24, 25, 40, 60]) + np.array([0, 0, 11, 0, 6, 0])
+    w.education[:] = [0, 0, 1, 2, 0, 1]
+    w.state[:] = [State.UNEMPLOYED, State.EMPLOYED, State.EMPLOYED, State.EMPLOYED, State.TRAINING,
+                  State.EMPLOYED]  # fmt: skip
+    w.wage[:] = [0, 20_000, 30_000, 24_000, 0, 50_000]
+    w.hours[:] = [0, 40, 20, 40, 0, 40]
+    return w
+
+
+def who(rule: Eligibility) -> list[int]:
+    w = hand_made_workers()
+    names = ["it", "health", "trades", "production", "office", "business", "retail_food", "transport"]
+    ok = eligible(rule, w, np.arange(w.n), ["g"], names, [], POVERTY_LINE)
+    return np.flatnonzero(ok).tolist()
+
+
+def test_age_limits_are_whole_years_inclusive():
+    assert who(Eligibility(min_age=18)) == [1, 2, 3, 4, 5]
+    # "18-24": up to the last day of being 24 (worker 2 is 24 years and 11 months).
+    assert who(Eligibility(min_age=18, max_age=24)) == [1, 2]
+    assert who(Eligibility(max_age=24)) == [0, 1, 2]
+
+
+def test_education_levels_and_income_against_the_poverty_line():
+    assert who(Eligibility(education=["no_degree"])) == [0, 1, 4]
+    assert who(Eligibility(education=["some_college", "ba_plus"])) == [2, 3, 5]
+    # Income is pay at current hours: the half-time $30,000 job earns $15,000, below 200% ($24,980).
+    assert who(Eligibility(max_income_poverty_ratio=2.0)) == [0, 1, 2, 3, 4]
+    # Exactly at the line counts; out of work is no income.
+    assert who(Eligibility(max_income_poverty_ratio=24_000 / POVERTY_LINE)) == [0, 1, 2, 3, 4]
+    assert who(Eligibility(max_income_poverty_ratio=1.0)) == [0, 4]
+
+
+def test_a_reversed_age_range_names_the_file_and_key(tmp_path):
+    with pytest.raises(ScenarioError, match="max_age") as info:
+        library("sectoral_tuition_free", **program_block(eligibility={"min_age": 25, "max_age": 18}))
+    assert "eligibility" in str(info.value)
+
+
+def test_only_young_adults_of_the_right_education_are_admitted(monkeypatch):
+    rule = {"min_age": 18, "max_age": 24, "education": ["no_degree", "some_college"]}
+    admissions = Admissions(monkeypatch, "sectoral_it")
+    model = LabourMarket(library("sectoral_tuition_free", workers=12000, months=12,
+                                 **program_block(eligibility=rule)))  # fmt: skip
+    model.run()
+    a = admissions.table()
+    w = model.workers
+    # Ages at admission: now minus the months since (everyone admitted is still in the arrays).
+    age_then = (w.age[a["worker"]] - (model.month - a["month"])) / 12
+    assert a["worker"].size > 0
+    assert (age_then >= 18).all() and (age_then < 25).all()
+    assert np.isin(w.education[a["worker"]], [0, 1]).all()
+
+
+def test_an_income_test_admits_only_those_below_the_line(monkeypatch):
+    admissions = Admissions(monkeypatch, "sectoral_it")
+    model = LabourMarket(library("sectoral_tuition_free", workers=12000, months=12,
+                                 **program_block(eligibility={"max_income_poverty_ratio": 2.0})))  # fmt: skip
+    model.run()
+    a = admissions.table()
+    employed = a["state"] == State.EMPLOYED
+    line = 2.0 * model.scenario.economy.poverty_line
+    earnings = a["wage"] * a["hours"] / 40  # what they earned a year at their pay and hours
+    assert a["worker"].size > 0 and employed.any() and (~employed).any()
+    assert (earnings[employed] <= line).all()
+    # The test binds: the same program without it admits people above the line.
+    monkeypatch.undo()
+    unrestricted = Admissions(monkeypatch, "sectoral_it")
+    LabourMarket(library("sectoral_tuition_free", workers=12000, months=12)).run()
+    b = unrestricted.table()
+    assert (b["wage"] * b["hours"] / 40 > line)[b["state"] == State.EMPLOYED].any()
+
+
+def test_a_program_stipend_is_booked_to_its_payer_for_every_trainee_every_month():
+    kw = dict(workers=12000, months=12, burn_in=12)
+    design = program_block(stipend_monthly=800.0, stipend_payer="philanthropy")
+    model = LabourMarket(library("sectoral_tuition_free", **kw, **design))
+    program = program_run(model, "sectoral_it")
+    assert program.stipend_payer == "philanthropy"
+    while model.month < 0:
+        model.step()
+    before = 0.0
+    while model.month < model.scenario.run.months:
+        model.step()  # the money step comes after training and enrolment: it pays those training now
+        total = booked(model, "philanthropy", "training_stipends", "sectoral_it")
+        assert total - before == pytest.approx(800.0 * program.trainees(model.workers).size)
+        before = total
+    assert before > 0
+    assert booked(model, "public", "training_stipends") == 0
+
+
+def test_the_stipend_is_income_the_enrolment_decision_counts(monkeypatch):
+    # The bootcamp's first cohort in each arm: the same market, the same people looking (common random
+    # numbers). Unpaid full-time training with tuition costs the pay given up; a stipend offsets it.
+    from pathways.simulation.enrolment import Enrolment
+
+    original = Enrolment.applicants
+    calls: list[tuple[int, int]] = []
+
+    def applicants(self, model, program, candidates):
+        keen, price = original(self, model, program, candidates)
+        if program.key == "it_bootcamp":
+            calls.append((candidates.size, keen.size))
+        return keen, price
+
+    monkeypatch.setattr(Enrolment, "applicants", applicants)
+    stipend = {"stipend_monthly": 2000.0, "stipend_payer": "philanthropy"}
+    first = []
+    for design in ({}, {"trainers": {"bootcamp": {"programs": {"it_bootcamp": stipend}}}}):
+        calls.clear()
+        model = LabourMarket(library("tuition_bootcamp", workers=12000, months=1, burn_in=0, **design))
+        model.step()
+        first.append(calls[0])
+    (looked, base), (looked_again, paid) = first
+    assert looked == looked_again > 0, first
+    assert paid > base, first
+
+
+def test_a_stipend_lowers_dropout_under_financial_stress():
+    for seed in (1, 2):
+        kw = dict(workers=12000, months=24, seed=seed)
+        base = LabourMarket(library("sectoral_tuition_free", **kw))
+        paid = LabourMarket(library("sectoral_tuition_free", **kw, **program_block(stipend_monthly=2000.0)))
+        base.run()
+        paid.run()
+        assert dropouts(paid) < dropouts(base), seed
+
+
+def dropouts(model: LabourMarket) -> float:
+    d = model.funnel.data
+    mine = (
+        (d["program"] == program_run(model, "sectoral_it").index) & (d["arm"] != 0) & (d["exit_month"] >= 0)
+    )
+    return float((mine & ~d["completed"]).sum() / max(mine.sum(), 1))
+
+
+def test_a_stipend_from_the_worker_is_refused():
+    with pytest.raises(ScenarioError, match="stipend_payer"):
+        library(
+            "tuition_bootcamp",
+            trainers={"bootcamp": {"programs": {"it_bootcamp": {"stipend_monthly": 100.0}}}},
+        )
+
+
+@pytest.mark.parametrize(
+    "key, words",
+    [("high_school_diploma", "diploma"), ("household_size", "no households"), ("not_in_school", "school")],
+)
+def test_a_design_detail_the_model_cannot_express_is_refused_with_the_reason(key, words):
+    with pytest.raises(ScenarioError, match="cannot express") as info:
+        library("sectoral_tuition_free", **program_block(eligibility={key: True}))
+    text = str(info.value)
+    assert words in text and f"eligibility.{key}" in text

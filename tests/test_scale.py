@@ -1,0 +1,108 @@
+"""``pathways scale``: a program at larger seat counts against the same market without it."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, library, program_run
+from pathways.experiments import scale
+from pathways.simulation import LabourMarket
+from pathways.simulation.trial import window_impact
+
+SECTORAL = str(ROOT / "scenarios" / "sectoral_tuition_free.toml")
+
+
+def sectoral(workers: int = 4000, months: int = 48):
+    return library("sectoral_tuition_free", workers=workers, months=months, burn_in=24)
+
+
+def test_scale_at_multiplier_one_is_the_trial_of_the_scenario_as_written():
+    scenario = sectoral()
+    as_written = LabourMarket(scenario, seed=3)
+    as_written.run()
+    trial = window_impact(as_written.trial.estimates(as_written.group_names), (2, 3))
+    result = scale.scale_task((scenario, "sectoral_it", (1.0,), 3))
+    assert trial == trial  # estimated: both arms had enough people
+    assert result[1.0]["itt"] == trial
+
+
+def test_the_market_without_the_program_enrols_no_one_in_it_and_keeps_everything_else():
+    scenario = sectoral(months=24)
+    off = LabourMarket(scale.load_scenario_dict(scenario, scale.arm_overrides(scenario, "sectoral_it", None)))
+    on = LabourMarket(scenario)
+    off.run()
+    on.run()
+    index = program_run(off, "sectoral_it").index
+    assert not (off.funnel.data["program"] == index).any()
+    assert (on.funnel.data["program"] == index).any()
+    # The same employers and partners: the program's partner draw is made whether it runs or not.
+    partners = [program_run(m, "sectoral_it").partners for m in (off, on)]
+    np.testing.assert_array_equal(*partners)
+    np.testing.assert_array_equal(off.employers.bias, on.employers.bias)
+
+
+def test_more_seats_enrol_more_people_and_every_measure_has_an_interval():
+    rows = scale.scale(SECTORAL, "sectoral_it", [1, 5], seeds=2, workers=4000, months=48)
+    by = {(r.multiplier, r.measure): r for r in rows}
+    assert by[(5, "enrolled")].mean > by[(1, "enrolled")].mean
+    for measure in ("itt", "displacement", "annual_earnings", "employment_rate"):
+        for m in (1, 5):
+            r = by[(m, measure)]
+            assert r.seeds == 2 and r.ci_low <= r.mean <= r.ci_high, (m, measure)
+    assert "x5" in scale.format_rows(rows)
+
+
+def test_serial_and_parallel_give_the_same_numbers():
+    kw = dict(seeds=2, workers=3000, months=36)
+    one = scale.scale(SECTORAL, "sectoral_it", [1, 3], jobs=1, **kw)
+    two = scale.scale(SECTORAL, "sectoral_it", [1, 3], jobs=2, **kw)
+    np.testing.assert_equal([vars(r) for r in one], [vars(r) for r in two])
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--program", "no_such_program"], "no program 'no_such_program'"),
+        (["--program", "sectoral_it", "--multipliers", "1,0"], "multipliers"),
+        (["--program", "sectoral_it", "--multipliers", "1,1"], "repeated"),
+        (["--program", "sectoral_it", "--seeds", "1"], "seeds"),
+    ],
+)
+def test_bad_input_is_one_line_naming_what_is_wrong(tmp_path, args, words):
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pathways", "scale", SECTORAL, *args, "--workers", "1500", "--months", "36",
+         "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_the_command_writes_a_table_and_a_chart(tmp_path):
+    out = tmp_path / "scale"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pathways", "scale", SECTORAL, "--program", "sectoral_it", "--multipliers",
+         "1,4", "--seeds", "2", "--workers", "3000", "--months", "36", "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    with (out / "scale.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["multiplier"] for r in rows} == {"1.0", "4.0"}
+    assert {"itt", "displacement", "enrolled", "annual_earnings"} <= {r["measure"] for r in rows}
+    assert (out / "scale_chart.png").stat().st_size > 0
+    # Run again without --overwrite: refused, nothing lost.
+    again = subprocess.run(
+        [sys.executable, "-m", "pathways", "scale", SECTORAL, "--program", "sectoral_it", "--seeds", "3",
+         "--workers", "3000", "--months", "36", "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert again.returncode == 2 and "overwrite" in again.stderr
+    assert (out / "scale.csv").is_file()
