@@ -29,7 +29,7 @@ import pyarrow as pa
 import pathways
 
 from ..simulation import LabourMarket, Scenario, scenario_hash
-from ..simulation.funnel import summarise
+from ..simulation.funnel import share, summarise
 from ..simulation.scenario import scenario_dict
 from .io import write_json, write_parquet
 from .outcomes import key_outcomes
@@ -74,17 +74,23 @@ def program_table(model: LabourMarket) -> list[dict]:
     for p in model.programs:
         for g, name in [(None, "all"), *enumerate(model.group_names)]:
             f = summarise(model.funnel, p.index, g, model.elapsed, since)
+            screened = {k: int(v.sum() if g is None else v[g]) for k, v in p.screened.items()}
             rows.append(
                 {
                     "program": p.key,
                     "name": p.spec.name,
                     "financing": p.financing,
                     "group": name,
+                    # Admission screens: applicants, and who passed the test and then the interview.
+                    "applied": screened["applied"],
+                    "test_pass_rate": share(screened["passed_test"], screened["applied"]),
+                    "interview_pass_rate": share(screened["passed_interview"], screened["passed_test"]),
                     **f,
                     "placement_kpi": kpi.get(p.index, float("nan")),
                 }
             )
     return rows
+
 
 
 def mobility_table(model: LabourMarket) -> list[dict]:
@@ -163,14 +169,15 @@ def career_charts(model: LabourMarket, provenance, out: Path) -> list[Path]:
 def format_programs(model: LabourMarket) -> str:
     """The funnel of each program opened in the recorded period, everyone."""
     lines = [
-        f"{'program':<26}{'enrolled':>9}{'complete':>10}{'placed 120d':>13}{'(KPI)':>7}{'kept 1y':>9}"
-        f"{'start pay':>11}{'debt added':>12}"
+        f"{'program':<26}{'screens':>9}{'enrolled':>9}{'complete':>10}{'placed 120d':>13}{'(KPI)':>7}"
+        f"{'kept 1y':>9}{'start pay':>11}{'debt added':>12}"
     ]
     for r in program_table(model):
         if r["group"] != "all" or not r["enrolled"]:
             continue
+        passed = r["test_pass_rate"] * r["interview_pass_rate"]  # both: applicants who passed the two
         lines.append(
-            f"{r['program'][:25]:<26}{r['enrolled']:>9,.0f}{_pct(r['completion_rate']):>10}"
+            f"{r['program'][:25]:<26}{_pct(passed):>9}{r['enrolled']:>9,.0f}{_pct(r['completion_rate']):>10}"
             f"{_pct(r['placement_rate_120d']):>13}{_pct(r['placement_kpi']):>7}{_pct(r['retention_rate_1y']):>9}"
             f"{_money(r['starting_wage']):>11}{_money(r['debt_added']):>12}"
         )
@@ -192,6 +199,7 @@ def format_trial(model: LabourMarket) -> str:
                 f"  year {r['year']}: {r['impact']:+,.0f} [{r['ci_low']:+,.0f}, {r['ci_high']:+,.0f}]"
                 f"  control mean {r['control_mean']:,.0f}"
                 f"  n = {r['n_treatment']} treatment, {r['n_control']} control"
+                f"  ({r['control_trained_share']:.0%} of controls trained elsewhere)"
             )
     return "\n".join(lines)
 

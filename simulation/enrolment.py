@@ -109,7 +109,8 @@ class Enrolment(Module):
     )  # fmt: skip
     employer_reads = ("sector", "wage", "openings")
     employer_writes = ("openings",)  # apprentices are hired into their hosts' open jobs on day one
-    streams = ("enrolment_interest", "admission_lottery", "enrolment_order", "trial_lottery", "program_ties")
+    streams = ("enrolment_interest", "admission_lottery", "enrolment_order", "trial_lottery", "program_ties",
+               "admission_test", "admission_interview")  # fmt: skip
 
     def init(self, model: LabourMarket) -> None:
         sectors = list(model.scenario.sectors.values())
@@ -127,7 +128,8 @@ class Enrolment(Module):
         for nav in model.navigators:
             boost[w.navigator == nav.index] = nav.spec.information_boost
         free = ((w.state == State.UNEMPLOYED) | (w.state == State.EMPLOYED)) & (w.program < 0)
-        looking = np.flatnonzero(free & (looks < en.consider_rate * (1.0 + boost)))
+        looks_anyway = looks < en.consider_rate * (1.0 + boost)
+        looking = np.flatnonzero(free & looks_anyway)
         # People look only at programs in the sectors they are most drawn to.
         pull = sector_pull(w.taste[looking], w.experience[looking], sc.sorting.experience_pull)
         k = min(sc.search.sectors_considered, pull.shape[1])
@@ -139,11 +141,16 @@ class Enrolment(Module):
                 & (drawn_to == program.sector).any(axis=1)
                 & ((w.credentials[looking] & np.uint16(program.credential_bit)) == 0)
             ]
+            reached = self.outreach(model, program, free & ~looks_anyway, looks, boost)
+            if reached.size:
+                candidates = np.union1d(candidates, reached)
             candidates = candidates[model.eligible(program.spec.eligibility, candidates)]
             in_trial = trial is not None and trial.program == program.index
             if in_trial:
                 candidates = candidates[~trial.embargoed(w, candidates, model.month)]
             applicants, price = self.applicants(model, program, candidates)
+            passed = program.screen(model, applicants)
+            applicants, price = applicants[passed], price[passed]
             applicants, price = self.admission_order(model, program, applicants, price, boost)
             arm = -1
             if in_trial and trial.in_intake(model.month):
@@ -158,6 +165,27 @@ class Enrolment(Module):
                 applicants, price = applicants[: program.seats], price[: program.seats]
             admitted = programs.admit(model, program, applicants, price, arm)
             free[admitted] = False
+
+    @staticmethod
+    def outreach(
+        model: LabourMarket, program: ProgramRun, not_looking: np.ndarray, looks: np.ndarray,
+        boost: np.ndarray,
+    ) -> np.ndarray:  # fmt: skip
+        """People community partners bring to ``program`` who would not have looked this month.
+
+        Members of the program's ``outreach_groups`` look with ``outreach_boost`` times
+        ``consider_rate`` more chance (the same draw ``looks`` (n,), so whoever looks anyway still
+        does), whatever sector they are drawn to: the partner refers them. not_looking: bool (n,)
+        free to enrol and not looking on their own; boost: (n,) navigators' information boost.
+        """
+        spec = program.spec
+        if spec.outreach_boost <= 0 or not spec.outreach_groups:
+            return np.zeros(0, np.int64)
+        w, rate = model.workers, model.scenario.enrolment.consider_rate
+        codes = [model.group_names.index(g) for g in spec.outreach_groups]
+        reached = not_looking & np.isin(w.group, codes) & (looks < rate * (1.0 + boost + spec.outreach_boost))
+        reached &= (w.credentials & np.uint16(program.credential_bit)) == 0
+        return np.flatnonzero(reached)
 
     def applicants(
         self, model: LabourMarket, program: ProgramRun, candidates: np.ndarray

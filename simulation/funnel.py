@@ -125,18 +125,19 @@ def summarise(
     added = (d["debt_at_exit"] - d["debt_at_entry"])[exited]
     return {
         "enrolled": float(enrolled),
-        "completion_rate": _share(completed.sum(), exited.sum()),
-        "placement_rate_120d": _share(placed.sum(), seen_placement.sum()),
-        "retention_rate_1y": _share((d["retained"][seen_retention] == 1).sum(), seen_retention.sum()),
+        "completion_rate": share(completed.sum(), exited.sum()),
+        "placement_rate_120d": share(placed.sum(), seen_placement.sum()),
+        "retention_rate_1y": share((d["retained"][seen_retention] == 1).sum(), seen_retention.sum()),
         "starting_wage": float(np.mean(wages)) if wages.size else float("nan"),
         "debt_at_exit": float(np.mean(d["debt_at_exit"][exited])) if exited.any() else float("nan"),
         "debt_added": float(np.mean(added)) if added.size else float("nan"),
         "placements": float(placed.sum()),
-        "employment_of_graduates": _share(
+        "employment_of_graduates": share(
             (d["employed_9m"][completed] == 1).sum(), (d["employed_9m"][completed] >= 0).sum()
         ),
     }
 
 
-def _share(num: int, den: int) -> float:
+def share(num: int, den: int) -> float:
+    """num / den, NaN when den is 0 (a rate of nothing)."""
     return float(num) / float(den) if den else float("nan")

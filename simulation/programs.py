@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from scipy.special import ndtri
 
 from .employers import N_RUNGS
 from .module import Module
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from .model import LabourMarket
 
 PAID_MODELS = ("apprenticeship", "labor_management")
+SCREEN_COUNTS = ("applied", "passed_test", "passed_interview")
 
 
 class ProgramRun:
@@ -53,6 +55,7 @@ class ProgramRun:
         credential_bit: int,
         n_workers: int,
         partners: np.ndarray,
+        n_groups: int = 1,
     ) -> None:
         self.index = index
         self.key = key
@@ -67,6 +70,8 @@ class ProgramRun:
         self.payer = spec.payer
         self.training_wage = spec.training_wage_hourly  # dollars per hour
         self.public_wage_share = 0.0
+        # Applicants and admission-screen passes by group, in recorded months.
+        self.screened = {k: np.zeros(n_groups, np.int64) for k in SCREEN_COUNTS}
 
     def become_apprenticeship(self, training_wage_hourly: float, public_wage_share: float) -> None:
         """Hire on day one from now on: host employers hire, pay and train; no tuition.
@@ -107,6 +112,34 @@ class ProgramRun:
     def stipend_payer(self) -> str:
         """Who funds the program's own stipend (the program's payer unless the scenario names another)."""
         return self.spec.stipend_payer or self.payer
+
+    def screen(self, model: mesa.Model, idx: np.ndarray) -> np.ndarray:
+        """Bool (len(idx),): applicants ``idx`` who pass the admission test and the interview.
+
+        The noise of each is a per-worker draw of its own stream ("admission_test",
+        "admission_interview"), made only for a program that screens. Applicants and passes are
+        counted by group (``screened``) in recorded months.
+        """
+        spec, workers = self.spec, model.workers
+
+        def draws(stream: str) -> np.ndarray:
+            return model.draws(stream)[idx].astype(np.float64)
+
+        noise = spec.screen_noise_sd
+        test = np.ones(idx.size, bool)
+        if spec.skills_test_cutoff is not None:
+            score = workers.skill[idx, self.sector] + noise * ndtri(draws("admission_test"))
+            test = score >= spec.skills_test_cutoff
+        interview = np.ones(idx.size, bool)
+        if spec.interview_cutoff is not None:
+            score = workers.soft_skill[idx] + noise * ndtri(draws("admission_interview"))
+            interview = score >= spec.interview_cutoff
+        if model.month >= 0:
+            group = workers.group[idx]
+            for key, mask in (("applied", np.ones(idx.size, bool)), ("passed_test", test),
+                              ("passed_interview", test & interview)):  # fmt: skip
+                np.add.at(self.screened[key], group[mask], 1)
+        return test & interview
 
     def stipend(self, idx: np.ndarray) -> np.ndarray:
         """The program's own stipend to trainees ``idx``, dollars a month, float64 (len(idx),)."""
@@ -311,7 +344,7 @@ class Training(Module):
                 )
                 run = ProgramRun(
                     len(model.programs), key, p, sector, rung, credential_bit.get(p.credential, 0),
-                    sc.run.workers, model.draw_partners(sector, p.partner_share, key),
+                    sc.run.workers, model.draw_partners(sector, p.partner_share, key), len(sc.groups),
                 )  # fmt: skip
                 model.programs.append(run)
                 runs.append(run)

@@ -413,6 +413,22 @@ class Program(Block):
         0.05, ge=0, le=1, description="Extra monthly dropout for a trainee who cannot cover living costs."
     )
     eligibility: Eligibility = Eligibility()
+    skills_test_cutoff: float | None = Field(
+        None, description="Basic-skills test: an applicant passes if skill in the program's sector plus test "
+        "noise (screen_noise_sd) is at least this, sd units; None: no test.",
+    )  # fmt: skip
+    interview_cutoff: float | None = Field(
+        None, description="Interview: an applicant passes if soft skills plus noise (screen_noise_sd) is at "
+        "least this, sd units; None: no interview.",
+    )  # fmt: skip
+    screen_noise_sd: float = Field(0.5, ge=0, description="Noise of the test and the interview, sd units.")
+    outreach_groups: list[str] = Field(
+        default_factory=list, description="Groups community partners reach (recruitment outreach)."
+    )
+    outreach_boost: float = Field(
+        0.0, ge=0, description="Added to the reached groups' monthly chance of looking at this program, as a "
+        "multiple of enrolment.consider_rate (a navigator's information_boost works the same way).",
+    )  # fmt: skip
     admission: Literal["first_come", "lottery", "targeted"] = Field(
         "first_come",
         description="first_come: earliest applicants (navigator clients apply early); lottery: at random; "
@@ -564,6 +580,7 @@ class Scenario(Block):
                 if prog.credential and prog.credential not in creds:
                     raise KeyProblem(f"'{prog.credential}' is not in credentials", [(*where, "credential")])
                 _check_eligibility(prog.eligibility, groups, sectors, (*where, "eligibility"), creds)
+                _known_list(prog.outreach_groups, groups, (*where, "outreach_groups"))
                 _check_start(prog.start_month, months, (*where, "start_month"))
         programs = set(seen)
         for k, inter in self.intermediaries.items():

@@ -3,11 +3,13 @@
 During the intake window, each applicant to the program is assigned by
 lottery: treatment (offered a seat, up to the seats of the cohort) or
 control (not admitted to this program until follow-up ends; free to do
-anything else). Earnings of both arms are followed month by month from
-random assignment. The impact in each follow-up year is the difference in
-mean annual earnings, treatment minus control (intent to treat), with a 95%
-confidence interval from the Welch standard error. Earnings are dollars per
-year of follow-up; a person who retires during follow-up leaves the sample.
+anything else, other training included: published trials report how many
+controls trained elsewhere, and so does ``control_trained_share``).
+Earnings of both arms are followed month by month from random assignment.
+The impact in each follow-up year is the difference in mean annual earnings,
+treatment minus control (intent to treat), with a 95% confidence interval
+from the Welch standard error. Earnings are dollars per year of follow-up;
+a person who retires during follow-up leaves the sample.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class SyntheticTrial:
         self.arm = np.zeros(0, np.int8)
         self.assigned = np.zeros(0, np.int64)  # recorded month of random assignment
         self.earnings = np.zeros((0, spec.follow_up_months))  # dollars per month, NaN once gone
+        # Follow-up month in which each member was first seen training in another program (-1: never).
+        self.trained_elsewhere = np.zeros(0, np.int64)
 
     def in_intake(self, month: int) -> bool:
         return self.spec.start_month <= month < self.spec.start_month + self.spec.intake_months
@@ -71,6 +75,7 @@ class SyntheticTrial:
             self.group = np.concatenate([self.group, workers.group[idx].astype(np.int64)])
             self.arm = np.concatenate([self.arm, np.full(idx.size, arm, np.int8)])
             self.assigned = np.concatenate([self.assigned, np.full(idx.size, month)])
+            self.trained_elsewhere = np.concatenate([self.trained_elsewhere, np.full(idx.size, -1)])
             blank = np.full((idx.size, self.spec.follow_up_months), np.nan)
             self.earnings = np.vstack([self.earnings, blank])
             workers.trial_arm[idx] = arm
@@ -87,6 +92,9 @@ class SyntheticTrial:
         present = self.person[rows] == workers.person[w]
         pay = np.where(workers.state[w] == State.EMPLOYED, workers.earnings(w) / 12.0, 0.0)
         self.earnings[rows, k[rows]] = np.where(present, pay, np.nan)
+        elsewhere = present & (workers.program[w] >= 0) & (workers.program[w] != self.program)
+        first = rows[elsewhere & (self.trained_elsewhere[rows] < 0)]
+        self.trained_elsewhere[first] = k[first]
 
     def estimates(self, group_names: list[str]) -> list[dict]:
         """Impact on annual earnings by follow-up year, overall and by group."""
@@ -100,10 +108,15 @@ class SyntheticTrial:
             # Only people followed for the whole year, still present all year.
             annual = self.earnings[:, cols].sum(axis=1)
             complete = ~np.isnan(self.earnings[:, cols]).any(axis=1)
+            trained = (self.trained_elsewhere >= 0) & (self.trained_elsewhere < 12 * year)
             for name, mask in groups:
                 t = annual[mask & complete & (self.arm == 1)]
-                c = annual[mask & complete & (self.arm == 0)]
-                out.append({"year": year, "group": name, **difference_in_means(t, c)})
+                controls = mask & complete & (self.arm == 0)
+                c = annual[controls]
+                # Substitution: controls who had trained in another program by the end of the year.
+                share = float(trained[controls].mean()) if controls.any() else float("nan")
+                out.append({"year": year, "group": name, **difference_in_means(t, c),
+                            "control_trained_share": share})  # fmt: skip
         return out
 
 

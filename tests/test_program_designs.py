@@ -68,18 +68,25 @@ def test_a_reversed_age_range_names_the_file_and_key(tmp_path):
 
 
 def test_only_young_adults_of_the_right_education_are_admitted(monkeypatch):
+    import pathways.simulation.programs as programs_module
+
     rule = {"min_age": 18, "max_age": 24, "education": ["no_degree", "some_college"]}
-    admissions = Admissions(monkeypatch, "sectoral_it")
-    model = LabourMarket(library("sectoral_tuition_free", workers=12000, months=12,
-                                 **program_block(eligibility=rule)))  # fmt: skip
+    design = program_block(eligibility=rule)
+    model = LabourMarket(library("sectoral_tuition_free", workers=12000, months=12, **design))
+    seen: list[np.ndarray] = []
+    admit = programs_module.admit
+
+    def admit_reading(m, program, applicants, price, arm=-1):
+        if program.key == "sectoral_it":
+            seen.append(np.stack([m.workers.age[applicants], m.workers.education[applicants]], 1))
+        return admit(m, program, applicants, price, arm)
+
+    monkeypatch.setattr(programs_module, "admit", admit_reading)
     model.run()
-    a = admissions.table()
-    w = model.workers
-    # Ages at admission: now minus the months since (everyone admitted is still in the arrays).
-    age_then = (w.age[a["worker"]] - (model.month - a["month"])) / 12
-    assert a["worker"].size > 0
-    assert (age_then >= 18).all() and (age_then < 25).all()
-    assert np.isin(w.education[a["worker"]], [0, 1]).all()
+    admitted = np.concatenate(seen)
+    assert admitted.shape[0] > 0
+    assert (admitted[:, 0] >= 18 * 12).all() and (admitted[:, 0] < 25 * 12).all()
+    assert np.isin(admitted[:, 1], [0, 1]).all()
 
 
 def test_an_income_test_admits_only_those_below_the_line(monkeypatch):
@@ -181,3 +188,100 @@ def test_a_design_detail_the_model_cannot_express_is_refused_with_the_reason(key
         library("sectoral_tuition_free", **program_block(eligibility={key: True}))
     text = str(info.value)
     assert words in text and f"eligibility.{key}" in text
+
+
+# --------------------------------------------------------------------------- admission screens
+
+
+def test_a_noiseless_skills_test_and_interview_admit_only_those_above_the_cutoffs(monkeypatch):
+    import pathways.simulation.programs as programs_module
+
+    design = program_block(skills_test_cutoff=0.3, interview_cutoff=0.0, screen_noise_sd=0.0)
+    model = LabourMarket(library("sectoral_tuition_free", workers=12000, months=12, **design))
+    # Skills and soft skills at admission (read before training adds to them).
+    at_admission: list[np.ndarray] = []
+    admit = programs_module.admit
+
+    def admit_reading(m, program, applicants, price, arm=-1):
+        if program.key == "sectoral_it":
+            w = m.workers
+            at_admission.append(np.stack([w.skill[applicants, program.sector], w.soft_skill[applicants]], 1))
+        return admit(m, program, applicants, price, arm)
+
+    monkeypatch.setattr(programs_module, "admit", admit_reading)
+    model.run()
+    skills = np.concatenate(at_admission)
+    assert skills.shape[0] > 0
+    assert (skills[:, 0] >= 0.3).all() and (skills[:, 1] >= 0.0).all()
+    s = program_run(model, "sectoral_it").screened
+    assert s["applied"].sum() > s["passed_test"].sum() >= s["passed_interview"].sum() > 0
+
+
+def test_screen_pass_rates_are_reported_by_group_in_the_program_table():
+    from pathways.experiments.run import program_table
+
+    design = program_block(skills_test_cutoff=0.5, interview_cutoff=0.0)
+    model = LabourMarket(library("sectoral_tuition_free", workers=12000, months=12, **design))
+    model.run()
+    rows = [r for r in program_table(model) if r["program"] == "sectoral_it"]
+    everyone = next(r for r in rows if r["group"] == "all")
+    assert 0 < everyone["test_pass_rate"] < 1 and 0 < everyone["interview_pass_rate"] < 1
+    assert everyone["applied"] == sum(r["applied"] for r in rows if r["group"] != "all")
+    # No screen: everyone who applied passed.
+    plain = LabourMarket(library("sectoral_tuition_free", workers=12000, months=12))
+    plain.run()
+    row = next(r for r in program_table(plain) if r["program"] == "sectoral_it" and r["group"] == "all")
+    assert row["applied"] > 0 and row["test_pass_rate"] == row["interview_pass_rate"] == 1.0
+
+
+# --------------------------------------------------------------------------- recruitment outreach
+
+
+def test_outreach_through_community_partners_brings_more_of_the_groups_reached():
+    black_hispanic = ["black_men", "black_women", "hispanic_men", "hispanic_women"]
+    design = program_block(outreach_groups=black_hispanic, outreach_boost=3.0)
+    for seed in (1, 2):
+        shares = []
+        for blocks in ({}, design):
+            model = LabourMarket(
+                library("sectoral_tuition_free", workers=12000, months=24, seed=seed, **blocks)
+            )
+            model.run()
+            d = model.funnel.data
+            mine = (d["program"] == program_run(model, "sectoral_it").index) & (d["arm"] != 0)
+            reached = np.isin(d["group"][mine], [model.group_names.index(g) for g in black_hispanic])
+            shares.append(reached.mean())
+        assert shares[1] > shares[0], (seed, shares)
+
+
+def test_outreach_names_only_groups_of_the_scenario():
+    with pytest.raises(ScenarioError, match="outreach_groups"):
+        library("sectoral_tuition_free", **program_block(outreach_groups=["martians"], outreach_boost=1.0))
+
+
+# --------------------------------------------------------------------------- control substitution
+
+
+def test_the_trial_reports_controls_who_trained_in_another_program():
+    from pathways.simulation.scenario import Trial
+    from pathways.simulation.trial import SyntheticTrial
+
+    w = Workers.empty(8, 8, 2, 0)
+    w.person[:] = np.arange(8)
+    w.state[:] = State.EMPLOYED
+    w.wage[:] = 30_000
+    w.hours[:] = 40
+    w.program[:] = -1
+    trial = SyntheticTrial(Trial(program="p", follow_up_months=24), program=0)
+    # Everyone applies; half treated (the lowest draws), half controls.
+    offered = trial.assign(w, np.arange(8), seats=4, u=np.linspace(0.05, 0.95, 8), month=0)
+    controls = np.setdiff1d(np.arange(8), offered)
+    for month in range(24):
+        if month == 14:  # one control starts another program in the second year
+            w.program[controls[0]] = 1
+        if month == 3:  # a treated member's own program is not training elsewhere
+            w.program[offered[0]] = 0
+        trial.record(w, month)
+    by_year = {r["year"]: r for r in trial.estimates(["g"]) if r["group"] == "all"}
+    assert by_year[1]["control_trained_share"] == 0.0
+    assert by_year[2]["control_trained_share"] == pytest.approx(1 / controls.size)
