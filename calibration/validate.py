@@ -32,6 +32,9 @@ PROGRAMS = {
     "tuition_bootcamp.toml": "it_bootcamp",
     "isa_bootcamp.toml": "it_bootcamp",
     "apprenticeship.toml": "it_apprenticeship",
+    "young_adult_internship.toml": "young_adult_it",
+    "healthcare_part_time.toml": "quest_lpn",
+    "registered_apprenticeship.toml": "electrical_apprenticeship",
 }
 VALIDATED = {
     "sectoral_tuition_free.toml": ("per_scholas_rct_earnings_gain", "per_scholas_rct_earnings_gain_share")

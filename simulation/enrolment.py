@@ -204,10 +204,13 @@ class Enrolment(Module):
             target = float(np.mean(t.wage[t.sector == program.sector, program.target_rung]))
         guaranteed = financing in PAID_MODELS
         success = en.perceived_completion * (1.0 if guaranteed else en.perceived_placement)
-        training_wage = program.training_wage * hours if financing == "apprenticeship" else 0.0
+        training_wage = program.mean_training_wage() * hours if financing == "apprenticeship" else 0.0
         # Apprentices give up their old job for the paid one; incumbents keep theirs.
         leaves_job = employed & (program.unpaid_full_time or financing == "apprenticeship")
-        income = training_wage / 12.0 + program.stipend(candidates)
+        # Interns are paid in the closing months: spread over the program, as the value rule counts months.
+        share = spec.internship_months / spec.duration_months
+        internship = spec.internship_wage_hourly * hours / 12.0 * share
+        income = training_wage / 12.0 + program.stipend(candidates) + internship
         income += model.policy.income_support(model, program, candidates)
         isa = financing == "isa"
         # Nobody counts on a gain past retirement: an older worker's horizon is shorter.

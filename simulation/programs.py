@@ -32,13 +32,13 @@ from scipy.special import ndtri
 
 from .employers import N_RUNGS
 from .module import Module
-from .scenario import Program
+from .scenario import PAID_FINANCING, Program
 from .workers import NO_ONE, Channel, State, Workers
 
 if TYPE_CHECKING:
     from .model import LabourMarket
 
-PAID_MODELS = ("apprenticeship", "labor_management")
+PAID_MODELS = PAID_FINANCING  # the trainee is paid: a host hires them, or they keep their job
 SCREEN_COUNTS = ("applied", "passed_test", "passed_interview")
 
 
@@ -141,6 +141,29 @@ class ProgramRun:
                 np.add.at(self.screened[key], group[mask], 1)
         return test & interview
 
+    def step_wage(self, program_month: np.ndarray) -> np.ndarray:
+        """An apprentice's pay in training at ``program_month`` (months done), dollars an hour, float64: the
+        wage schedule's step (``wage_steps_hourly``, one per ``step_months``), else the training wage."""
+        steps = self.spec.wage_steps_hourly
+        months = np.asarray(program_month, np.int64)
+        if not steps:
+            return np.full(months.shape, float(self.training_wage))
+        return np.asarray(steps, np.float64)[np.minimum(months // self.spec.step_months, len(steps) - 1)]
+
+    def mean_training_wage(self) -> float:
+        """An apprentice's pay averaged over the program's months, $/hour (what someone enrolling expects)."""
+        return float(self.step_wage(np.arange(self.spec.duration_months)).mean())
+
+    def interning(self, program_month: np.ndarray) -> np.ndarray:
+        """Bool: trainees at ``program_month`` (months done) are in the program's closing internship."""
+        months = self.spec.internship_months
+        return (np.asarray(program_month) >= self.spec.duration_months - months) & (months > 0)
+
+    def internship_pay(self, workers: Workers, idx: np.ndarray, hours_per_year: float) -> np.ndarray:
+        """What the host pays trainees ``idx`` this month, dollars (interns only), float64 (len(idx),)."""
+        monthly = self.spec.internship_wage_hourly * hours_per_year / 12.0
+        return np.where(self.interning(workers.program_month[idx]), monthly, 0.0)
+
     def stipend(self, idx: np.ndarray) -> np.ndarray:
         """The program's own stipend to trainees ``idx``, dollars a month, float64 (len(idx),)."""
         return np.full(idx.size, self.spec.stipend_monthly)
@@ -226,7 +249,7 @@ def _hire_apprentices(model: mesa.Model, program: ProgramRun, idx: np.ndarray) -
     host = slots[order][: idx.size]
     employed = idx[w.state[idx] == State.EMPLOYED]
     w.leave_jobs(employed, State.UNEMPLOYED)
-    hourly = program.training_wage
+    hourly = float(program.step_wage(np.zeros(1))[0])
     wage = max(hourly * model.scenario.economy.hours_per_year, model.wage_floor)
     wage = np.maximum(wage, model.policy.pay_floor(model, host, np.full(idx.size, rung),
                                                      np.full(idx.size, Channel.APPRENTICESHIP)))  # fmt: skip
@@ -260,7 +283,9 @@ def progress(model: mesa.Model, program: ProgramRun) -> None:
         return
     u = model.draws("training")
     expenses = model.scenario.finances.monthly_expenses
+    hours_per_year = model.scenario.economy.hours_per_year
     income = w.earnings(trainees) / 12.0 + program.stipend(trainees)
+    income += program.internship_pay(w, trainees, hours_per_year)
     income += model.policy.income_support(model, program, trainees)
     unemployed_benefit = (w.ui_months_left[trainees] > 0) & (w.state[trainees] != State.EMPLOYED)
     income += np.where(
@@ -282,26 +307,73 @@ def progress(model: mesa.Model, program: ProgramRun) -> None:
         wages = float(w.wage[paid].sum()) / 12.0
         model.ledger.add("public", "apprentice_wages", wages * program.public_wage_share, program.key)
         model.ledger.add("employer", "apprentice_wages", wages * (1 - program.public_wage_share), program.key)
+    if spec.internship_wage_hourly:
+        # Hosts pay interns this month: into their savings (their income above), booked to employers.
+        stayed = trainees[~leaving]
+        pay = program.internship_pay(w, stayed, hours_per_year)
+        w.savings[stayed] += pay.astype(np.float32)
+        model.ledger.add("employer", "internship_wages", float(pay.sum()), program.key)
 
     stay = trainees[~leaving]
+    # Interns work at a host this month: experience in the sector accrues as in a job.
+    interns = stay[program.interning(w.program_month[stay])]
+    w.experience[interns, program.sector] += 1
     w.program_month[stay] += 1
+    apprentices = stay[(w.channel[stay] == Channel.APPRENTICESHIP) & (w.state[stay] == State.EMPLOYED)]
+    if spec.wage_steps_hourly and apprentices.size:
+        # The wage schedule: the step for the months done, never a cut.
+        step = program.step_wage(w.program_month[apprentices]) * hours_per_year
+        w.wage[apprentices] = np.maximum(w.wage[apprentices], step.astype(np.float32))
     done = stay[w.program_month[stay] >= spec.duration_months]
     if done.size == 0:
         return
     w.skill[done, program.sector] += spec.skill_gain
     w.soft_skill[done] += spec.soft_skill_gain
-    w.credentials[done] |= np.uint16(program.credential_bit)
+    passed = _passes_final_assessment(model, program, done)
+    w.credentials[done[passed]] |= np.uint16(program.credential_bit)
     # Each trainee finishes on the terms they enrolled on.
-    hired = done[(w.channel[done] == Channel.APPRENTICESHIP) & (w.state[done] == State.EMPLOYED)]
-    # The guaranteed job becomes a regular one at the employer's posted wage.
-    w.wage[hired] = np.maximum(w.wage[hired], model.employers.wage[w.employer[hired], program.target_rung])
+    hired = done[passed & (w.channel[done] == Channel.APPRENTICESHIP) & (w.state[done] == State.EMPLOYED)]
+    # The guaranteed job becomes a regular one at the employer's posted wage (a journeyworker's at least).
+    journey = (spec.journey_wage_hourly or 0.0) * hours_per_year
+    posted = np.maximum(model.employers.wage[w.employer[hired], program.target_rung], journey)
+    w.wage[hired] = np.maximum(w.wage[hired], posted.astype(np.float32))
     if spec.financing == "labor_management":
-        incumbents = done[w.state[done] == State.EMPLOYED]
+        incumbents = done[passed & (w.state[done] == State.EMPLOYED)]
         w.wage[incumbents] *= np.float32(1.0 + spec.wage_step)
     _leave(w, done)
-    w.graduated[done] = program.index
-    w.graduated_month[done] = model.elapsed
-    model.funnel.exit(w, done, program.index, model.elapsed, completed=True)
+    w.graduated[done[passed]] = program.index
+    w.graduated_month[done[passed]] = model.elapsed
+    if spec.internship_months:
+        _internship_offers(model, program, done[passed])
+    model.funnel.exit(w, done[passed], program.index, model.elapsed, completed=True)
+    model.funnel.exit(w, done[~passed], program.index, model.elapsed, completed=False)
+
+
+def _passes_final_assessment(model: mesa.Model, program: ProgramRun, done: np.ndarray) -> np.ndarray:
+    """Bool (len(done),): finishers whose skill in the sector plus noise reaches the final assessment's
+    cutoff (all of them if the program has none); per-worker draws of the stream "final_assessment"."""
+    spec = program.spec
+    if spec.final_assessment_cutoff is None:
+        return np.ones(done.size, bool)
+    noise = spec.screen_noise_sd * ndtri(model.draws("final_assessment")[done].astype(np.float64))
+    return model.workers.skill[done, program.sector] + noise >= spec.final_assessment_cutoff
+
+
+def _internship_offers(model: mesa.Model, program: ProgramRun, graduates: np.ndarray) -> None:
+    """Hosts offer some interns the job: each with ``internship_offer_rate`` chance (the stream
+    "internship_offer"), while partners have openings on the target rung (the most openings first)."""
+    w, t, rung = model.workers, model.employers, program.target_rung
+    offered = graduates[model.draws("internship_offer")[graduates] < program.spec.internship_offer_rate]
+    slots = np.repeat(program.partners, t.openings[program.partners, rung])
+    slots = slots[np.argsort(-t.openings[slots, rung], kind="stable")]
+    hired, host = offered[: slots.size], slots[: offered.size]
+    if hired.size == 0:
+        return
+    wage = np.maximum(t.wage[host, rung], model.wage_floor).astype(np.float32)
+    occupation = np.full(hired.size, program.sector * N_RUNGS + rung, dtype=np.int16)
+    channel = np.full(hired.size, Channel.INTERNSHIP, np.int8)
+    w.start_jobs(hired, host.astype(np.int32), occupation, wage, channel)
+    np.add.at(t.openings, (host, rung), -1)
 
 
 def _isa_value(spec: Program) -> float:
@@ -324,10 +396,11 @@ class Training(Module):
     writes = (
         "state", "program", "program_month", "employer", "occupation", "wage", "hours", "tenure", "channel",
         "months_unemployed", "last_wage", "isa_share", "isa_left", "isa_cap_left", "skill", "soft_skill",
-        "credentials", "graduated", "graduated_month",
+        "credentials", "graduated", "graduated_month", "experience", "savings",
     )  # fmt: skip
-    employer_reads = ("wage",)
-    streams = ("training",)
+    employer_reads = ("wage", "openings")
+    employer_writes = ("openings",)  # interns offered the job fill their host's opening
+    streams = ("training", "final_assessment", "internship_offer")
 
     def init(self, model: LabourMarket) -> None:
         sc = model.scenario
@@ -337,11 +410,12 @@ class Training(Module):
             runs = []
             for key, p in trainer.programs.items():
                 sector = model.sector_names.index(p.sector)
-                # A program prepares for the rung that asks for its credential (else entry).
+                # A program prepares for the rung it names, else the one that asks for its credential
+                # (else entry).
                 ladder = sc.sectors[p.sector].ladder
-                rung = next(
+                rung = p.target_rung if p.target_rung is not None else next(
                     (k for k, r in enumerate(ladder) if p.credential and r.credential == p.credential), 0
-                )
+                )  # fmt: skip
                 run = ProgramRun(
                     len(model.programs), key, p, sector, rung, credential_bit.get(p.credential, 0),
                     sc.run.workers, model.draw_partners(sector, p.partner_share, key), len(sc.groups),

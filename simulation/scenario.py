@@ -19,7 +19,7 @@ import os
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -365,6 +365,9 @@ STATES = ("unemployed", "employed", "out")
 FINANCING = ("tuition", "isa", "tuition_free", "apprenticeship", "labor_management")
 
 
+PAID_FINANCING = ("apprenticeship", "labor_management")
+
+
 class Program(Block):
     """A training program. Money in dollars; durations in months."""
 
@@ -400,9 +403,35 @@ class Program(Block):
         None, description="Who funds the stipend; default: the program's payer (not the worker)."
     )
     wage_step: float = Field(0.0, ge=0, description="Raise tied to the credential (labour-management).")
+    wage_steps_hourly: list[Annotated[float, Field(ge=0)]] = Field(
+        default_factory=list, max_length=20,
+        description="Apprentices: pay in each step of training, $/hour, one entry per step_months (the "
+        "registered-apprenticeship wage schedule); empty: training_wage_hourly throughout.",
+    )  # fmt: skip
+    step_months: int = Field(12, gt=0, description="Months per wage step (wage_steps_hourly).")
+    journey_wage_hourly: float | None = Field(
+        None, ge=0, description="Apprentices: pay on completion at least this, $/hour (and the host's rate)."
+    )
+    final_assessment_cutoff: float | None = Field(
+        None, description="Completion is not automatic: at the end, skill in the sector (after training) "
+        "plus noise (screen_noise_sd) must reach this; the others finish without the credential.",
+    )  # fmt: skip
+    internship_months: int = Field(
+        0, ge=0, description="The last months of the program are an internship at a partner employer, where "
+        "experience in the sector accrues.",
+    )  # fmt: skip
+    internship_wage_hourly: float = Field(0.0, ge=0, description="Interns' pay, $/hour, paid by the host.")
+    internship_offer_rate: float = Field(
+        0.0, ge=0, le=1, description="Chance a host offers its intern the job at the end (given an opening "
+        "on the target rung).",
+    )  # fmt: skip
     skill_gain: float = Field(ge=0)
     soft_skill_gain: float = Field(0.0, ge=0)
     credential: str = ""
+    target_rung: int | None = Field(
+        None, ge=0, le=2, description="The rung whose jobs the program prepares for (0 entry); default: the "
+        "rung that asks for its credential, else entry.",
+    )  # fmt: skip
     mentoring_ties: int = Field(0, ge=0, description="New ties to working professionals in the sector.")
     partner_share: float = Field(0.0, ge=0, le=1, description="Share of the sector's employers that partner.")
     engagement_ties: int = Field(
@@ -451,6 +480,18 @@ class Program(Block):
             raise ValueError(
                 "a labor_management program trains incumbent workers: eligibility.states = ['employed']"
             )
+        if self.wage_steps_hourly and f != "apprenticeship":
+            raise ValueError(f"wage_steps_hourly apply only to financing 'apprenticeship', not '{f}'")
+        if self.journey_wage_hourly is not None and f != "apprenticeship":
+            raise ValueError(f"journey_wage_hourly applies only to financing 'apprenticeship', not '{f}'")
+        if self.internship_months > self.duration_months:
+            raise ValueError(f"internship_months ({self.internship_months}) is longer than the program "
+                             f"({self.duration_months} months)")  # fmt: skip
+        if self.internship_months and (self.partner_share <= 0 or f in PAID_FINANCING):
+            raise ValueError("an internship needs partner employers (partner_share > 0) to host it, in an "
+                             "unpaid program (apprentices and incumbents already work)")  # fmt: skip
+        if (self.internship_offer_rate or self.internship_wage_hourly) and not self.internship_months:
+            raise ValueError("internship_offer_rate and internship_wage_hourly need internship_months > 0")
         if self.stipend_monthly > 0 and self.stipend_payer is None and self.payer == "worker":
             raise ValueError("a stipend needs a payer other than the worker: set stipend_payer")
         if self.payer == "worker" and self.cost_per_seat > self.price:

@@ -37,6 +37,7 @@ class Channel(IntEnum):
     INITIAL = 5  # held at the start of the simulation
     HANDOFF = 6  # warm hand-off by a placement team
     APPRENTICESHIP = 7  # hired on day one by a host employer
+    INTERNSHIP = 8  # offered the job by the host of one's internship
 
 
 NO_ONE = -1

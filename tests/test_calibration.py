@@ -97,7 +97,10 @@ def test_validate_compares_synthetic_trials_with_the_published_one():
 
     rows, by_year = validate(workers=2000, seeds=2, jobs=1, years=4)
     scenarios = {r.scenario for r in rows}
-    assert scenarios == {"sectoral_tuition_free", "tuition_bootcamp", "isa_bootcamp", "apprenticeship"}
+    assert scenarios == {
+        "sectoral_tuition_free", "tuition_bootcamp", "isa_bootcamp", "apprenticeship",
+        "young_adult_internship", "healthcare_part_time", "registered_apprenticeship",
+    }  # fmt: skip
     published = [r for r in rows if r.published == r.published]
     # Only the sectoral program has a published trial (Per Scholas); the others are shown without one.
     assert {r.scenario for r in published} == {"sectoral_tuition_free"}

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from conftest import Admissions, booked, library, program_run
-from pathways.simulation import LabourMarket, ScenarioError, State
+from pathways.simulation import Channel, LabourMarket, ScenarioError, State
 from pathways.simulation.eligibility import eligible
 from pathways.simulation.schema import Eligibility
 from pathways.simulation.workers import Workers
@@ -285,3 +285,97 @@ def test_the_trial_reports_controls_who_trained_in_another_program():
     by_year = {r["year"]: r for r in trial.estimates(["g"]) if r["group"] == "all"}
     assert by_year[1]["control_trained_share"] == 0.0
     assert by_year[2]["control_trained_share"] == pytest.approx(1 / controls.size)
+
+
+# --------------------------------------------------------------------------- apprenticeship wage schedules
+
+
+def apprenticeship_block(**keys) -> dict:
+    return {"trainers": {"apprenticeship": {"programs": {"it_apprenticeship": keys}}}}
+
+
+def test_apprentices_are_paid_the_step_of_their_schedule_and_at_least_the_journey_wage_at_the_end():
+    steps = [16.0, 19.0, 22.0]
+    design = apprenticeship_block(duration_months=12, wage_steps_hourly=steps, step_months=4,
+                                  journey_wage_hourly=26.0)  # fmt: skip
+    model = LabourMarket(library("apprenticeship", workers=12000, months=24, **design))
+    program = program_run(model, "it_apprenticeship")
+    hours = model.scenario.economy.hours_per_year
+    seen_steps, finished = set(), 0
+    while model.month < model.scenario.run.months:
+        graduated_before = model.workers.graduated_month.copy()
+        model.step()
+        w = model.workers
+        paid = np.flatnonzero((w.program == program.index) & (w.channel == Channel.APPRENTICESHIP))
+        step = np.minimum(w.program_month[paid] // 4, len(steps) - 1)
+        due = np.maximum(np.asarray(steps)[step] * hours, model.wage_floor)
+        # Pay is the step for the months done (a raise beyond it, e.g. a general raise, may add to it).
+        assert (w.wage[paid] >= due.astype(np.float32) - 1).all()
+        seen_steps |= set(step.tolist())
+        new = np.flatnonzero((w.graduated_month != graduated_before) & (w.graduated == program.index))
+        kept = new[(w.state[new] == State.EMPLOYED) & (w.channel[new] == Channel.APPRENTICESHIP)]
+        assert (w.wage[kept] >= np.float32(26.0 * hours) - 1).all()
+        finished += kept.size
+    assert seen_steps == {0, 1, 2} and finished > 0
+
+
+def test_a_wage_schedule_belongs_to_apprenticeships_only():
+    with pytest.raises(ScenarioError, match="wage_steps_hourly"):
+        library("sectoral_tuition_free", **program_block(wage_steps_hourly=[15.0, 17.0]))
+
+
+def test_a_final_assessment_makes_completion_depend_on_skill():
+    kw = dict(workers=12000, months=24)
+    easy = LabourMarket(library("sectoral_tuition_free", **kw))
+    hard = LabourMarket(library("sectoral_tuition_free", **kw, **program_block(final_assessment_cutoff=1.5)))
+    easy.run()
+    hard.run()
+
+    def finished(model):
+        d = model.funnel.data
+        mine = (d["program"] == program_run(model, "sectoral_it").index) & (d["arm"] != 0)
+        return mine & (d["exit_month"] >= 0)
+
+    done_easy, done_hard = finished(easy), finished(hard)
+    rate = [float((d["completed"] & m).sum() / m.sum()) for d, m in ((easy.funnel.data, done_easy),
+                                                                  (hard.funnel.data, done_hard))]  # fmt: skip
+    assert rate[1] < rate[0]
+    # Only those who passed hold the credential from the program.
+    w = hard.workers
+    program = program_run(hard, "sectoral_it")
+    assert ((w.credentials[w.graduated == program.index] & np.uint16(program.credential_bit)) > 0).all()
+
+
+# --------------------------------------------------------------------------- internships
+
+
+def test_interns_gain_experience_at_a_host_are_paid_by_it_and_some_are_offered_the_job():
+    design = program_block(duration_months=6, internship_months=2, internship_wage_hourly=15.0,
+                           internship_offer_rate=0.6)  # fmt: skip
+    model = LabourMarket(library("sectoral_tuition_free", workers=12000, months=24, **design))
+    program = program_run(model, "sectoral_it")
+    gained = 0
+    while model.month < model.scenario.run.months:
+        w = model.workers
+        before = w.experience[:, program.sector].copy()
+        interning = (w.program == program.index) & program.interning(w.program_month)
+        model.step()
+        # Interns still in the program a month later worked it at their host.
+        still = interning & (w.program == program.index)
+        assert (w.experience[still, program.sector] == before[still] + 1).all()
+        gained += int(still.sum())
+        # Nobody outside an internship gains experience without a job.
+        idle = (w.program == program.index) & ~interning & (w.program_month > 1)
+        assert (w.experience[idle, program.sector] == before[idle]).all()
+    assert gained > 0
+    assert booked(model, "employer", "internship_wages", "sectoral_it") > 0
+    hired = (model.workers.channel == Channel.INTERNSHIP) & (model.workers.state == State.EMPLOYED)
+    assert hired.any()
+    assert np.isin(model.workers.employer[hired], program.partners).all()
+
+
+def test_an_internship_needs_hosts_and_fits_in_the_program():
+    with pytest.raises(ScenarioError, match="longer than the program"):
+        library("sectoral_tuition_free", **program_block(internship_months=9))
+    with pytest.raises(ScenarioError, match="internship_months"):
+        library("sectoral_tuition_free", **program_block(internship_offer_rate=0.5))
