@@ -187,16 +187,19 @@ def _row(name, program, t: Target, mean, lo, hi, seeds, published: Target | None
 def format_years(by_year: list[YearRow]) -> str:
     """Impact by follow-up year, one line per program: mean over seeds (95% intervals in the CSV)."""
     years = sorted({r.year for r in by_year})
-    lines = [f"{'scenario':<24}" + "".join(f"{'year ' + str(y):>10}" for y in years)]
+    width = max([24, *(len(r.scenario) + 2 for r in by_year)])
+    lines = [f"{'scenario':<{width}}" + "".join(f"{'year ' + str(y):>10}" for y in years)]
     for name in dict.fromkeys(r.scenario for r in by_year):
         cells = {r.year: r.impact for r in by_year if r.scenario == name}
         shown = ["-" if cells.get(y, np.nan) != cells.get(y, np.nan) else f"{cells[y]:+,.0f}" for y in years]
-        lines.append(f"{name:<24}" + "".join(f"{c:>10}" for c in shown))
+        lines.append(f"{name:<{width}}" + "".join(f"{c:>10}" for c in shown))
     return "\n".join(lines)
 
 
 def format_rows(rows: list[ValidationRow]) -> str:
-    lines = [f"{'scenario':<24}{'measure':<28}{'simulated [95% interval]':>34}{'published':>14}  verdict"]
+    width = max([24, *(len(r.scenario) + 2 for r in rows)])
+    header = f"{'measure':<28}{'simulated [95% interval]':>34}{'published':>14}  verdict"
+    lines = [f"{'scenario':<{width}}{header}"]
     for r in rows:
         share = "share" in r.measure
         fmt = (lambda v: f"{v:.0%}") if share else (lambda v: f"{v:+,.0f}")
@@ -208,5 +211,5 @@ def format_rows(rows: list[ValidationRow]) -> str:
         else:
             pub = f"{r.published:,.0f} +-{r.tolerance:,.0f}"
         said = "-" if r.verdict == NO_TRIAL else r.verdict
-        lines.append(f"{r.scenario:<24}{r.measure:<28}{sim:>34}{pub:>14}  {said}")
+        lines.append(f"{r.scenario:<{width}}{r.measure:<28}{sim:>34}{pub:>14}  {said}")
     return "\n".join(lines)
