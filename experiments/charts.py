@@ -1076,6 +1076,43 @@ def scale_up(rows: list, program: str, provenance: Provenance) -> Chart:
     return Chart(fig, title, [dict(vars(r)) for r in rows], provenance)
 
 
+def audit_callbacks(rows: list, scenario, provenance: Provenance) -> Chart:
+    """``pathways audit``: callback rates of identical applications by group, and each group's gap to the
+    reference group, with 95% intervals over seeds."""
+    by = {(r.group, r.measure): r for r in rows}
+    groups = [g for g in scenario.groups if (g, "callback_rate") in by]
+    reference = scenario.meta.reference_group
+    y = np.arange(len(groups))[::-1]
+    with chart_style():
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 0.45 * len(groups) + 2.6), sharey=True)
+        for yi, g in zip(y, groups, strict=True):
+            spec = scenario.groups[g]
+            style = group_style(spec.race, spec.gender)
+            for ax, measure, scale in ((left, "callback_rate", 100), (right, "gap", 100)):
+                r = by[(g, measure)]
+                low, high = np.nan_to_num(r.mean - r.ci_low), np.nan_to_num(r.ci_high - r.mean)
+                label = spec.label if ax is left else None
+                ax.errorbar([r.mean * scale], [yi], xerr=[[low * scale], [high * scale]], fmt=style["marker"],
+                            color=style["color"], capsize=3, label=label)  # fmt: skip
+        right.axvline(0, color="#555555", linewidth=0.8)
+        left.set_yticks(y, [scenario.groups[g].label for g in groups])
+        left.set_xlabel("Callback rate of identical applications (%)")
+        right.set_xlabel(f"Gap to {scenario.groups[reference].label} (percentage points)")
+        for ax in (left, right):
+            ax.grid(axis="y", visible=False)
+        others = [g for g in groups if g != reference]
+        worst = max(others, key=lambda g: by[(g, "gap")].mean) if others else reference
+        ratio = by[(worst, "ratio")].mean
+        title = (
+            f"Identical applications: {scenario.groups[worst].label} are called back {ratio:.0%} as often as "
+            f"{scenario.groups[reference].label}"
+        )
+        subtitle = "The model's employers screen and score them as they do real applicants"
+        finish(fig, title, provenance, subtitle=subtitle)
+    data = [dict(vars(r)) for r in rows]
+    return Chart(fig, title, data, provenance)
+
+
 def validation(rows: list, provenance: Provenance) -> Chart:
     """Each program's simulated trial impact (95% interval) beside the published one."""
     rows = [r for r in rows if "share" not in r.measure]

@@ -42,6 +42,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "validate": ("validation.csv", "validation_chart.*", "validation_years.csv", "validation_years_chart.*"),
     "sensitivity": ("sensitivity.csv", "sensitivity_chart.*"),
     "scale": ("scale.csv", "scale_chart.*"),
+    "audit": ("audit.csv", "audit_chart.*"),
 }  # fmt: skip
 # A file by which a command's results are recognised in a folder without a record.
 SIGNATURE = {
@@ -53,6 +54,7 @@ SIGNATURE = {
     "validate": "validation.csv",
     "sensitivity": "sensitivity.csv",
     "scale": "scale.csv",
+    "audit": "audit.csv",
 }
 
 

@@ -1,0 +1,96 @@
+"""``pathways audit``: identical applications by group, read by the model's own employers."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, small
+from pathways.experiments import audit
+from pathways.simulation import LabourMarket
+
+SECTORS = ("it", "health", "trades", "production", "office", "business", "retail_food", "transport")
+NO_BIAS = {
+    "race_penalty": {"white": 0.0, "black": 0.0, "hispanic": 0.0, "asian": 0.0},
+    "women_penalty": dict.fromkeys(SECTORS, 0.0),
+}
+
+
+def audited(hiring: dict | None = None, postings: int = 600):
+    model = LabourMarket(small(workers=8000, months=6, burn_in=24, hiring=hiring or {}))
+    model.run()
+    apps = audit.audit_sets(model, postings, np.random.default_rng(5))
+    return model, apps
+
+
+def test_the_applications_at_a_posting_differ_only_in_group():
+    model, apps = audited()
+    n_groups = len(model.group_names)
+    # Up to 600 postings, each once: all the open ones with a holder of the job in a small market.
+    k = np.unique(apps["posting"]).size
+    assert 0 < k <= 600 and apps["posting"].size == k * n_groups
+    for key, values in apps.items():
+        per_post = values.reshape(-1, n_groups)
+        if key == "group":
+            assert (per_post == np.arange(n_groups)).all()
+        else:  # the same posting and the same qualifications for every group
+            assert (per_post == per_post[:, :1]).all(), key
+    # Real open postings, qualifications of a real holder of the job.
+    assert (model.employers.openings.ravel()[apps["posting"]] > 0).all()
+
+
+def test_without_bias_or_noise_every_group_gets_the_same_callbacks():
+    model, apps = audited({**NO_BIAS, "noise_sd": 0.0})
+    called = audit.callbacks(model, apps).reshape(-1, len(model.group_names))
+    assert (called == called[:, :1]).all()
+    assert 0 < called.mean() < 1  # screens and the bar still turn some away
+
+
+def test_a_race_penalty_lowers_callbacks_of_that_race_at_every_posting():
+    races = {"white": 0.0, "black": 1.0, "hispanic": 0.0, "asian": 0.0}
+    penalty = {**NO_BIAS, "noise_sd": 0.0, "race_penalty": races}
+    model, apps = audited(penalty)
+    names = model.group_names
+    called = audit.callbacks(model, apps).reshape(-1, len(names))
+    white, black = called[:, names.index("white_men")], called[:, names.index("black_men")]
+    assert (black <= white).all() and black.sum() < white.sum()
+    assert (called[:, names.index("hispanic_men")] == white).all()
+
+
+def test_the_study_reports_rates_ratios_and_gaps_with_intervals():
+    rows = audit.audit(str(ROOT / "scenarios" / "calibrated.toml"), seeds=2, workers=5000, months=6,
+                       postings=400)  # fmt: skip
+    by = {(r.group, r.measure): r for r in rows}
+    assert by[("white_men", "ratio")].mean == 1.0 and by[("white_men", "gap")].mean == 0.0
+    for g in ("black_men", "hispanic_women", "asian_men"):
+        rate = by[(g, "callback_rate")]
+        assert 0 <= rate.ci_low <= rate.mean <= rate.ci_high <= 1
+        assert (g, "employers_favouring_reference") in by and (g, "employer_gap_sd") in by
+    assert "black_men" in audit.format_rows(rows)
+
+
+def test_the_command_writes_a_table_and_a_chart_and_checks_its_flags(tmp_path):
+    out = tmp_path / "audit"
+    cmd = [sys.executable, "-m", "pathways", "audit", str(ROOT / "scenarios" / "calibrated.toml"),
+           "--workers", "4000", "--months", "6", "--postings", "300", "--out", str(out)]  # fmt: skip
+    proc = subprocess.run([*cmd, "--seeds", "2"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    with (out / "audit.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert {"callback_rate", "ratio", "gap"} <= {r["measure"] for r in rows}
+    assert (out / "audit_chart.png").stat().st_size > 0
+    bad = subprocess.run([*cmd, "--seeds", "1"], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "seeds" in bad.stderr
+
+
+@pytest.mark.parametrize("postings", [0])
+def test_a_study_of_no_postings_is_refused(postings, tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "pathways", "audit", "calibrated.toml", "--postings", str(postings), "--out",
+         str(tmp_path / "a")], capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "postings" in proc.stderr
