@@ -30,7 +30,8 @@ RECORD = ".pathways-output.json"
 # What each command writes into its folder (names or globs), derived folders included.
 OUTPUTS: dict[str, tuple[str, ...]] = {
     "run": ("metrics.parquet", "outcomes.parquet", "programs.parquet", "enrolments.parquet",
-            "mobility.parquet", "costs.parquet", "trial.parquet", "careers.parquet", "manifest.json",
+            "mobility.parquet", "mobility_windows.parquet", "costs.parquet", "trial.parquet",
+            "careers.parquet", "manifest.json",
             "careers_*",
             "main_series.*"),
     "compare": ("runs.parquet", "summary.parquet", "summary.csv", "manifest.json", "brief"),

@@ -91,6 +91,7 @@ HEADLINE_OUTCOMES = (
 # Families of outcomes named by a year or a cell: "pay_ratio_year_3", "transition_0_4".
 _BY_YEAR = re.compile(r"(pay_ratio|unemployment_rate|good_job_share)_year_(\d+)")
 _TRIAL_YEAR = re.compile(r"trial_impact_y(\d+)")
+_WINDOW = re.compile(r"mobility_(ever_)?(\d+)m")
 _TRANSITION = re.compile(r"transition_(\d+)_(\d+)")
 
 
@@ -109,6 +110,10 @@ def describe(outcome: str) -> tuple[str, str]:
     if m := _BY_YEAR.fullmatch(outcome):
         words, unit = OUTCOMES[m.group(1)]
         return words.replace("year 5", f"year {m.group(2)}"), unit
+    if m := _WINDOW.fullmatch(outcome):
+        when = "at any month in the first" if m.group(1) else "after"
+        words = f"Share in a low-wage job at the start above the low-wage line {when} {m.group(2)} months"
+        return words, "share"
     if m := _TRIAL_YEAR.fullmatch(outcome):
         return _TRIAL_WORDS[0].format(m.group(1)), _TRIAL_WORDS[1]
     if m := _TRANSITION.fullmatch(outcome):
@@ -236,6 +241,11 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
         cuts = np.quantile(start["wage"][start["employed"]], [0.2, 0.4, 0.6, 0.8])
         for k, cut in enumerate(cuts, start=1):
             add("all", f"pay_fifth_cut_{k}", cut)
+    # Mobility windows (12, 48, 60 months): above the line then, and ever by then, by group.
+    for r in model.mobility.window_rows:
+        if r["by"] in ("all", "group"):
+            add(r["who"], f"mobility_{r['months']}m", r["above_now"])
+            add(r["who"], f"mobility_ever_{r['months']}m", r["ever_above"])
     if model.mobility.result is not None:
         for r in model.mobility.result:
             add(r["group"], "mobility_rate", r["mobility_rate"])

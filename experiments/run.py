@@ -118,6 +118,9 @@ def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str)
         "programs": pa.Table.from_pylist(program_table(model)) if model.programs else None,
         "enrolments": pa.table(model.funnel.table([p.key for p in model.programs], model.group_names)),
         "mobility": pa.Table.from_pylist(mobility_table(model)) if model.mobility.result else None,
+        "mobility_windows": (
+            pa.Table.from_pylist(model.mobility.window_rows) if model.mobility.window_rows else None
+        ),
         "costs": pa.Table.from_pylist(model.ledger.rows()) if model.ledger.rows() else None,
         "trial": pa.Table.from_pylist(model.trial.estimates(model.group_names)) if model.trial else None,
         "careers": pa.Table.from_pylist(model.careers.rows) if model.careers.rows else None,

@@ -14,6 +14,12 @@ At recorded month 0 the tracker notes every person's state and pay. After
 People who retire before the end leave the sample. A run shorter than the
 window ends it at the run's last month (``months`` in the result). Pay in
 dollars per year.
+
+*Windows* (``windows``: the mobility studies' 12, 48 and 60 months): for the
+people in a low-wage job at the start who are still in the market, the share
+above the line at the window's month, and the share ever above it by then
+(employed at or above the line in any month so far), by group and by
+education (``window_rows``).
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from .wages import growth_factor
 from .workers import State, Workers
 
 NOT_EMPLOYED = 5  # index of the sixth row/column of the transition matrix
+WINDOWS = (12, 48, 60)  # months after the start at which mobility studies look
+EDUCATION = ("no_degree", "some_college", "ba_plus")
 
 
 def quintile(wage: np.ndarray, employed: np.ndarray) -> np.ndarray:
@@ -45,6 +53,9 @@ class MobilityTracker:
         self.months = min(12 * years, months_run - 1)
         self.start: dict[str, np.ndarray] | None = None
         self.result: list[dict] | None = None
+        self.windows = tuple(w for w in WINDOWS if w < months_run)
+        self.window_rows: list[dict] = []
+        self._ever: np.ndarray | None = None  # bool (n,): above the line in some month so far
 
     def observe(self, workers: Workers, month: int, group_names: list[str]) -> None:
         """Call every recorded month; acts at month 0 and at the end of the window."""
@@ -56,9 +67,35 @@ class MobilityTracker:
                 "wage": workers.wage.astype(np.float64),
                 "employed": employed,
                 "quintile": quintile(workers.wage, employed),
+                "education": workers.education.astype(np.int64),
             }
+            self._ever = np.zeros(workers.n, bool)
+        if self.start is not None and self.windows and 0 < month <= self.windows[-1]:
+            self._follow(workers, month, group_names)
         if month == self.months and self.start is not None and month > 0:
             self.result = self._compare(workers, group_names)
+
+    def _follow(self, workers: Workers, month: int, group_names: list[str]) -> None:
+        """Mark who is above the line this month; at a window's month, record the shares."""
+        s = self.start
+        stayed = workers.person == s["person"]
+        line = self.threshold * growth_factor(self.growth_per_year, month)
+        above = stayed & (workers.state == State.EMPLOYED) & (workers.wage >= line)
+        self._ever |= above
+        if month not in self.windows:
+            return
+        low_start = s["employed"] & (s["wage"] < self.threshold) & stayed
+        cuts = [("all", "all", np.ones(workers.n, bool))]
+        cuts += [("group", name, s["group"] == g) for g, name in enumerate(group_names)]
+        cuts += [("education", name, s["education"] == k) for k, name in enumerate(EDUCATION)]
+        for by, name, mine in cuts:
+            base = low_start & mine
+            n = int(base.sum())
+            self.window_rows.append({
+                "months": month, "by": by, "who": name, "low_wage_at_start": n,
+                "above_now": (above & base).sum() / n if n else float("nan"),
+                "ever_above": (self._ever & base).sum() / n if n else float("nan"),
+            })  # fmt: skip
 
     def _compare(self, workers: Workers, group_names: list[str]) -> list[dict]:
         s = self.start

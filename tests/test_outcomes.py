@@ -69,6 +69,41 @@ def test_mobility_tracks_the_same_people():
     assert matrix[:, NOT_EMPLOYED].sum() == 1
 
 
+def test_mobility_windows_follow_who_is_above_the_line_now_and_ever():
+    w = Workers.empty(4, 2, 2)
+    w.state[:] = State.EMPLOYED
+    w.wage[:] = [20_000, 20_000, 20_000, 50_000]
+    w.education[:] = [0, 0, 2, 0]
+    tracker = MobilityTracker(low_wage_threshold=30_000, years=5, months_run=120)
+    tracker.observe(w, 0, ["g"])
+    for month in range(1, 61):
+        # Row 0 is above the line from month 5 to 9 only; row 1 from month 40 on; row 2 never.
+        w.wage[0] = 35_000 if 5 <= month <= 9 else 20_000
+        w.wage[1] = 35_000 if month >= 40 else 20_000
+        tracker.observe(w, month, ["g"])
+    rows = {(r["months"], r["by"], r["who"]): r for r in tracker.window_rows}
+    assert {m for m, _, _ in rows} == {12, 48, 60}
+    everyone = {m: rows[(m, "all", "all")] for m in (12, 48, 60)}
+    assert all(r["low_wage_at_start"] == 3 for r in everyone.values())  # the $50,000 worker is not low-wage
+    assert everyone[12]["above_now"] == 0 and everyone[12]["ever_above"] == pytest.approx(1 / 3)
+    assert everyone[48]["above_now"] == pytest.approx(1 / 3)
+    assert everyone[48]["ever_above"] == pytest.approx(2 / 3)
+    no_degree = rows[(48, "education", "no_degree")]
+    assert no_degree["low_wage_at_start"] == 2 and no_degree["ever_above"] == 1.0
+    assert rows[(60, "education", "ba_plus")]["ever_above"] == 0.0
+
+
+def test_a_run_reports_mobility_windows_by_group():
+    model = LabourMarket(small(workers=3000, months=50, burn_in=12))
+    model.run()
+    rows = {(r["group"], r["outcome"]): r["value"] for r in key_outcomes(model)}
+    for window in (12, 48):
+        now, ever = rows[("all", f"mobility_{window}m")], rows[("all", f"mobility_ever_{window}m")]
+        assert 0 <= now <= ever <= 1
+        assert describe(f"mobility_ever_{window}m")[1] == "share"
+    assert ("all", "mobility_60m") not in rows  # the run is shorter than the window
+
+
 def test_difference_in_means_and_interval():
     t = np.array([10.0, 12.0, 14.0, 16.0])
     c = np.array([8.0, 9.0, 10.0, 11.0])
