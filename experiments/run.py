@@ -123,6 +123,9 @@ def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str)
         ),
         "costs": pa.Table.from_pylist(model.ledger.rows()) if model.ledger.rows() else None,
         "trial": pa.Table.from_pylist(model.trial.estimates(model.group_names)) if model.trial else None,
+        "trial_matched": (
+            pa.Table.from_pylist(model.trial.matched_estimates(model.group_names)) if model.trial else None
+        ),
         "careers": pa.Table.from_pylist(model.careers.rows) if model.careers.rows else None,
     }
     for name, table in tables.items():
@@ -190,6 +193,7 @@ def format_programs(model: LabourMarket) -> str:
 def format_trial(model: LabourMarket) -> str:
     program = model.programs[model.trial.program].key
     lines = [f"Synthetic trial of {program}: earnings impact (treatment - control), dollars per year, 95% CI"]
+    matched = {r["year"]: r for r in model.trial.matched_estimates(model.group_names)}
     for r in model.trial.estimates(model.group_names):
         if r["group"] == "all" and r["impact"] != r["impact"]:
             lines.append(
@@ -204,6 +208,12 @@ def format_trial(model: LabourMarket) -> str:
                 f"  n = {r['n_treatment']} treatment, {r['n_control']} control"
                 f"  ({r['control_trained_share']:.0%} of controls trained elsewhere)"
             )
+            m = matched.get(r["year"])
+            if m is not None and m["impact"] == m["impact"]:
+                lines.append(
+                    f"          matched comparison (no lottery): {m['impact']:+,.0f} [{m['ci_low']:+,.0f}, "
+                    f"{m['ci_high']:+,.0f}]  n = {m['n_treated']} participants, {m['n_matched']} matched"
+                )
     return "\n".join(lines)
 
 

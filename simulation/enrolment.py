@@ -28,6 +28,7 @@ from . import programs
 from .module import Module
 from .programs import PAID_MODELS, ProgramRun
 from .search import sector_pull
+from .trial import COMPARISON_PER_SEAT
 from .workers import State
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class Enrolment(Module):
     employer_reads = ("sector", "wage", "openings")
     employer_writes = ("openings",)  # apprentices are hired into their hosts' open jobs on day one
     streams = ("enrolment_interest", "admission_lottery", "enrolment_order", "trial_lottery", "program_ties",
-               "admission_test", "admission_interview")  # fmt: skip
+               "admission_test", "admission_interview", "comparison_sample")  # fmt: skip
 
     def init(self, model: LabourMarket) -> None:
         sectors = list(model.scenario.sectors.values())
@@ -157,6 +158,7 @@ class Enrolment(Module):
                 offered = trial.assign(
                     w, applicants, program.seats, model.draws("trial_lottery"), model.month
                 )
+                self.comparison(model, program, free, applicants, offered.size)
                 controls = applicants[w.trial_arm[applicants] == 0]
                 model.funnel.add(w, controls, program.index, model.elapsed, arm=0)
                 keep = np.isin(applicants, offered)
@@ -165,6 +167,19 @@ class Enrolment(Module):
                 applicants, price = applicants[: program.seats], price[: program.seats]
             admitted = programs.admit(model, program, applicants, price, arm)
             free[admitted] = False
+
+    @staticmethod
+    def comparison(model: LabourMarket, program: ProgramRun, free: np.ndarray, applicants: np.ndarray,
+                   n_offered: int) -> None:  # fmt: skip
+        """Sample eligible people who did not apply (``COMPARISON_PER_SEAT`` per seat offered, at random:
+        the stream "comparison_sample") for the trial's non-experimental comparison group."""
+        w = model.workers
+        pool = np.flatnonzero(free & ((w.credentials & np.uint16(program.credential_bit)) == 0))
+        pool = pool[~np.isin(pool, applicants)]
+        pool = pool[model.eligible(program.spec.eligibility, pool)]
+        pool = pool[~model.trial.embargoed(w, pool, model.month)]
+        order = np.argsort(model.draws("comparison_sample")[pool], kind="stable")
+        model.trial.add_comparison(w, pool[order[: COMPARISON_PER_SEAT * n_offered]], model.month)
 
     @staticmethod
     def outreach(

@@ -10,6 +10,13 @@ The impact in each follow-up year is the difference in mean annual earnings,
 treatment minus control (intent to treat), with a 95% confidence interval
 from the Welch standard error. Earnings are dollars per year of follow-up;
 a person who retires during follow-up leaves the sample.
+
+Beside the lottery, a comparison group of eligible people who did not apply
+(``COMPARISON_PER_SEAT`` per person offered a seat, sampled at random in each
+intake month) is followed the same way, for the non-experimental design of
+:mod:`.evaluation` (``matched_estimates``): participants against matched
+non-participants, as program-record studies estimate impacts. The comparison
+group is only observed; it may do anything, the program included.
 """
 
 from __future__ import annotations
@@ -20,6 +27,10 @@ from .scenario import Trial
 from .workers import State, Workers
 
 Z95 = 1.959963984540054
+COMPARISON_PER_SEAT = 3  # comparison people sampled per person offered a seat
+TREATMENT, CONTROL, COMPARISON = 1, 0, 2  # arms
+# What program records show before the program, matched on by the non-experimental design.
+COVARIATES = ("earnings", "employed", "last_wage", "age_years", "education", "savings")
 
 
 class SyntheticTrial:
@@ -34,6 +45,7 @@ class SyntheticTrial:
         self.earnings = np.zeros((0, spec.follow_up_months))  # dollars per month, NaN once gone
         # Follow-up month in which each member was first seen training in another program (-1: never).
         self.trained_elsewhere = np.zeros(0, np.int64)
+        self.covariates = np.zeros((0, len(COVARIATES)))  # at assignment (COVARIATES)
 
     def in_intake(self, month: int) -> bool:
         return self.spec.start_month <= month < self.spec.start_month + self.spec.intake_months
@@ -44,7 +56,7 @@ class SyntheticTrial:
         barred = np.zeros(idx.size, dtype=bool)
         if self.worker.size == 0:
             return barred
-        open_ = month < self.assigned + self.spec.follow_up_months
+        open_ = (month < self.assigned + self.spec.follow_up_months) & (self.arm != COMPARISON)
         rows = self.worker[open_][self.person[open_] == workers.person[self.worker[open_]]]
         return np.isin(idx, rows)
 
@@ -69,17 +81,29 @@ class SyntheticTrial:
         treat[order[:n_treat]] = True
         offered = applicants[treat]
         control = applicants[study & ~treat]
-        for idx, arm in ((offered, 1), (control, 0)):
-            self.worker = np.concatenate([self.worker, idx])
-            self.person = np.concatenate([self.person, workers.person[idx]])
-            self.group = np.concatenate([self.group, workers.group[idx].astype(np.int64)])
-            self.arm = np.concatenate([self.arm, np.full(idx.size, arm, np.int8)])
-            self.assigned = np.concatenate([self.assigned, np.full(idx.size, month)])
-            self.trained_elsewhere = np.concatenate([self.trained_elsewhere, np.full(idx.size, -1)])
-            blank = np.full((idx.size, self.spec.follow_up_months), np.nan)
-            self.earnings = np.vstack([self.earnings, blank])
+        for idx, arm in ((offered, TREATMENT), (control, CONTROL)):
+            self._enrol(workers, idx, arm, month)
             workers.trial_arm[idx] = arm
         return offered
+
+    def add_comparison(self, workers: Workers, idx: np.ndarray, month: int) -> None:
+        """Follow eligible non-applicants ``idx`` from ``month`` as the non-experimental comparison group."""
+        self._enrol(workers, idx, COMPARISON, month)
+
+    def _enrol(self, workers: Workers, idx: np.ndarray, arm: int, month: int) -> None:
+        self.worker = np.concatenate([self.worker, idx])
+        self.person = np.concatenate([self.person, workers.person[idx]])
+        self.group = np.concatenate([self.group, workers.group[idx].astype(np.int64)])
+        self.arm = np.concatenate([self.arm, np.full(idx.size, arm, np.int8)])
+        self.assigned = np.concatenate([self.assigned, np.full(idx.size, month)])
+        self.trained_elsewhere = np.concatenate([self.trained_elsewhere, np.full(idx.size, -1)])
+        self.earnings = np.vstack([self.earnings, np.full((idx.size, self.spec.follow_up_months), np.nan)])
+        employed = workers.state[idx] == State.EMPLOYED
+        x = np.column_stack([
+            np.where(employed, workers.earnings(idx), 0.0), employed, workers.last_wage[idx],
+            workers.age[idx] / 12.0, workers.education[idx], workers.savings[idx],
+        ]).astype(np.float64)  # fmt: skip
+        self.covariates = np.vstack([self.covariates, x])
 
     def record(self, workers: Workers, month: int) -> None:
         """Earnings this month of everyone still in follow-up (assigned months ago)."""
@@ -95,6 +119,23 @@ class SyntheticTrial:
         elsewhere = present & (workers.program[w] >= 0) & (workers.program[w] != self.program)
         first = rows[elsewhere & (self.trained_elsewhere[rows] < 0)]
         self.trained_elsewhere[first] = k[first]
+
+    def matched_estimates(self, group_names: list[str]) -> list[dict]:
+        """The non-experimental design by follow-up year (everyone): those offered a seat against matched
+        eligible non-applicants, on COVARIATES and group (:func:`.evaluation.matched_effect`)."""
+        from .evaluation import matched_effect
+
+        out = []
+        dummies = (self.group[:, None] == np.arange(len(group_names))[None, :]).astype(float)
+        x = np.hstack([self.covariates, dummies])
+        for year in range(1, self.spec.follow_up_months // 12 + 1):
+            cols = slice(12 * (year - 1), 12 * year)
+            annual = self.earnings[:, cols].sum(axis=1)
+            complete = ~np.isnan(self.earnings[:, cols]).any(axis=1)
+            mine = complete & (self.arm != CONTROL)
+            result = matched_effect(annual[mine], self.arm[mine] == TREATMENT, x[mine])
+            out.append({"year": year, "design": "matched comparison", **result})
+        return out
 
     def estimates(self, group_names: list[str]) -> list[dict]:
         """Impact on annual earnings by follow-up year, overall and by group."""
