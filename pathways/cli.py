@@ -1,6 +1,6 @@
 """The ``pathways`` command line.
 
-    pathways run SCENARIO [--seed N] [--months N] [--workers N] [--out DIR] [--overwrite]
+    pathways run SCENARIO [--seed N] [--months N] [--workers N] [--referral-gap] [--out DIR] [--overwrite]
     pathways compare SCENARIO... [--seeds N] [--jobs N] [--dask ADDRESS|local] [--months N] [--workers N]
                                  [--out DIR] [--overwrite]
     pathways sweep SWEEP.toml [--out DIR] [--jobs N] [--dask ADDRESS|local] [--resume] [--overwrite]
@@ -173,15 +173,30 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario, layers=_flag_layers(args))
     r = scenario.run
-    folder = _folder(args, "run", Path("out") / scenario.meta.name, _identity(scenario_hash(scenario)))
+    identity = _identity(scenario_hash(scenario), *(["referral_gap"] if args.referral_gap else []))
+    folder = _folder(args, "run", Path("out") / scenario.meta.name, identity)
     print(
         f"Running {scenario.meta.name}: {r.workers:,} workers, "
         f"{r.burn_in_months} burn-in + {r.months} months, seed {r.seed}",
         flush=True,
     )
     result = simulate(scenario)
+    gap_rows = None
+    if args.referral_gap:
+        from pathways.experiments.referral_gap import referral_gap
+
+        print("The gap from referrals alone: two more runs on equal footing, with and without referrals",
+              flush=True)  # fmt: skip
+        gap_rows = referral_gap(scenario)
     folder.clear()
     paths = write_outputs(result, scenario, folder.path, str(args.scenario))
+    if gap_rows is not None:
+        import pyarrow as pa
+
+        from pathways.experiments.io import write_parquet
+
+        write_parquet(pa.Table.from_pylist(gap_rows), folder.path / "referral_gap.parquet")
+        paths.append(folder.path / "referral_gap.parquet")
     folder.finish()
     worker_months = r.workers * (r.months + r.burn_in_months)
     print(f"Done in {result.seconds:.1f} s ({worker_months / result.seconds:,.0f} worker-months/s).\n")
@@ -193,6 +208,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if result.model.trial is not None:
         print()
         print(format_trial(result.model))
+    if gap_rows is not None:
+        from pathways.experiments.referral_gap import format_rows as format_gap
+
+        print("\nPay ratio over the last 12 months with every other source of a gap removed (same "
+              "education and savings, no hiring penalty):")  # fmt: skip
+        print(format_gap(gap_rows, scenario.meta.reference_group))
     print("\nWrote " + ", ".join(str(p) for p in paths))
     print(
         "Brief-ready charts are in main_series.*; for a brief, compare scenarios, then run `pathways brief`."
@@ -633,6 +654,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run one scenario and write metrics, manifest and a chart")
     run.add_argument("scenario", help="scenario TOML file (a path, or the name of a built-in scenario)")
     run.add_argument("--seed", type=count(0, 2**63 - 1), help="random seed (default: the scenario's)")
+    run.add_argument(
+        "--referral-gap", action="store_true",
+        help="also measure the pay gap referrals make alone (two more runs on equal footing)",
+    )  # fmt: skip
     _add_size(run)
     _add_out(run, "out/<scenario name>")
     run.set_defaults(func=cmd_run)
