@@ -31,7 +31,8 @@ RECORD = ".pathways-output.json"
 OUTPUTS: dict[str, tuple[str, ...]] = {
     "run": ("metrics.parquet", "outcomes.parquet", "programs.parquet", "enrolments.parquet",
             "mobility.parquet", "mobility_windows.parquet", "costs.parquet", "trial.parquet",
-            "trial_matched.parquet", "careers.parquet", "referral_gap.parquet", "manifest.json",
+            "trial_matched.parquet", "careers.parquet", "referral_gap.parquet",
+            "applications.parquet", "manifest.json",
             "careers_*",
             "main_series.*"),
     "compare": ("runs.parquet", "summary.parquet", "summary.csv", "manifest.json", "brief"),

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pathways
 
 from ..simulation import LabourMarket, Scenario, scenario_hash
+from ..simulation.application_log import ApplicationLog
 from ..simulation.funnel import share, summarise
 from ..simulation.scenario import scenario_dict
 from .io import write_json, write_parquet
@@ -43,10 +44,18 @@ class RunResult:
     seconds: float
 
 
-def simulate(scenario: Scenario, seed: int | None = None) -> RunResult:
-    """Run the burn-in and the recorded months; return the model and its metrics table."""
+def simulate(
+    scenario: Scenario, seed: int | None = None, application_log_months: int | None = None
+) -> RunResult:
+    """Run the burn-in and the recorded months; return the model and its metrics table.
+
+    application_log_months: keep every application of the last this many recorded months
+    (:class:`~..simulation.application_log.ApplicationLog`).
+    """
     start = time.perf_counter()
     model = LabourMarket(scenario, seed=seed)
+    if application_log_months:
+        model.application_log = ApplicationLog(max(scenario.run.months - application_log_months, 0))
     model.run()
     table = pa.table(model.metrics.columns())
     return RunResult(model, table, time.perf_counter() - start)
@@ -127,6 +136,7 @@ def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str)
             pa.Table.from_pylist(model.trial.matched_estimates(model.group_names)) if model.trial else None
         ),
         "careers": pa.Table.from_pylist(model.careers.rows) if model.careers.rows else None,
+        "applications": pa.table(model.application_log.table()) if model.application_log else None,
     }
     for name, table in tables.items():
         if table is not None:

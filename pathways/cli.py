@@ -1,6 +1,7 @@
 """The ``pathways`` command line.
 
-    pathways run SCENARIO [--seed N] [--months N] [--workers N] [--referral-gap] [--out DIR] [--overwrite]
+    pathways run SCENARIO [--seed N] [--months N] [--workers N] [--referral-gap] [--application-log N]
+                          [--out DIR] [--overwrite]
     pathways compare SCENARIO... [--seeds N] [--jobs N] [--dask ADDRESS|local] [--months N] [--workers N]
                                  [--out DIR] [--overwrite]
     pathways sweep SWEEP.toml [--out DIR] [--jobs N] [--dask ADDRESS|local] [--resume] [--overwrite]
@@ -173,14 +174,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario, layers=_flag_layers(args))
     r = scenario.run
-    identity = _identity(scenario_hash(scenario), *(["referral_gap"] if args.referral_gap else []))
+    identity = _identity(scenario_hash(scenario), args.referral_gap, args.application_log)
     folder = _folder(args, "run", Path("out") / scenario.meta.name, identity)
     print(
         f"Running {scenario.meta.name}: {r.workers:,} workers, "
         f"{r.burn_in_months} burn-in + {r.months} months, seed {r.seed}",
         flush=True,
     )
-    result = simulate(scenario)
+    result = simulate(scenario, application_log_months=args.application_log)
     gap_rows = None
     if args.referral_gap:
         from pathways.experiments.referral_gap import referral_gap
@@ -654,6 +655,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run one scenario and write metrics, manifest and a chart")
     run.add_argument("scenario", help="scenario TOML file (a path, or the name of a built-in scenario)")
     run.add_argument("--seed", type=count(0, 2**63 - 1), help="random seed (default: the scenario's)")
+    run.add_argument(
+        "--application-log", type=count(1, 1200), metavar="MONTHS",
+        help="write every application of the last MONTHS recorded months, and what became of it",
+    )  # fmt: skip
     run.add_argument(
         "--referral-gap", action="store_true",
         help="also measure the pay gap referrals make alone (two more runs on equal footing)",

@@ -304,6 +304,9 @@ class JobSearch(Module):
             referral_bonus=h.referral_bonus, internal_bonus=h.internal_bonus,
             handoff_bonus=self.handoff_bonus, noise_sd=h.noise_sd,
         )  # fmt: skip
+        log = model.logged_applications()
+        if log:
+            log.screened(model, apps, score, kept)
         # Only those through the screens and above the hiring bar go on to offers and hours.
         apps, score, bonus = apps.select(kept), score[kept], bonus[kept]
         e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
@@ -317,6 +320,8 @@ class JobSearch(Module):
         offered, hours, amenity, keep = offer_stage(
             model, apps, sector, r, score, threshold, floor, searchers, typical, self.part_time_only
         )
+        if log:
+            log.offers(keep)
         return apps.select(keep), score[keep], offered[keep], bonus[keep], hours[keep], amenity[keep]
 
     def match_and_hire(
@@ -337,6 +342,8 @@ class JobSearch(Module):
         if model.keep_matching_problem:
             model.matching_problem = (ptr, post, score[order], capacity.copy())
         app = order[matching.matched_application(ptr, post, match)[match >= 0]]
+        if log := model.logged_applications():
+            log.hires(app)
 
         hired = searchers[np.flatnonzero(match >= 0)]
         chosen = apps.posting[app]

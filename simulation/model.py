@@ -86,6 +86,8 @@ class LabourMarket(mesa.Model):
     # Keep the last month's matching problem (ptr, post, score, capacity) for
     # inspection and benchmarks.
     keep_matching_problem = False
+    # Set to an ApplicationLog to keep every application of its months (pathways run --application-log).
+    application_log = None
 
     def __init__(
         self,
@@ -139,6 +141,11 @@ class LabourMarket(mesa.Model):
     def module(self, name: str) -> Module:
         """The module called ``name`` (see the table in this file's docstring)."""
         return self._by_name[name]
+
+    def logged_applications(self):
+        """The application log if it keeps this month's applications, else None."""
+        log = self.application_log
+        return log if log is not None and log.logging(self.month) else None
 
     @property
     def elapsed(self) -> int:

@@ -94,3 +94,23 @@ def test_a_study_of_no_postings_is_refused(postings, tmp_path):
          str(tmp_path / "a")], capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 2 and "postings" in proc.stderr
+
+
+def test_the_application_log_follows_every_application_to_its_end():
+    from pathways.experiments.run import simulate
+    from pathways.simulation.workers import Channel
+
+    result = simulate(small(workers=4000, months=6, burn_in=12), application_log_months=2)
+    model = result.model
+    log = model.application_log.table()
+    assert set(np.unique(log["month"])) == {4, 5}  # the last two recorded months
+    # Stages nest: hired => in play => callback => passed the screens.
+    assert (log["in_play"] <= log["callback"]).all() and (log["callback"] <= log["passed_screens"]).all()
+    assert (log["hired"] <= log["in_play"]).all() and log["hired"].any()
+    assert np.isnan(log["score"][~log["passed_screens"]]).all()
+    # The log's hires are the month's search hires: one per posting hire, no vacancy filled twice per person.
+    last = log["month"] == 5
+    hired = log["hired"] & last
+    assert np.unique(log["person"][hired]).size == hired.sum()
+    assert hired.sum() == model.month_log.hires_channel.size  # every hire the job search made that month
+    assert set(np.unique(log["channel"])) <= {int(c) for c in Channel}
