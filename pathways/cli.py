@@ -489,20 +489,41 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_scale(args: argparse.Namespace) -> int:
-    from pathways.experiments import charts
-    from pathways.experiments.provenance import versions
-    from pathways.experiments.scale import format_rows, scale
-    from pathways.experiments.style import Provenance
+def _study(args: argparse.Namespace, command: str, default: Path, *settings):
+    """A study of one scenario over seeds (scale, audit): the scenario, refused before the folder is
+    touched if bad; the jobs; the checked output folder; the workers per run."""
     from pathways.simulation import load_scenario, scenario_hash
 
-    scenario = load_scenario(args.scenario)  # a bad file is refused before the folder is touched
-    jobs = _jobs(args)
-    identity = _identity("scale", scenario_hash(scenario), args.program, args.multipliers, args.seeds,
-                         args.workers, args.months)  # fmt: skip
+    scenario = load_scenario(args.scenario)
+    parts = (scenario_hash(scenario), *settings, args.seeds, args.workers, args.months)
+    folder = _folder(args, command, default, _identity(command, *parts))
+    return scenario, _jobs(args), folder, args.workers or scenario.run.workers
+
+
+def _study_provenance(args: argparse.Namespace, note: str):
+    from pathways.experiments.provenance import versions
+    from pathways.experiments.style import Provenance
+
+    return Provenance((Path(args.scenario).name,), f"1-{args.seeds}", versions()["pathways"], note)
+
+
+def _study_outputs(folder, name: str, rows: list, chart, table_text: str, explanation: str) -> int:
+    """Write a study's rows as ``name``.csv and its chart, print its table and what it means."""
+    paths = _table_and_chart(folder, name, [vars(r) for r in rows], chart)
+    print(table_text)
+    print("\n" + explanation)
+    print(f"Wrote {', '.join(str(p) for p in paths)}")
+    return 0
+
+
+def cmd_scale(args: argparse.Namespace) -> int:
+    from pathways.experiments import charts
+    from pathways.experiments.scale import format_rows, scale
+
     name = Path(args.scenario).stem
-    folder = _folder(args, "scale", Path("out") / f"scale-{name}-{args.program}", identity)
-    workers = args.workers or scenario.run.workers
+    _scenario, jobs, folder, workers = _study(
+        args, "scale", Path("out") / f"scale-{name}-{args.program}", args.program, args.multipliers
+    )
     print(
         f"Scaling {args.program} of {name}: seats x {', '.join(f'{m:g}' for m in args.multipliers)} against "
         f"the market without it, {args.seeds} seeds, {workers:,} workers, on {_engine(args, jobs)}",
@@ -516,34 +537,22 @@ def cmd_scale(args: argparse.Namespace) -> int:
             )  # fmt: skip
         except ValueError as exc:
             raise UserError(f"{args.scenario}: {exc}") from None
-    provenance = Provenance(
-        (Path(args.scenario).name,), f"1-{args.seeds}", versions()["pathways"],
-        f"{workers:,} workers; {args.program} at each seat multiplier vs no program, paired by seed",
+    provenance = _study_provenance(args, f"{workers:,} workers; {args.program} at each seat multiplier vs no "
+                                         "program, paired by seed")  # fmt: skip
+    return _study_outputs(
+        folder, "scale", rows, charts.scale_up(rows, args.program, provenance), format_rows(rows),
+        "itt: the trial's impact on those offered a seat (years 2-3); displacement: non-participants who "
+        "worked in the program's sector, against the market without it; the rest: the whole market's change "
+        "(dollars a year, share points, pay ratios).",
     )  # fmt: skip
-    table = [vars(r) for r in rows]
-    paths = _table_and_chart(folder, "scale", table, charts.scale_up(rows, args.program, provenance))
-    print(format_rows(rows))
-    print("\nitt: the trial's impact on those offered a seat (years 2-3); displacement: non-participants "
-          "who worked in the program's sector, against the market without it; the rest: the whole "
-          "market's change (dollars a year, share points, pay ratios).")  # fmt: skip
-    print(f"Wrote {', '.join(str(p) for p in paths)}")
-    return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from pathways.experiments import charts
     from pathways.experiments.audit import audit, format_rows
-    from pathways.experiments.provenance import versions
-    from pathways.experiments.style import Provenance
-    from pathways.simulation import load_scenario, scenario_hash
 
-    scenario = load_scenario(args.scenario)  # a bad file is refused before the folder is touched
-    jobs = _jobs(args)
-    sizes = (args.seeds, args.workers, args.months, args.postings)
-    identity = _identity("audit", scenario_hash(scenario), *sizes)
     name = Path(args.scenario).stem
-    folder = _folder(args, "audit", Path("out") / f"audit-{name}", identity)
-    workers = args.workers or scenario.run.workers
+    scenario, jobs, folder, workers = _study(args, "audit", Path("out") / f"audit-{name}", args.postings)
     print(
         f"Auditing {name}: {args.postings:,} open postings per market, one identical application per group, "
         f"{args.seeds} seeds, {workers:,} workers, on {_engine(args, jobs)}",
@@ -554,19 +563,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
             args.scenario, seeds=args.seeds, workers=args.workers, months=args.months, postings=args.postings,
             jobs=jobs, dask=args.dask, on_result=bar.update,
         )  # fmt: skip
-    provenance = Provenance(
-        (Path(args.scenario).name,), f"1-{args.seeds}", versions()["pathways"],
-        f"{workers:,} workers; {args.postings:,} postings per market, one application per group",
+    provenance = _study_provenance(
+        args, f"{workers:,} workers; {args.postings:,} postings per market, one application per group"
+    )
+    return _study_outputs(
+        folder, "audit", rows, charts.audit_callbacks(rows, scenario, provenance), format_rows(rows),
+        "Mean over seeds [95% interval]. A callback: the application passes the posting's screens and scores "
+        "at or above its hiring bar. Published audit studies are held out: nothing is fitted to them.",
     )  # fmt: skip
-    resolved = load_scenario(args.scenario)
-    table = [vars(r) for r in rows]
-    paths = _table_and_chart(folder, "audit", table, charts.audit_callbacks(rows, resolved, provenance))
-    print(format_rows(rows))
-    print("\nMean over seeds [95% interval]. A callback: the application passes the posting's screens and "
-          "scores at or above its hiring bar. Published audit studies are held out: nothing is fitted to "
-          "them.")  # fmt: skip
-    print(f"Wrote {', '.join(str(p) for p in paths)}")
-    return 0
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
