@@ -63,6 +63,7 @@ class Evidence:
     fit_objective: float | None = None  # from the report's fit.json
     validation: list[dict] | None = None
     validation_path: Path | None = None
+    validation_years: list[dict] | None = None  # validation_years.csv: the impact in every follow-up year
     looked_in: list[Path] = field(default_factory=list)
 
 
@@ -101,6 +102,8 @@ def gather(results: Path, calibration: Path | None = None, validation: Path | No
             e.fit_objective = read_json(cal_dir / "fit.json").get("fitted_objective")
     if (val_dir / "validation.csv").is_file():
         e.validation, e.validation_path = _read_csv(val_dir / "validation.csv"), val_dir / "validation.csv"
+    if (val_dir / "validation_years.csv").is_file():
+        e.validation_years = _read_csv(val_dir / "validation_years.csv")
     return e
 
 
@@ -211,10 +214,25 @@ def validation_lines(e: Evidence, results: Path) -> list[str]:
                 f" That is {times:.1f} times the published effect: treat program effects from this "
                 f"version as {'upper bounds' if times > 1 else 'lower bounds'}."
             )
+        if units == "dollars":
+            text += _trajectory(e.validation_years, r["scenario"])
         lines.append(text)
     if lines:
         lines[0] = f"Held out, never fitted ({_shown(e.validation_path, results)}). {lines[0]}"
     return lines
+
+
+def _trajectory(by_year: list[dict] | None, scenario: str) -> str:
+    """A sentence on how the model's effect moves over the follow-up years (validation_years.csv)."""
+    mine = {int(r["year"]): _number(r["impact"]) for r in by_year or [] if r["scenario"] == scenario}
+    mine = {y: v for y, v in mine.items() if v == v}
+    if len(mine) < 4 or 2 not in mine:
+        return ""
+    last = max(mine)
+    return (
+        f" Followed for {last} years, the model's effect goes from {_value(mine[2], 'dollars')} in year 2 to "
+        f"{_value(mine[last], 'dollars')} in year {last}."
+    )
 
 
 def structure_caveats(resolved: dict, seeds: int) -> list[str]:

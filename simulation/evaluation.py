@@ -35,7 +35,8 @@ def matched_effect(outcome: np.ndarray, treated: np.ndarray, covariates: np.ndar
     """
     y = np.asarray(outcome, float)
     t = np.asarray(treated, bool)
-    x = np.asarray(covariates, float).reshape(y.size, -1)
+    x = np.asarray(covariates, float)
+    x = x.reshape(y.size, 1) if x.ndim == 1 else x
     keep = ~np.isnan(y) & ~np.isnan(x).any(axis=1)
     y, t, x = y[keep], t[keep], x[keep]
     nan = float("nan")

@@ -90,10 +90,11 @@ def study(tmp_path_factory) -> Path:
     )
     result = fit.calibrate(tiny_calibration(tmp_path_factory.mktemp("calibration")), jobs=1)
     write_report(result, root / "out" / "calibration")
-    rows, _ = validate(workers=1500, seeds=2, years=3)
+    rows, by_year = validate(workers=1500, seeds=2, years=4)
     (root / "out" / "validation").mkdir()
-    # As `pathways validate` writes it.
+    # As `pathways validate` writes them.
     write_csv([dict(vars(r), agrees=r.agrees) for r in rows], root / "out" / "validation" / "validation.csv")
+    write_csv([vars(r) for r in by_year], root / "out" / "validation" / "validation_years.csv")
     return root
 
 
@@ -458,6 +459,8 @@ def test_trust_section_comes_from_the_reports_that_exist(study, page, manifest, 
         if r["published"]
     ]
     assert said and all(f": {v}." in trust for v in said)
+    # The year-by-year follow-up is quoted beside the published window.
+    assert "Followed for 4 years, the model's effect goes from" in trust
     # With no report beside the results, the report shipped with the installed fit is quoted ...
     bare = credibility.gather(Path("/nonexistent/compare"))
     shipped = read_csv(credibility.SHIPPED / "fit.csv")

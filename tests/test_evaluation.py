@@ -68,3 +68,8 @@ def test_the_trial_follows_a_comparison_group_of_eligible_non_applicants_without
     assert [r["year"] for r in matched] == [r["year"] for r in lottery] == [1, 2, 3]
     assert all(r["design"] == "matched comparison" for r in matched)
     assert any(r["impact"] == r["impact"] for r in matched)
+
+
+def test_a_trial_nobody_joined_gives_no_estimate_rather_than_an_error():
+    empty = matched_effect(np.zeros(0), np.zeros(0, bool), np.zeros((0, 6)))
+    assert np.isnan(empty["impact"]) and empty["n_treated"] == 0
