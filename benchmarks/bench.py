@@ -51,17 +51,34 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _time_modules(model: LabourMarket) -> dict[str, float]:
+    """Wrap each module's step to add its seconds to the returned dict (a profile of the month)."""
+    spent = {m.name: 0.0 for m in model.modules}
+    for module in model.modules:
+        step = module.step
+
+        def timed(mdl, step=step, name=module.name):
+            t = time.perf_counter()
+            step(mdl)
+            spent[name] += time.perf_counter() - t
+
+        module.step = timed
+    return spent
+
+
 def child_engine(workers: int, months: int) -> dict:
-    """Time one engine run in this process (used in a subprocess)."""
+    """Time one engine run in this process (used in a subprocess), module by module."""
     warm = LabourMarket(_scenario(1000, 2))
     warm.run()
     sc = _scenario(workers, months)
     t0 = time.perf_counter()
     model = LabourMarket(sc)
     t1 = time.perf_counter()
+    spent = _time_modules(model)
     model.run()
     t2 = time.perf_counter()
     return {
+        "modules": spent,
         "workers": workers,
         "months": months,
         "init_seconds": t1 - t0,
@@ -261,6 +278,17 @@ def run_bench(
             f"{r['peak_mb']:>10,.0f}{r['state_mb']:>10,.0f}",
             flush=True,
         )
+
+    print(f"\nWhere a month's time goes (milliseconds per month, share of the run), {n_threads} thread(s)")
+    names = list(next(iter(engine.values()))["modules"]) if engine else []
+    print(f"{'module':<16}" + "".join(f"{f'{n:,} workers':>22}" for n in sizes))
+    for name in [*names, "other"]:
+        cells = []
+        for n in sizes:
+            r = engine[n]
+            spent = r["modules"].get(name, r["seconds"] - sum(r["modules"].values()))
+            cells.append(f"{spent / months * 1000:>12.1f} ms {spent / r['seconds']:>5.0%}")
+        print(f"{name:<16}" + "".join(f"{c:>22}" for c in cells))
 
     if matching:
         rows = bench_matching()

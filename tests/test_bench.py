@@ -1,0 +1,23 @@
+"""pathways bench: the engine's timing and its month profile, module by module."""
+
+from __future__ import annotations
+
+from pathways.benchmarks import bench
+from pathways.simulation.model import default_modules
+
+
+def test_the_engine_timing_carries_a_profile_of_every_module():
+    r = bench.child_engine(2000, 3)
+    assert list(r["modules"]) == [m.name for m in default_modules()]
+    assert all(v >= 0 for v in r["modules"].values())
+    # The modules' time is inside the run's (the rest is the month's bookkeeping).
+    assert 0 < sum(r["modules"].values()) <= r["seconds"]
+    assert r["modules"]["job_search"] > 0
+
+
+def test_the_bench_prints_where_the_time_goes(capsys):
+    bench.run_bench([1500], 2, plain_sizes=[], plain_months=1, matching=False)
+    out = capsys.readouterr().out
+    assert "Where a month's time goes" in out
+    for name in ("job_search", "recording", "other"):
+        assert name in out
