@@ -27,11 +27,12 @@ import pyarrow as pa
 from scipy import stats
 
 from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario, scenario_hash
+from ..simulation.checkpoint import burn_in_identity, run_from
 from ..simulation.scenario import scenario_dict
 from .executor import Executor, all_succeeded
 from .io import write_csv, write_json, write_parquet
 from .outcomes import OUTCOMES, format_interval, key_outcomes, unit_of
-from .provenance import versions
+from .provenance import code_identity, versions
 
 
 @dataclass(frozen=True)
@@ -64,21 +65,55 @@ def seeds_for(arms: list[Arm], n: int) -> list[int]:
     return [arms[0].scenario.run.seed + i for i in range(n)]
 
 
-def _run_one(job: tuple[str, Scenario, int]) -> list[dict]:
-    label, scenario, seed = job
-    model = LabourMarket(scenario, seed=seed)
-    model.run()
-    return [{"scenario": label, "seed": seed, **row} for row in key_outcomes(model)]
+def _run_arms(job: tuple[list[tuple[str, Scenario]], int, str | None]) -> list[list[dict]]:
+    """Arms that share one burn-in (``identity``; None: run each on its own), for one seed: the first
+    burns in, the others continue from its month-0 checkpoint. One list of rows per arm."""
+    arms, seed, identity = job
+    checkpoint = None
+    out = []
+    for label, scenario in arms:
+        model = LabourMarket(scenario, seed=seed)
+        if identity is None:
+            model.run()
+        else:
+            checkpoint = run_from(checkpoint, model, identity)
+        out.append([{"scenario": label, "seed": seed, **row} for row in key_outcomes(model)])
+    return out
 
 
 def run_all(
-    arms: list[Arm], seeds: list[int], jobs: int = 1, on_result=None, dask: str | None = None
-) -> list[dict]:
-    """Run every (arm, seed) on ``jobs`` processes or Dask; rows come back in a fixed order."""
-    tasks = [(a.label, a.scenario, s) for s in seeds for a in arms]
+    arms: list[Arm], seeds: list[int], jobs: int = 1, on_result=None, dask: str | None = None,
+    reuse_burn_in: bool = True,
+) -> list[dict]:  # fmt: skip
+    """Run every (arm, seed) on ``jobs`` processes or Dask; rows come back in a fixed order.
+
+    With ``reuse_burn_in``, arms whose burn-ins are the same (:func:`~..simulation.checkpoint.
+    burn_in_identity`) burn in once per seed and continue from that state: the same numbers, less time.
+    """
+    code = code_identity()
+    groups: dict[str, list[int]] = {}
+    for i, a in enumerate(arms):
+        key = burn_in_identity(a.scenario, code) if reuse_burn_in else f"arm {i}"
+        groups.setdefault(key, []).append(i)
+    tasks, where = [], []
+    for s in seeds:
+        for key, members in groups.items():
+            shared = key if reuse_burn_in and len(members) > 1 else None
+            tasks.append(([(arms[i].label, arms[i].scenario) for i in members], s, shared))
+            where.append(members)
+    results: list = [None] * len(tasks)
     with Executor(jobs, dask) as executor:
-        results = all_succeeded(executor.map(_run_one, tasks, on_result), "compare")
-    return [row for r in results for row in r]
+        for index, result in executor.imap(_run_arms, tasks):
+            results[index] = result
+            for _ in where[index]:  # progress counts runs: one per arm of the task
+                if on_result is not None:
+                    on_result()
+    all_succeeded(results, "compare")
+    by_run: dict[tuple[int, int], list[dict]] = {}
+    for (members, (_, seed, _)), rows in zip(zip(where, tasks, strict=True), results, strict=True):
+        for i, arm_rows in zip(members, rows, strict=True):
+            by_run[(seed, i)] = arm_rows
+    return [row for s in seeds for i in range(len(arms)) for row in by_run[(s, i)]]
 
 
 def interval(values: np.ndarray) -> tuple[float, float, float]:
