@@ -178,6 +178,7 @@ class Enrolment(Module):
         pool = pool[~np.isin(pool, applicants)]
         pool = pool[model.eligible(program.spec.eligibility, pool)]
         pool = pool[~model.trial.embargoed(w, pool, model.month)]
+        pool = pool[~np.isin(w.person[pool], model.trial.person)]  # each person followed once
         order = np.argsort(model.draws("comparison_sample")[pool], kind="stable")
         model.trial.add_comparison(w, pool[order[: COMPARISON_PER_SEAT * n_offered]], model.month)
 

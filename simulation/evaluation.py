@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .trial import Z95
+Z95 = 1.959963984540054  # the normal 97.5% point: 95% intervals of both designs
 
 
 def matched_effect(outcome: np.ndarray, treated: np.ndarray, covariates: np.ndarray) -> dict:

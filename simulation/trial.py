@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .evaluation import Z95, matched_effect
 from .scenario import Trial
 from .workers import State, Workers
 
-Z95 = 1.959963984540054
 COMPARISON_PER_SEAT = 3  # comparison people sampled per person offered a seat
 TREATMENT, CONTROL, COMPARISON = 1, 0, 2  # arms
 # What program records show before the program, matched on by the non-experimental design.
@@ -123,8 +123,6 @@ class SyntheticTrial:
     def matched_estimates(self, group_names: list[str]) -> list[dict]:
         """The non-experimental design by follow-up year (everyone): those offered a seat against matched
         eligible non-applicants, on COVARIATES and group (:func:`.evaluation.matched_effect`)."""
-        from .evaluation import matched_effect
-
         out = []
         dummies = (self.group[:, None] == np.arange(len(group_names))[None, :]).astype(float)
         x = np.hstack([self.covariates, dummies])

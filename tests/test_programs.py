@@ -25,6 +25,7 @@ from conftest import (
 from pathways.simulation import Channel, LabourMarket, State
 from pathways.simulation.employers import N_RUNGS
 from pathways.simulation.funnel import PLACEMENT_MONTHS, summarise
+from pathways.simulation.trial import COMPARISON
 
 LIBRARY = (
     "tuition_bootcamp",
@@ -415,7 +416,8 @@ def test_trial_arms_are_balanced_random_samples_and_controls_never_enrol():
         assert abs(int(arms[1]) - int(arms[0])) <= 2, (month, arms)
         assert arms[1] <= program_run(model, "sectoral_it").seats
     # Similar savings at assignment (the lottery ignores the targeted admission order, lowest savings first).
-    t, c = savings[trial.arm == 1], savings[trial.arm == 0]
+    lottery = trial.arm[trial.arm != COMPARISON]  # savings were recorded for the lottery's members
+    t, c = savings[lottery == 1], savings[lottery == 0]
     assert t.size >= 100 and c.size >= 100
     se = np.sqrt(t.var(ddof=1) / t.size + c.var(ddof=1) / c.size)
     assert abs(t.mean() - c.mean()) < 3 * se, (t.mean(), c.mean(), se)
@@ -449,8 +451,12 @@ def test_trial_randomises_each_person_once():
         "sectoral": {"programs": {"sectoral_it": {"dropout_monthly": 0.3, "seats_per_10k_workers": 100.0}}}
     }
     model, _, _ = run_trial(workers=10000, months=24, trainers=program, enrolment={"consider_rate": 0.1})
-    _, count = np.unique(model.trial.person, return_counts=True)
+    randomised = model.trial.arm != COMPARISON
+    _, count = np.unique(model.trial.person[randomised], return_counts=True)
     assert (count == 1).all(), int((count > 1).sum())
+    # The non-experimental comparison group follows each person once too.
+    _, count = np.unique(model.trial.person[~randomised], return_counts=True)
+    assert (count == 1).all()
 
 
 def test_trial_control_records_stay_unenrolled_after_follow_up():
