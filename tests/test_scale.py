@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from conftest import ROOT, library, program_run
+from pathways.cli import main
 from pathways.experiments import scale
 from pathways.simulation import LabourMarket
 from pathways.simulation.trial import window_impact
@@ -58,7 +57,7 @@ def test_more_seats_enrol_more_people_and_every_measure_has_an_interval():
 
 
 def test_serial_and_parallel_give_the_same_numbers():
-    kw = dict(seeds=2, workers=3000, months=36)
+    kw = dict(seeds=2, workers=2500, months=30)
     one = scale.scale(SECTORAL, "sectoral_it", [1, 3], jobs=1, **kw)
     two = scale.scale(SECTORAL, "sectoral_it", [1, 3], jobs=2, **kw)
     np.testing.assert_equal([vars(r) for r in one], [vars(r) for r in two])
@@ -73,36 +72,27 @@ def test_serial_and_parallel_give_the_same_numbers():
         (["--program", "sectoral_it", "--seeds", "1"], "seeds"),
     ],
 )
-def test_bad_input_is_one_line_naming_what_is_wrong(tmp_path, args, words):
+def test_bad_input_is_one_line_naming_what_is_wrong(tmp_path, capsys, args, words):
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [sys.executable, "-m", "pathways", "scale", SECTORAL, *args, "--workers", "1500", "--months", "36",
-         "--out", str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 2, proc.stderr
-    assert words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    code = main(["scale", SECTORAL, *args, "--workers", "1500", "--months", "36", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert words in err and len(err.strip().splitlines()) == 1
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_the_command_writes_a_table_and_a_chart(tmp_path):
+def test_the_command_writes_a_table_and_a_chart(tmp_path, capsys):
     out = tmp_path / "scale"
-    proc = subprocess.run(
-        [sys.executable, "-m", "pathways", "scale", SECTORAL, "--program", "sectoral_it", "--multipliers",
-         "1,4", "--seeds", "2", "--workers", "3000", "--months", "36", "--out", str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
+    args = ["scale", SECTORAL, "--program", "sectoral_it", "--workers", "2000", "--months", "24",
+            "--out", str(out)]  # fmt: skip
+    assert main([*args, "--multipliers", "1,4", "--seeds", "2"]) == 0, capsys.readouterr().err
     with (out / "scale.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert {r["multiplier"] for r in rows} == {"1.0", "4.0"}
     assert {"itt", "displacement", "enrolled", "annual_earnings"} <= {r["measure"] for r in rows}
     assert (out / "scale_chart.png").stat().st_size > 0
-    # Run again without --overwrite: refused, nothing lost.
-    again = subprocess.run(
-        [sys.executable, "-m", "pathways", "scale", SECTORAL, "--program", "sectoral_it", "--seeds", "3",
-         "--workers", "3000", "--months", "36", "--out", str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert again.returncode == 2 and "overwrite" in again.stderr
+    # Run again with other settings and without --overwrite: refused before any run, nothing lost.
+    capsys.readouterr()
+    assert main([*args, "--seeds", "3"]) == 2
+    assert "overwrite" in capsys.readouterr().err
     assert (out / "scale.csv").is_file()
