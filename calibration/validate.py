@@ -132,9 +132,11 @@ def validate(
     first_seed: int = 1,
     on_result=None,
     years: int = YEARS,
+    scenarios: tuple[str, ...] | None = None,
 ) -> tuple[list[ValidationRow], list[YearRow]]:
     """Synthetic trials of every library program over ``seeds`` seeds (at least 2, for an interval),
-    followed for ``years`` years (at least 3: the published window is years 2-3).
+    followed for ``years`` years (at least 3: the published window is years 2-3). ``scenarios``:
+    only these files of :data:`PROGRAMS` (default: all).
 
     Returns the rows of the published window (with the published figures where they exist) and the
     impact in every follow-up year.
@@ -146,7 +148,10 @@ def validate(
     held_out = {t.id: t for t in load_targets(use="validate")}
     measures = [held_out["per_scholas_rct_earnings_gain"], held_out["per_scholas_rct_earnings_gain_share"]]
     tasks = []
-    for name, program in PROGRAMS.items():
+    chosen = {k: v for k, v in PROGRAMS.items() if scenarios is None or k in scenarios}
+    if scenarios is not None and len(chosen) != len(set(scenarios)):
+        raise ValueError(f"not library programs: {sorted(set(scenarios) - set(PROGRAMS))}")
+    for name, program in chosen.items():
         path = Path(builtin_dir()) / name
         overrides = trial_overrides(path, program, workers, years)
         scenario = load_scenario(path, overrides, overrides_from="pathways validate")
@@ -155,7 +160,7 @@ def validate(
         results = all_succeeded(executor.map(_trial_run, tasks, on_result), "validate")
 
     rows, by_year = [], []
-    for i, (name, program) in enumerate(PROGRAMS.items()):
+    for i, (name, program) in enumerate(chosen.items()):
         mine = results[i * seeds : (i + 1) * seeds]
         for t in measures:
             mean, lo, hi = interval(np.array([r[0][t.statistic] for r in mine], dtype=float))

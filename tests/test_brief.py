@@ -90,7 +90,8 @@ def study(tmp_path_factory) -> Path:
     )
     result = fit.calibrate(tiny_calibration(tmp_path_factory.mktemp("calibration")), jobs=1)
     write_report(result, root / "out" / "calibration")
-    rows, by_year = validate(workers=1500, seeds=2, years=4)
+    two = ("sectoral_tuition_free.toml", "tuition_bootcamp.toml")
+    rows, by_year = validate(workers=1500, seeds=2, years=4, scenarios=two)
     (root / "out" / "validation").mkdir()
     # As `pathways validate` writes them.
     write_csv([dict(vars(r), agrees=r.agrees) for r in rows], root / "out" / "validation" / "validation.csv")

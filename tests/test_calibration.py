@@ -135,3 +135,12 @@ def test_each_statistic_counts_once_in_the_objective_however_many_rows_it_has():
     w = statistic_weights(["pay", "pay", "pay", "pay", "unemployment", "tenure", "tenure"])
     assert w.sum() == pytest.approx(1.0)
     assert w[:4].sum() == pytest.approx(1 / 3) and w[4] == pytest.approx(1 / 3) and w[5] == w[6]
+
+
+def test_validate_can_run_a_subset_of_the_library_and_refuses_other_files():
+    from pathways.calibration.validate import validate
+
+    rows, by_year = validate(workers=1500, seeds=2, years=3, scenarios=("apprenticeship.toml",))
+    assert {r.scenario for r in rows} == {r.scenario for r in by_year} == {"apprenticeship"}
+    with pytest.raises(ValueError, match="not library programs"):
+        validate(workers=1500, seeds=2, years=3, scenarios=("baseline.toml",))

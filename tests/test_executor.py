@@ -104,8 +104,9 @@ def test_compare_on_dask_equals_serial(cluster):
 def test_validate_on_dask_equals_serial(cluster):
     from pathways.calibration.validate import validate
 
-    serial, serial_years = validate(workers=600, seeds=2, jobs=1, years=3)
-    on_dask, dask_years = validate(workers=600, seeds=2, dask=cluster, years=3)
+    two = ("sectoral_tuition_free.toml", "tuition_bootcamp.toml")
+    serial, serial_years = validate(workers=600, seeds=2, jobs=1, years=3, scenarios=two)
+    on_dask, dask_years = validate(workers=600, seeds=2, dask=cluster, years=3, scenarios=two)
     np.testing.assert_equal([vars(r) for r in on_dask], [vars(r) for r in serial])
     np.testing.assert_equal([vars(r) for r in dask_years], [vars(r) for r in serial_years])
 
