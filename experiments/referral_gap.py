@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..simulation import LabourMarket, Scenario
-from ..simulation.scenario import merge_tables, scenario_dict
+from ..simulation.scenario import with_overrides
 
 
 def equal_footing(scenario: Scenario) -> dict:
@@ -57,11 +57,10 @@ def _last_year_pay_ratio(model: LabourMarket) -> dict[str, float]:
 
 def referral_gap(scenario: Scenario, seed: int | None = None) -> list[dict]:
     """Rows {group, pay_ratio_with_referrals, pay_ratio_without, from_referrals} (see the docstring)."""
-    base = merge_tables(scenario_dict(scenario), equal_footing(scenario))
+    base = with_overrides(scenario, equal_footing(scenario))
     ratios = []
     for contacts in (scenario.search.referral_contacts, 0):
-        data = merge_tables(base, {"search": {"referral_contacts": contacts}})
-        model = LabourMarket(Scenario.model_validate(data), seed=seed)
+        model = LabourMarket(with_overrides(base, {"search": {"referral_contacts": contacts}}), seed=seed)
         model.run()
         ratios.append(_last_year_pay_ratio(model))
     with_refs, without = ratios

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..simulation import LabourMarket, Scenario, State
 from ..simulation.employers import N_RUNGS
-from ..simulation.scenario import load_scenario
+from ..simulation.scenario import load_scenario, with_overrides
 from ..simulation.trial import window_impact
 from .compare import interval
 from .executor import Executor, all_succeeded
@@ -112,7 +112,7 @@ def _market(model: LabourMarket) -> dict[str, float]:
 def scale_task(task: tuple) -> dict[float, dict[str, float]]:
     """One seed: the market without the program, then each multiplier against it."""
     scenario, program, multipliers, seed = task
-    base_sc = load_scenario_dict(scenario, arm_overrides(scenario, program, None))
+    base_sc = with_overrides(scenario, arm_overrides(scenario, program, None))
     base = LabourMarket(base_sc, seed=seed)
     base.run(0)
     sector = base.sector_names.index(scenario.programs()[program].sector)
@@ -123,7 +123,7 @@ def scale_task(task: tuple) -> dict[float, dict[str, float]]:
     market0 = _market(base)
     out: dict[float, dict[str, float]] = {}
     for m in multipliers:
-        arm = LabourMarket(load_scenario_dict(scenario, arm_overrides(scenario, program, m)), seed=seed)
+        arm = LabourMarket(with_overrides(scenario, arm_overrides(scenario, program, m)), seed=seed)
         arm.run(0)
         index = next(p.index for p in arm.programs if p.key == program)
         d = arm.funnel.data
@@ -145,14 +145,6 @@ def scale_task(task: tuple) -> dict[float, dict[str, float]]:
             row[key] = value - market0.get(key, np.nan)
         out[m] = row
     return out
-
-
-def load_scenario_dict(scenario: Scenario, overrides: dict) -> Scenario:
-    """``scenario`` with ``overrides`` laid over it, validated as a file would be."""
-    from ..simulation.scenario import Scenario as _Scenario
-    from ..simulation.scenario import merge_tables, scenario_dict
-
-    return _Scenario.model_validate(merge_tables(scenario_dict(scenario), overrides))
 
 
 def scale(

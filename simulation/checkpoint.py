@@ -20,8 +20,6 @@ import json
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .scenario import Scenario, scenario_dict
 
 if TYPE_CHECKING:
@@ -104,9 +102,3 @@ def run_from(checkpoint: Checkpoint | None, model: LabourMarket, identity: str) 
         checkpoint.restore(model, identity)
     model.run()
     return checkpoint
-
-
-def same_state(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
-    """Whether two sets of worker arrays are identical (NaN equal to NaN)."""
-    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k], equal_nan=a[k].dtype.kind == "f")
-                                        for k in a)  # fmt: skip

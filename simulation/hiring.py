@@ -58,32 +58,6 @@ def keeps_application(
     return True
 
 
-@njit(cache=True)
-def _keeps_all(
-    score,
-    hire_threshold,
-    offered,
-    current_wage,
-    job_change_premium,
-    offered_hours,
-    current_hours,
-    amenity_gain,
-):
-    out = np.empty(score.shape[0], dtype=np.bool_)
-    for a in range(score.shape[0]):
-        out[a] = keeps_application(
-            score[a],
-            hire_threshold[a],
-            offered[a],
-            current_wage[a],
-            job_change_premium,
-            offered_hours[a],
-            current_hours[a],
-            amenity_gain[a],
-        )
-    return out
-
-
 def amenities(streams, person: np.ndarray, posting: np.ndarray, amenity_sd: float) -> np.ndarray:
     """What the job at each ``posting`` is worth to each ``person`` beyond its pay, log points, float64 (a,).
 
@@ -116,10 +90,6 @@ def _starting_pay_all(offered, floor):
     for a in range(offered.shape[0]):
         out[a] = starting_pay(offered[a], floor)
     return out
-
-
-# The streams of the offer stage's draws, in the order _offer_stage takes their keys.
-_OFFER_STREAMS = ("pay_person", "pay_offer", "prefers_part_time", "schedule", "amenity")
 
 
 @njit(cache=True, nogil=True)

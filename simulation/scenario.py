@@ -946,6 +946,11 @@ def load_scenario(
         raise ScenarioError("\n".join(lines)) from None
 
 
+def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
+    """``scenario`` with ``overrides`` laid over it as ``extends`` does, validated again."""
+    return Scenario.model_validate(merge_tables(scenario_dict(scenario), overrides))
+
+
 def scenario_dict(scenario: Scenario) -> dict[str, Any]:
     """The scenario as resolved, as plain JSON-able data."""
     return scenario.model_dump(mode="json")

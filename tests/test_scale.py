@@ -32,7 +32,7 @@ def test_scale_at_multiplier_one_is_the_trial_of_the_scenario_as_written():
 
 def test_the_market_without_the_program_enrols_no_one_in_it_and_keeps_everything_else():
     scenario = sectoral(months=24)
-    off = LabourMarket(scale.load_scenario_dict(scenario, scale.arm_overrides(scenario, "sectoral_it", None)))
+    off = LabourMarket(scale.with_overrides(scenario, scale.arm_overrides(scenario, "sectoral_it", None)))
     on = LabourMarket(scenario)
     off.run()
     on.run()
