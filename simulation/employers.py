@@ -208,9 +208,14 @@ def update_openings(
     shock: (E,) this month's demand shocks for all employers (log units).
     """
     t = table
+    sector_scale = np.asarray(sector_scale, np.float64)
+    # The kernel indexes sector_scale by sector without bounds checks: a short array would read garbage.
+    if t.n and (sector_scale.ndim != 1 or sector_scale.shape[0] <= t.sector.max()):
+        reach = int(t.sector.max())
+        raise ValueError(f"sector_scale has shape {sector_scale.shape}; employers reach sector {reach}")
     _openings_kernel(
         np.arange(t.n)[rows], t.sector, t.base_jobs, t.demand, t.target, t.headcount, t.openings,
-        t.months_open, t.unfilled, np.asarray(sector_scale, np.float64), shock, float(persistence),
+        t.months_open, t.unfilled, sector_scale, shock, float(persistence),
     )  # fmt: skip
 
 

@@ -250,21 +250,22 @@ def test_screens_are_waived_only_after_months_of_unfilled_openings():
     t.headcount[:] = 0
     t.demand[:] = 0.0
     no_shock = np.zeros(t.n)
+    flat = np.ones(int(t.sector.max()) + 1)  # every sector at its starting size
     after = model.scenario.hiring.screen_waiver_months
     # Openings refilled every month (nothing left unfilled) never count towards a waiver.
     for _ in range(after + 2):
         t.unfilled[:] = 0
-        update_openings(t, slice(None), np.ones(4), no_shock, 0.9)
+        update_openings(t, slice(None), flat, no_shock, 0.9)
     assert not t.waived(after).any()
     # Openings left unfilled month after month do, and the count restarts once they are filled.
     for _ in range(after):
         assert not t.waived(after).any()
         t.unfilled[:] = t.openings
-        update_openings(t, slice(None), np.ones(4), no_shock, 0.9)
+        update_openings(t, slice(None), flat, no_shock, 0.9)
     open_ = t.openings > 0
     assert t.waived(after)[open_].all()
     t.unfilled[:] = 0
-    update_openings(t, slice(None), np.ones(4), no_shock, 0.9)
+    update_openings(t, slice(None), flat, no_shock, 0.9)
     assert not t.waived(after).any()
 
 
