@@ -27,12 +27,13 @@ import pyarrow as pa
 from scipy import stats
 
 from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario, scenario_hash
-from ..simulation.checkpoint import burn_in_identity, run_from
+from ..simulation.checkpoint import burn_in_identity
 from ..simulation.scenario import scenario_dict
+from .checkpoints import Store, run_shared
 from .executor import Executor, all_succeeded
 from .io import write_csv, write_json, write_parquet
 from .outcomes import OUTCOMES, format_interval, key_outcomes, unit_of
-from .provenance import code_identity, versions
+from .provenance import versions
 
 
 @dataclass(frozen=True)
@@ -65,41 +66,44 @@ def seeds_for(arms: list[Arm], n: int) -> list[int]:
     return [arms[0].scenario.run.seed + i for i in range(n)]
 
 
-def _run_arms(job: tuple[list[tuple[str, Scenario]], int, str | None]) -> list[list[dict]]:
-    """Arms that share one burn-in (``identity``; None: run each on its own), for one seed: the first
-    burns in, the others continue from its month-0 checkpoint. One list of rows per arm."""
-    arms, seed, identity = job
+def _run_arms(job: tuple[list[tuple[str, Scenario]], int, bool, str | None]) -> list[list[dict]]:
+    """Arms for one seed, run in order; with ``share``, they share one burn-in: the first burns in (or
+    starts from the store's checkpoint, if ``store`` names a folder), the others continue from its
+    month-0 checkpoint. One list of rows per arm."""
+    arms, seed, share, store_folder = job
+    store = Store(Path(store_folder)) if store_folder else None
     checkpoint = None
     out = []
     for label, scenario in arms:
         model = LabourMarket(scenario, seed=seed)
-        if identity is None:
-            model.run()
+        if share or store is not None:
+            checkpoint = run_shared(model, scenario, checkpoint if share else None, store)
         else:
-            checkpoint = run_from(checkpoint, model, identity)
+            model.run()
         out.append([{"scenario": label, "seed": seed, **row} for row in key_outcomes(model)])
     return out
 
 
 def run_all(
     arms: list[Arm], seeds: list[int], jobs: int = 1, on_result=None, dask: str | None = None,
-    reuse_burn_in: bool = True,
+    reuse_burn_in: bool = True, checkpoints: Path | None = None,
 ) -> list[dict]:  # fmt: skip
     """Run every (arm, seed) on ``jobs`` processes or Dask; rows come back in a fixed order.
 
     With ``reuse_burn_in``, arms whose burn-ins are the same (:func:`~..simulation.checkpoint.
     burn_in_identity`) burn in once per seed and continue from that state: the same numbers, less time.
+    ``checkpoints``: a folder of burned-in markets (:class:`.checkpoints.Store`) to start from and add to.
     """
-    code = code_identity()
+    store = str(Store(checkpoints).folder) if checkpoints is not None else None
     groups: dict[str, list[int]] = {}
     for i, a in enumerate(arms):
-        key = burn_in_identity(a.scenario, code) if reuse_burn_in else f"arm {i}"
+        key = burn_in_identity(a.scenario) if reuse_burn_in else f"arm {i}"
         groups.setdefault(key, []).append(i)
     tasks, where = [], []
     for s in seeds:
-        for key, members in groups.items():
-            shared = key if reuse_burn_in and len(members) > 1 else None
-            tasks.append(([(arms[i].label, arms[i].scenario) for i in members], s, shared))
+        for members in groups.values():
+            share = reuse_burn_in and len(members) > 1
+            tasks.append(([(arms[i].label, arms[i].scenario) for i in members], s, share, store))
             where.append(members)
     results: list = [None] * len(tasks)
     with Executor(jobs, dask) as executor:
@@ -110,9 +114,9 @@ def run_all(
                     on_result()
     all_succeeded(results, "compare")
     by_run: dict[tuple[int, int], list[dict]] = {}
-    for (members, (_, seed, _)), rows in zip(zip(where, tasks, strict=True), results, strict=True):
+    for (members, task), rows in zip(zip(where, tasks, strict=True), results, strict=True):
         for i, arm_rows in zip(members, rows, strict=True):
-            by_run[(seed, i)] = arm_rows
+            by_run[(task[1], i)] = arm_rows
     return [row for s in seeds for i in range(len(arms)) for row in by_run[(s, i)]]
 
 

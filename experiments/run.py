@@ -30,8 +30,10 @@ import pathways
 
 from ..simulation import LabourMarket, Scenario, scenario_hash
 from ..simulation.application_log import ApplicationLog
+from ..simulation.checkpoint import Checkpoint, burn_in_identity, run_from
 from ..simulation.funnel import share, summarise
 from ..simulation.scenario import scenario_dict
+from . import checkpoints
 from .io import write_json, write_parquet
 from .outcomes import key_outcomes
 from .provenance import versions
@@ -45,18 +47,29 @@ class RunResult:
 
 
 def simulate(
-    scenario: Scenario, seed: int | None = None, application_log_months: int | None = None
+    scenario: Scenario,
+    seed: int | None = None,
+    application_log_months: int | None = None,
+    checkpoint: Checkpoint | None = None,
+    save_checkpoint: Path | None = None,
 ) -> RunResult:
     """Run the burn-in and the recorded months; return the model and its metrics table.
 
     application_log_months: keep every application of the last this many recorded months
-    (:class:`~..simulation.application_log.ApplicationLog`).
+    (:class:`~..simulation.application_log.ApplicationLog`). checkpoint: start at recorded month 0
+    from this burn-in (:func:`.checkpoints.load`, which refuses one of another scenario prefix, seed
+    or code) instead of burning in. save_checkpoint: write the month-0 state to this file.
     """
     start = time.perf_counter()
     model = LabourMarket(scenario, seed=seed)
     if application_log_months:
         model.application_log = ApplicationLog(max(scenario.run.months - application_log_months, 0))
-    model.run()
+    if checkpoint is None and save_checkpoint is None:
+        model.run()
+    else:
+        made = run_from(checkpoint, model, burn_in_identity(scenario))
+        if save_checkpoint is not None:
+            checkpoints.save(made, save_checkpoint, scenario)
     table = pa.table(model.metrics.columns())
     return RunResult(model, table, time.perf_counter() - start)
 

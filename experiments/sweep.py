@@ -47,6 +47,7 @@ from scipy.stats import qmc
 import pathways
 
 from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario
+from ..simulation.checkpoint import burn_in_identity
 from ..simulation.scenario import (
     MAX_MONTHS,
     MAX_WORKERS,
@@ -58,6 +59,7 @@ from ..simulation.scenario import (
     validation_messages,
 )
 from ..simulation.schema import Block
+from .checkpoints import Store, run_shared
 from .executor import Executor, TaskFailed
 from .folders import OutputFolder
 from .io import ResultsError, atomic_write_bytes, parquet_bytes, read_json, read_parquet, write_json
@@ -355,24 +357,49 @@ def _run_id(identity: dict, seed: int, code: str) -> str:
 # --------------------------------------------------------------------------- running
 
 
-def execute(task: tuple[RunSpec, Scenario | str, list[str]]) -> dict:
-    """Run one planned run; never raises. Returns rows, or the error and its traceback."""
-    run, scenario, keep = task
-    start = time.perf_counter()
-    try:
-        if isinstance(scenario, str):
-            raise ScenarioError(scenario)
-        model = LabourMarket(scenario, seed=run.seed)
-        model.run()
-        rows = [r for r in key_outcomes(model) if not keep or r["outcome"] in keep]
-        return {"run_id": run.run_id, "rows": rows, "seconds": time.perf_counter() - start}
-    except Exception as exc:
-        return {
-            "run_id": run.run_id,
-            "error": f"{type(exc).__name__}: {exc}",
-            "traceback": traceback.format_exc(),
-            "seconds": time.perf_counter() - start,
-        }
+Task = tuple[list[tuple[RunSpec, Scenario | str]], list[str], bool, str | None]
+
+
+def execute(task: Task) -> list[dict]:
+    """Run planned runs of one seed in order; never raises. One dict per run: rows, or the error and
+    its traceback. With ``share`` they share one burn-in: the first burns in (or starts from the
+    store's checkpoint, if ``store`` names a folder), the others continue from its month-0 state."""
+    runs, keep, share, store_folder = task
+    store = Store(Path(store_folder)) if store_folder else None
+    checkpoint = None
+    out = []
+    for run, scenario in runs:
+        start = time.perf_counter()
+        try:
+            if isinstance(scenario, str):
+                raise ScenarioError(scenario)
+            model = LabourMarket(scenario, seed=run.seed)
+            if share or store is not None:
+                checkpoint = run_shared(model, scenario, checkpoint if share else None, store)
+            else:
+                model.run()
+            rows = [r for r in key_outcomes(model) if not keep or r["outcome"] in keep]
+            out.append({"run_id": run.run_id, "rows": rows, "seconds": time.perf_counter() - start})
+        except Exception as exc:
+            out.append({
+                "run_id": run.run_id,
+                "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(),
+                "seconds": time.perf_counter() - start,
+            })  # fmt: skip
+    return out
+
+
+def burn_in_groups(sweep: Sweep, runs: list[RunSpec], reuse_burn_in: bool) -> list[list[RunSpec]]:
+    """``runs`` in groups that share a burn-in (same prefix, code and seed), in plan order of their
+    first run; each run alone without ``reuse_burn_in``, as is a run whose scenario did not resolve."""
+    groups: dict[Any, list[RunSpec]] = {}
+    for r in runs:
+        scenario = sweep.scenarios[r.run_id]
+        shared = reuse_burn_in and isinstance(scenario, Scenario)
+        key = (burn_in_identity(scenario), r.seed) if shared else r.run_id
+        groups.setdefault(key, []).append(r)
+    return list(groups.values())
 
 
 def _table(run: RunSpec, rows: list[dict], parameters: list[str]) -> pa.Table:
@@ -527,39 +554,54 @@ def run_sweep(
     overwrite: bool = False,
     allow_other_code: bool = False,
     on_result: Callable[[dict, Progress], None] | None = None,
+    reuse_burn_in: bool = True,
+    checkpoints: Path | None = None,
 ) -> Progress:
     """Run every planned run not already on disk; write each result as it arrives.
 
     jobs: local processes (1: in this process). dask: ``"local"`` for a
-    ``LocalCluster`` of ``jobs`` workers, or a scheduler address.
+    ``LocalCluster`` of ``jobs`` workers, or a scheduler address. With
+    ``reuse_burn_in``, runs of one seed whose burn-ins are the same (arms and
+    design points that differ only in what starts at recorded month 0) burn in
+    once and continue from that state: the same results, less time.
+    ``checkpoints``: a folder of burned-in markets to start from and add to
+    (:class:`.checkpoints.Store`).
     """
     prepare_folder(sweep, out, resume=resume, overwrite=overwrite, allow_other_code=allow_other_code)
     parameters = [p.name for p in sweep.spec.parameters]
     keep = sweep.spec.sweep.outcomes
-    todo = pending_runs(sweep, out)
-    tasks = [(r, sweep.scenarios[r.run_id], keep) for r in todo]
+    store = str(Store(checkpoints).folder) if checkpoints is not None else None
+    groups = burn_in_groups(sweep, pending_runs(sweep, out), reuse_burn_in)
+    tasks = [
+        ([(r, sweep.scenarios[r.run_id]) for r in g], keep, reuse_burn_in and len(g) > 1, store)
+        for g in groups
+    ]
     progress = Progress()
     with Executor(jobs, dask) as executor:
-        for i, result in executor.imap(execute, tasks):
-            run = todo[i]
-            if isinstance(result, TaskFailed):  # the worker itself was lost
-                result = {"run_id": run.run_id, "error": result.error, "traceback": result.traceback,
-                          "seconds": 0.0}  # fmt: skip
-            if "error" in result:
-                progress.failed += 1
-                record = {"run": asdict(run), "error": result["error"], "traceback": result["traceback"]}
-                write_json(record, run_dir(out) / f"{run.run_id}.error.json", indent=1)
-            else:
-                atomic_write_bytes(
-                    run_dir(out) / f"{run.run_id}.parquet",
-                    parquet_bytes(_table(run, result["rows"], parameters)),
-                )
-                (run_dir(out) / f"{run.run_id}.error.json").unlink(missing_ok=True)
-            progress.done += 1
-            progress.seconds += result["seconds"]
-            if on_result:
-                on_result(result, progress)
+        for i, results in executor.imap(execute, tasks):
+            if isinstance(results, TaskFailed):  # the worker itself was lost: every run of the task
+                results = [{"run_id": r.run_id, "error": results.error, "traceback": results.traceback,
+                            "seconds": 0.0} for r in groups[i]]  # fmt: skip
+            for run, result in zip(groups[i], results, strict=True):
+                _keep_result(out, run, result, parameters, progress)
+                if on_result:
+                    on_result(result, progress)
     return progress
+
+
+def _keep_result(out: Path, run: RunSpec, result: dict, parameters: list[str], progress: Progress) -> None:
+    """Write one run's result (or its error) to the sweep folder, atomically."""
+    if "error" in result:
+        progress.failed += 1
+        record = {"run": asdict(run), "error": result["error"], "traceback": result["traceback"]}
+        write_json(record, run_dir(out) / f"{run.run_id}.error.json", indent=1)
+    else:
+        atomic_write_bytes(
+            run_dir(out) / f"{run.run_id}.parquet", parquet_bytes(_table(run, result["rows"], parameters))
+        )
+        (run_dir(out) / f"{run.run_id}.error.json").unlink(missing_ok=True)
+    progress.done += 1
+    progress.seconds += result["seconds"]
 
 
 # --------------------------------------------------------------------------- combining

@@ -175,13 +175,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, layers=_flag_layers(args))
     r = scenario.run
     identity = _identity(scenario_hash(scenario), args.referral_gap, args.application_log)
+    checkpoint = None
+    if args.from_checkpoint:
+        from pathways.experiments import checkpoints
+
+        checkpoint = checkpoints.load(Path(args.from_checkpoint), scenario, r.seed)
+    if args.save_checkpoint:
+        from pathways.experiments import checkpoints
+
+        checkpoints.check_target(Path(args.save_checkpoint), scenario, r.seed, args.overwrite)
     folder = _folder(args, "run", Path("out") / scenario.meta.name, identity)
     print(
         f"Running {scenario.meta.name}: {r.workers:,} workers, "
         f"{r.burn_in_months} burn-in + {r.months} months, seed {r.seed}",
         flush=True,
     )
-    result = simulate(scenario, application_log_months=args.application_log)
+    result = simulate(
+        scenario, application_log_months=args.application_log, checkpoint=checkpoint,
+        save_checkpoint=Path(args.save_checkpoint) if args.save_checkpoint else None,
+    )  # fmt: skip
+    if checkpoint is not None:
+        print(f"Started at recorded month 0 from the burn-in in {args.from_checkpoint}.")
     gap_rows = None
     if args.referral_gap:
         from pathways.experiments.referral_gap import referral_gap
@@ -239,7 +253,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         flush=True,
     )
     with _progress(len(seeds) * len(arms), "compare") as progress:
-        rows = compare.run_all(arms, seeds, jobs, progress.update, dask=args.dask)
+        rows = compare.run_all(
+            arms, seeds, jobs, progress.update, dask=args.dask,
+            checkpoints=Path(args.checkpoints) if args.checkpoints else None,
+        )  # fmt: skip
     summary = compare.summarise(rows, arms)
     folder.clear()
     paths = compare.write_outputs(rows, summary, arms, seeds, folder.path)
@@ -285,7 +302,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         def on_result(_result: dict, progress: sw.Progress) -> None:
             bar.update(1, f"{progress.failed} failed" if progress.failed else "")
 
-        progress = sw.run_sweep(plan, out, jobs=jobs, dask=args.dask, resume=True, on_result=on_result)
+        progress = sw.run_sweep(
+            plan, out, jobs=jobs, dask=args.dask, resume=True, on_result=on_result,
+            checkpoints=Path(args.checkpoints) if args.checkpoints else None,
+        )  # fmt: skip
     wall = time.perf_counter() - start
     if progress.done:
         print(
@@ -641,6 +661,14 @@ def _add_engine(p: argparse.ArgumentParser, jobs_help: str) -> None:
     )
 
 
+def _add_checkpoints(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--checkpoints", metavar="DIR",
+        help="a folder of burned-in markets: runs start from the ones there and save the ones they make "
+        "(same results, no burn-in the second time)",
+    )  # fmt: skip
+
+
 def _add_size(p: argparse.ArgumentParser, what: str = "") -> None:
     from pathways.simulation.scenario import MAX_MONTHS, MAX_WORKERS
 
@@ -667,6 +695,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--referral-gap", action="store_true",
         help="also measure the pay gap referrals make alone (two more runs on equal footing)",
     )  # fmt: skip
+    run.add_argument(
+        "--from-checkpoint", metavar="FILE",
+        help="start at recorded month 0 from this burn-in (made by --save-checkpoint or --checkpoints; "
+        "refused unless it is this scenario's, seed's and code's)",
+    )  # fmt: skip
+    run.add_argument(
+        "--save-checkpoint", metavar="FILE",
+        help="save the burned-in market (recorded month 0) to FILE, for --from-checkpoint",
+    )  # fmt: skip
     _add_size(run)
     _add_out(run, "out/<scenario name>")
     run.set_defaults(func=cmd_run)
@@ -675,6 +712,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("scenarios", nargs="+", help="scenario TOML files (the first is the reference arm)")
     comp.add_argument("--seeds", type=count(2, 10_000), default=20, help="seeds per scenario (default 20)")
     _add_engine(comp, "parallel processes (default: all cores)")
+    _add_checkpoints(comp)
     _add_size(comp)
     _add_out(comp, "out/compare-<names>")
     comp.set_defaults(func=cmd_compare)
@@ -683,6 +721,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("sweep", help="sweep TOML file (see experiments/)")
     _add_out(sweep, "out/sweeps/<name>")
     _add_engine(sweep, "local processes, or Dask workers with --dask local (default 1)")
+    _add_checkpoints(sweep)
     sweep.add_argument("--resume", action="store_true", help="keep the runs already in the folder")
     sweep.add_argument(
         "--allow-other-code",

@@ -5,7 +5,7 @@ Arms of a comparison usually differ only in what starts at recorded month 0
 numbers their burn-ins are identical. :func:`burn_in_identity` names what
 decides a burn-in: the scenario without what acts only in recorded months
 (``meta``, ``run.months``, ``policies``, ``trial``, programs with a start
-month and the placement teams that serve only them) and the code. Arms with
+month and the placement teams that serve only them). Arms with
 the same identity and seed can share one :class:`Checkpoint`: the state at
 month 0 of one of them, laid onto a freshly built model of another
 (:meth:`Checkpoint.restore`). ``tests/test_checkpoint.py`` checks that a run
@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from .model import LabourMarket
 
 
-def burn_in_identity(scenario: Scenario, code: str = "") -> str:
-    """A key for what decides the burn-in (see the module docstring); ``code``: the code's identity."""
+def burn_in_identity(scenario: Scenario) -> str:
+    """A key for the scenario prefix that decides the burn-in (see the module docstring). Within a
+    process the code is one; checkpoints on disk also record the code (:mod:`..experiments.checkpoints`)."""
     data = scenario_dict(scenario)
     for key in ("meta", "policies", "trial"):
         data.pop(key, None)
@@ -42,7 +43,7 @@ def burn_in_identity(scenario: Scenario, code: str = "") -> str:
         k: i for k, i in data.get("intermediaries", {}).items()
         if not (i["kind"] == "placement" and set(i["programs"]) <= late)
     }  # fmt: skip
-    blob = json.dumps([data, code], sort_keys=True, default=str)
+    blob = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -68,7 +69,7 @@ class Checkpoint:
     def restore(self, model: LabourMarket, identity: str) -> None:
         """Lay this state onto ``model``, just built (month ``-burn_in``) for an arm of the same burn-in."""
         if identity != self.identity or model.seed != self.seed:
-            raise ValueError("this checkpoint is of another burn-in (scenario, code or seed)")
+            raise ValueError("this checkpoint is of another burn-in (scenario prefix or seed)")
         w = model.workers
         for name, arr in self.workers.items():
             setattr(w, name, arr.copy())

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from conftest import ROOT, assert_same_state, calibrated, library
+from conftest import ROOT, SMALL_SWEEP, assert_same_state, calibrated, library
+from pathways.experiments import checkpoints
 from pathways.experiments.outcomes import key_outcomes
 from pathways.simulation import LabourMarket
 from pathways.simulation.checkpoint import Checkpoint, burn_in_identity, run_from
@@ -87,3 +92,96 @@ def test_compare_gives_the_same_numbers_with_and_without_sharing_the_burn_in():
     alone = compare.run_all(arms, seeds, reuse_burn_in=False)
     np.testing.assert_equal(shared, alone)
     assert len(calls) == len(arms) * len(seeds)  # progress counts runs, shared or not
+
+
+# --------------------------------------------------------------------------- on disk
+
+
+def test_a_checkpoint_saved_to_disk_starts_an_arm_exactly_as_its_own_burn_in(reference, tmp_path):
+    scenario, _, checkpoint = reference
+    path = tmp_path / "burned.ckpt"
+    checkpoints.save(checkpoint, path, scenario)
+    policy = {"bias_reduction": {"reduction": 0.6, "employer_share": 0.5, "start_month": 0}}
+    arm = calibrated(**SIZE, policies=policy)
+    direct, resumed = LabourMarket(arm), LabourMarket(arm)
+    direct.run()
+    run_from(checkpoints.load(path, arm, SIZE["seed"]), resumed, burn_in_identity(arm))
+    assert_same_state(direct, resumed)
+    np.testing.assert_equal(direct.metrics.columns(), resumed.metrics.columns())
+
+
+def _with_header(source: Path, target: Path, state: bytes | None = None, **changes) -> Path:
+    """A copy of checkpoint ``source`` whose header says something else (and state is ``state``)."""
+    with zipfile.ZipFile(source) as archive:
+        header = {**json.loads(archive.read("header.json")), **changes}
+        state = archive.read("state.pickle") if state is None else state
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("header.json", json.dumps(header))
+        archive.writestr("state.pickle", state)
+    return target
+
+
+def test_a_checkpoint_of_other_code_another_scenario_or_seed_is_refused_before_loading(reference, tmp_path):
+    scenario, _, checkpoint = reference
+    path = tmp_path / "burned.ckpt"
+    checkpoints.save(checkpoint, path, scenario)
+    seed = SIZE["seed"]
+    with pytest.raises(checkpoints.CheckpointError, match=r"burned\.ckpt.*another scenario"):
+        checkpoints.load(path, calibrated(**{**SIZE, "workers": 4001}), seed)
+    with pytest.raises(checkpoints.CheckpointError, match="another scenario"):
+        checkpoints.load(path, library("registered_apprenticeship", **SIZE), seed)
+    with pytest.raises(checkpoints.CheckpointError, match=f"seed {seed}, not {seed + 1}"):
+        checkpoints.load(path, scenario, seed + 1)
+    # The header is checked before the state is unpickled: a state that cannot load is never reached.
+    other = _with_header(path, tmp_path / "other.ckpt", b"not a pickle", code="0123456789abcdef")
+    with pytest.raises(checkpoints.CheckpointError, match=r"other\.ckpt.*other code"):
+        checkpoints.load(other, scenario, seed)
+    (tmp_path / "notes.txt").write_text("not a checkpoint")
+    for bad in ("notes.txt", "missing.ckpt"):
+        with pytest.raises(checkpoints.CheckpointError, match=bad):
+            checkpoints.load(tmp_path / bad, scenario, seed)
+
+
+def test_run_saves_and_starts_from_a_checkpoint_with_the_same_results(tmp_path, capsys):
+    from pathways.cli import EXIT_USER_ERROR, main
+
+    size = ["--workers", "1500", "--months", "6"]
+    scenario = str(ROOT / "scenarios" / "calibrated.toml")
+    arm = str(ROOT / "scenarios" / "sectoral_tuition_free.toml")
+    ckpt = tmp_path / "burned.ckpt"
+    base = str(tmp_path / "base")
+    assert main(["run", scenario, *size, "--out", base, "--save-checkpoint", str(ckpt)]) == 0
+    assert main(["run", arm, *size, "--out", str(tmp_path / "direct")]) == 0
+    assert main(["run", arm, *size, "--out", str(tmp_path / "resumed"), "--from-checkpoint", str(ckpt)]) == 0
+    assert "from the burn-in in" in capsys.readouterr().out
+    direct = (tmp_path / "direct" / "metrics.parquet").read_bytes()
+    assert direct == (tmp_path / "resumed" / "metrics.parquet").read_bytes()
+    # Refused before any work, naming the file: another seed's burn-in, and a file that is not a checkpoint.
+    out = tmp_path / "refused"
+    assert main(["run", arm, *size, "--seed", "2", "--out", str(out), "--from-checkpoint", str(ckpt)]) == (
+        EXIT_USER_ERROR
+    )
+    assert "burned.ckpt" in capsys.readouterr().err and not out.exists()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me")
+    assert main(["run", arm, *size, "--out", str(out), "--save-checkpoint", str(notes)]) == EXIT_USER_ERROR
+    assert "--overwrite" in capsys.readouterr().err and notes.read_text() == "keep me" and not out.exists()
+
+
+def test_a_sweep_gives_the_same_results_sharing_burn_ins_in_memory_and_on_disk(tmp_path):
+    from pathways.experiments import sweep as sw
+
+    path = tmp_path / "small_sweep.toml"
+    path.write_text(SMALL_SWEEP.format(root=ROOT))
+    plan = sw.load_sweep(path, workers=800, months=6)
+    # The two arms share each (homophily, seed) burn-in: 2 points x 2 seeds = 4 burn-ins for 8 runs.
+    assert [len(g) for g in sw.burn_in_groups(plan, plan.runs, True)] == [2, 2, 2, 2]
+    assert [len(g) for g in sw.burn_in_groups(plan, plan.runs, False)] == [1] * 8
+    alone = sw.run_sweep(plan, tmp_path / "alone", reuse_burn_in=False)
+    store = tmp_path / "burn_ins"
+    for out in ("shared", "from_disk"):  # the second finds every burn-in on disk
+        progress = sw.run_sweep(plan, tmp_path / out, jobs=2, checkpoints=store)
+        assert (progress.done, progress.failed) == (alone.done, 0) == (8, 0)
+        assert len(list(store.glob("*.ckpt"))) == 4
+        np.testing.assert_equal(sw.combine(plan, tmp_path / out)[0].to_pylist(),
+                                sw.combine(plan, tmp_path / "alone")[0].to_pylist())  # fmt: skip
