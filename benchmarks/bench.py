@@ -9,9 +9,10 @@ Three measurements, printed as tables:
 2. The matching kernel against the plain-Python reference and the ``matching``
    package's hospital-resident solver, all on the same instance taken from a
    real month of the baseline.
-3. (``--sweep``) The sweep machinery: runs per minute of 10,000-worker,
-   120-month baseline runs with 1 and 2 processes, and the per-run overhead of
-   planning, scheduling and writing results, as a share of run time.
+3. (``--sweep``) A sweep on 2 processes: 64 runs of 10,000 workers with 120
+   burn-in and 120 recorded months (a program at 8 seat counts x 8 seeds),
+   burning in for every run and once per seed (the design points of a seed
+   share its burn-in), in runs per minute and minutes per 1,000 runs.
 4. The core market written the plain Mesa way, one Mesa agent per worker and
    per employer (``benchmarks/plain_mesa.py``), at 10k and 100k workers,
    beside the engine running the same modules (``plain_mesa.core_modules``) on
@@ -227,32 +228,49 @@ seed = 1
 seeds = {seeds}
 workers = {workers}
 months = {months}
+burn_in_months = {months}
 
-[arms.baseline]
+[arms.sectoral]
 scenario = "{scenario}"
+
+[design]
+kind = "grid"
+
+[[parameters]]
+name = "seats"
+keys = ["trainers.sectoral.programs.sectoral_it.seats_per_10k_workers"]
+values = [{values}]
 """
+SWEEP_POINTS = 8  # design points per seed, all sharing the seed's burn-in (the program starts at month 0)
 
 
-def bench_sweep(runs: int = 16, workers: int = 10_000, months: int = 120) -> list[dict]:
-    """Runs per minute with 1 and 2 processes, and the sweep's overhead per run."""
+def bench_sweep(runs: int = 64, workers: int = 10_000, months: int = 120, jobs: int = 2) -> list[dict]:
+    """Runs per minute of a sweep on ``jobs`` processes, burning in for every run and once per seed.
+
+    The sweep: the Per Scholas-style program at ``SWEEP_POINTS`` seat counts x ``runs / SWEEP_POINTS``
+    seeds, each run ``months`` of burn-in and ``months`` recorded.
+    """
     import tempfile
 
     from ..experiments import sweep as sw
 
+    seeds = max(runs // SWEEP_POINTS, 1)
+    values = ", ".join(f"{2.5 * (k + 1):.1f}" for k in range(SWEEP_POINTS))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.toml"
-        scenario = Path(builtin_dir()) / BASELINE
-        path.write_text(SWEEP_FILE.format(seeds=runs, workers=workers, months=months, scenario=scenario))
+        scenario = Path(builtin_dir()) / "sectoral_tuition_free.toml"
+        path.write_text(SWEEP_FILE.format(seeds=seeds, workers=workers, months=months, scenario=scenario,
+                                          values=values))  # fmt: skip
         LabourMarket(_scenario(1000, 2)).run()  # compile or load the kernels first
-        for jobs in (1, 2):
+        for reuse in (False, True):
             start = time.perf_counter()
             plan = sw.load_sweep(path)
-            progress = sw.run_sweep(plan, Path(tmp) / f"out{jobs}", jobs=jobs)
+            progress = sw.run_sweep(plan, Path(tmp) / f"out{reuse}", jobs=jobs, reuse_burn_in=reuse)
             wall = time.perf_counter() - start
-            per_minute = progress.done / wall * 60
-            rows.append({"jobs": jobs, "runs": progress.done, "wall": wall, "runs_per_minute": per_minute,
-                         "run_seconds": progress.seconds})  # fmt: skip
+            rows.append({"reuse": reuse, "jobs": jobs, "runs": progress.done, "failed": progress.failed,
+                         "burn_ins": len(sw.burn_in_groups(plan, plan.runs, reuse)), "wall": wall,
+                         "runs_per_minute": progress.done / wall * 60})  # fmt: skip
     return rows
 
 
@@ -309,18 +327,17 @@ def run_bench(
 
     if sweep:
         rows = bench_sweep()
-        print("\nSweep machinery: 10,000-worker, 120-month baseline runs")
-        header = f"{'processes':>10}{'runs':>6}{'wall s':>9}{'runs/minute':>13}{'speed-up':>10}"
-        print(header + f"{'overhead/run':>14}")
-        one = rows[0]
+        r0 = rows[0]
+        print(f"\nSweep: {r0['runs']} runs of 10,000 workers, 120 burn-in + 120 months (the Per Scholas-style "
+              f"program at {SWEEP_POINTS} seat counts x {r0['runs'] // SWEEP_POINTS} seeds), "
+              f"{r0['jobs']} processes")  # fmt: skip
+        print(f"{'burn-in':<26}{'burn-ins':>9}{'wall s':>9}{'runs/minute':>13}{'1,000 runs in':>15}")
         for r in rows:
-            # Overhead: wall time not spent inside the runs themselves (serial run only).
-            overhead = (
-                (one["wall"] - one["run_seconds"]) / one["run_seconds"] if r["jobs"] == 1 else float("nan")
-            )
-            print(f"{r['jobs']:>10}{r['runs']:>6}{r['wall']:>9.1f}{r['runs_per_minute']:>13.1f}"
-                  f"{r['runs_per_minute'] / one['runs_per_minute']:>9.2f}x"
-                  f"{'' if overhead != overhead else f'{overhead:.1%}':>14}", flush=True)  # fmt: skip
+            how = "once per seed (reused)" if r["reuse"] else "every run"
+            print(f"{how:<26}{r['burn_ins']:>9}{r['wall']:>9.1f}{r['runs_per_minute']:>13.1f}"
+                  f"{1000 / r['runs_per_minute']:>11.1f} min", flush=True)  # fmt: skip
+            if r["failed"]:
+                print(f"  ({r['failed']} runs failed)")
 
     if plain_sizes:
         from .plain_mesa import MODULES

@@ -20,6 +20,7 @@ representation, e.g. in IT.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .employers import N_RUNGS
 from .hours import FULL_TIME_THRESHOLD
@@ -91,65 +92,43 @@ class MetricsRecorder:
     def record(self, month: int, workers: Workers, hires_channel: np.ndarray, openings: int) -> None:
         """Add this month's rows. ``hires_channel``: (h,) Channel of each hire this month."""
         k = self.n_groups
-        group, state = workers.group.astype(np.intp), workers.state
         n_states = len(State)
+        n_sectors = len(self.sector_names)
 
         def with_total(counts: np.ndarray) -> np.ndarray:
             return np.concatenate([counts, counts.sum(axis=0, keepdims=True)])
 
-        # Counts by (group, state) in one pass; row k is everyone.
-        by_state = with_total(
-            np.bincount(group * n_states + state, minlength=k * n_states).reshape(k, n_states)
-        )
+        line = self.good_job_wage * growth_factor(self.growth_per_year, month)
+        have_prev = self._prev_state is not None
+        none = np.zeros(0, np.int8)
+        tally = _tally(
+            workers.group, workers.state, self._prev_state if have_prev else none, workers.employer,
+            self._prev_employer if have_prev else none.astype(np.int32), workers.wage, workers.hours,
+            workers.occupation, workers.program, k, n_states, n_sectors, line, FULL_TIME_THRESHOLD,
+        )  # fmt: skip
+        by_state, flows, moved, total, good, in_program, by_sector, wages, wg, median = tally
+        # Row k is everyone.
+        by_state, good, in_program, by_sector = map(with_total, (by_state, good, in_program, by_sector))
         emp, unemp = by_state[:, State.EMPLOYED], by_state[:, State.UNEMPLOYED]
         train, out = by_state[:, State.TRAINING], by_state[:, State.OUT]
         pop = by_state.sum(axis=1)
-
-        emp_mask = state == State.EMPLOYED
-        wages = workers.wage[emp_mask].astype(np.float64)
-        wg = workers.group[emp_mask]
-        # Medians (and so pay ratios) over full-time workers, as the published weekly earnings are.
-        full_time = workers.hours[emp_mask] >= FULL_TIME_THRESHOLD
-        ft_wages, ft_group = wages[full_time], wg[full_time]
-        order = np.argsort(ft_group, kind="stable")  # a radix sort on int8
-        bounds = np.concatenate(([0], np.cumsum(np.bincount(ft_group, minlength=k))))
-        sorted_w = ft_wages[order]
-        median = np.full(k + 1, np.nan)
-        for j in range(k):
-            if bounds[j + 1] > bounds[j]:
-                median[j] = np.median(sorted_w[bounds[j] : bounds[j + 1]])
-        if ft_wages.size:
-            median[k] = np.median(ft_wages)
-        mean = _ratio(with_total(np.bincount(wg, weights=wages, minlength=k)), emp)
-        line = self.good_job_wage * growth_factor(self.growth_per_year, month)
-        good = with_total(np.bincount(wg[wages >= line], minlength=k))
-        in_program = with_total(np.bincount(group[workers.program >= 0], minlength=k))
-        t_g, between, within = (
-            theil(wages, wg.astype(np.intp), k) if wages.size else (np.full(k, np.nan), 0, 0)
-        )
+        mean = _ratio(with_total(total), emp)
+        t_g, between, within = theil(wages, wg, k) if wages.size else (np.full(k, np.nan), 0, 0)
         theil_col = np.append(t_g, between + within)
         between_col = np.full(k + 1, np.nan)
         within_col = np.full(k + 1, np.nan)
         between_col[k], within_col[k] = between, within
-        n_sectors = len(self.sector_names)
-        sector = workers.occupation[emp_mask] // N_RUNGS
-        by_sector = with_total(np.bincount(wg.astype(np.intp) * n_sectors + sector, minlength=k * n_sectors)
-                               .reshape(k, n_sectors))  # fmt: skip
         sector_share = _ratio(by_sector, np.broadcast_to(by_sector[k], by_sector.shape))
 
-        if self._prev_state is None:
+        if not have_prev:
             ue = eu = ee = np.full(k + 1, np.nan)
         else:
-            key = (group * n_states + self._prev_state) * n_states + state
-            flows = with_total(np.bincount(key, minlength=k * n_states**2).reshape(k, n_states, n_states))
+            flows = with_total(flows)
             was_u = flows[:, State.UNEMPLOYED].sum(axis=1)
             was_e = flows[:, State.EMPLOYED].sum(axis=1)
             ue = _ratio(flows[:, State.UNEMPLOYED, State.EMPLOYED], was_u)
             eu = _ratio(flows[:, State.EMPLOYED, State.UNEMPLOYED], was_e)
-            moved = (
-                emp_mask & (self._prev_state == State.EMPLOYED) & (workers.employer != self._prev_employer)
-            )
-            ee = _ratio(with_total(np.bincount(group[moved], minlength=k)), was_e)
+            ee = _ratio(with_total(moved), was_e)
 
         hires = hires_channel.shape[0]
         referral = np.count_nonzero(hires_channel == Channel.REFERRAL)
@@ -166,18 +145,80 @@ class MetricsRecorder:
             "good_job_share": _ratio(good, emp),
             "job_finding_rate": ue, "separation_rate": eu, "job_to_job_rate": ee,
         }  # fmt: skip
-        for j, name in enumerate(self.group_names):
-            self.rows["month"].append(month)
-            self.rows["group"].append(name)
-            for col, arr in values.items():
-                self.rows[col].append(arr[j].item())
-            # Hires and openings are market-wide: on the "all" row only.
-            is_all = j == k
-            self.rows["hires"].append(hires if is_all else None)
-            self.rows["referral_hire_share"].append((referral / hires if hires else None) if is_all else None)
-            self.rows["openings"].append(openings if is_all else None)
-            for s, col in enumerate(self.sector_columns):
-                self.rows[col].append(sector_share[j, s].item())
+        rows = self.rows
+        rows["month"].extend([month] * (k + 1))
+        rows["group"].extend(self.group_names)
+        for col, arr in values.items():
+            rows[col].extend(arr.tolist())
+        # Hires and openings are market-wide: on the "all" row only.
+        rows["hires"].extend([None] * k + [hires])
+        rows["referral_hire_share"].extend([None] * k + [referral / hires if hires else None])
+        rows["openings"].extend([None] * k + [openings])
+        for s, col in enumerate(self.sector_columns):
+            rows[col].extend(sector_share[:, s].tolist())
 
     def columns(self) -> dict[str, list]:
         return self.rows
+
+
+@njit(cache=True)
+def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occupation, program,
+           k, n_states, n_sectors, line, full_time):  # fmt: skip
+    """One pass over the workers (n,) for a month's rows: counts by (group, state), flows by (group,
+    last month's state, state) and job-to-job moves (if ``prev_state`` has n entries), pay totals,
+    good jobs (pay >= ``line``), program members and jobs by sector per group; the employed's pay
+    (float64) and group in worker order, for the Theil index; and the median full-time pay per group
+    and of everyone ((k + 1,), NaN where none). Sums run in worker order, as ``np.bincount``'s do."""
+    n = group.shape[0]
+    have_prev = prev_state.shape[0] == n
+    by_state = np.zeros((k, n_states), np.int64)
+    flows = np.zeros((k, n_states, n_states), np.int64)
+    moved = np.zeros(k, np.int64)
+    total = np.zeros(k)
+    good = np.zeros(k, np.int64)
+    in_program = np.zeros(k, np.int64)
+    by_sector = np.zeros((k, n_sectors), np.int64)
+    full = np.zeros(k, np.int64)
+    n_emp = 0
+    for i in range(n):
+        g, s = group[i], state[i]
+        by_state[g, s] += 1
+        if program[i] >= 0:
+            in_program[g] += 1
+        if have_prev:
+            flows[g, prev_state[i], s] += 1
+        if s == State.EMPLOYED:
+            n_emp += 1
+            pay = np.float64(wage[i])
+            total[g] += pay
+            if pay >= line:
+                good[g] += 1
+            by_sector[g, occupation[i] // N_RUNGS] += 1
+            if hours[i] >= full_time:
+                full[g] += 1
+            if have_prev and prev_state[i] == State.EMPLOYED and employer[i] != prev_employer[i]:
+                moved[g] += 1
+    wages = np.empty(n_emp)
+    wg = np.empty(n_emp, np.intp)
+    start = np.zeros(k + 1, np.int64)
+    for g in range(k):
+        start[g + 1] = start[g] + full[g]
+    at = start[:k].copy()
+    full_pay = np.empty(start[k])
+    j = 0
+    for i in range(n):
+        if state[i] == State.EMPLOYED:
+            g = group[i]
+            wages[j] = np.float64(wage[i])
+            wg[j] = g
+            j += 1
+            if hours[i] >= full_time:
+                full_pay[at[g]] = np.float64(wage[i])
+                at[g] += 1
+    median = np.full(k + 1, np.nan)
+    for g in range(k):
+        if full[g] > 0:
+            median[g] = np.median(full_pay[start[g] : start[g + 1]])
+    if start[k] > 0:
+        median[k] = np.median(full_pay)
+    return by_state, flows, moved, total, good, in_program, by_sector, wages, wg, median
