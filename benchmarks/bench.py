@@ -328,8 +328,8 @@ def run_bench(
     if sweep:
         rows = bench_sweep()
         r0 = rows[0]
-        print(f"\nSweep: {r0['runs']} runs of 10,000 workers, 120 burn-in + 120 months (the Per Scholas-style "
-              f"program at {SWEEP_POINTS} seat counts x {r0['runs'] // SWEEP_POINTS} seeds), "
+        print(f"\nSweep: {r0['runs']} runs of 10,000 workers, 120 burn-in + 120 months (the Per Scholas-"
+              f"style program at {SWEEP_POINTS} seat counts x {r0['runs'] // SWEEP_POINTS} seeds), "
               f"{r0['jobs']} processes")  # fmt: skip
         print(f"{'burn-in':<26}{'burn-ins':>9}{'wall s':>9}{'runs/minute':>13}{'1,000 runs in':>15}")
         for r in rows:

@@ -71,6 +71,24 @@ values = [0.5, 0.8]
 
 
 @pytest.fixture(scope="session")
+def tiny_fit(tmp_path_factory):
+    """:func:`tiny_calibration` fitted once on two processes, shared by the tests that read a fit:
+    ``(path of the calibration file, the fit)``."""
+    from pathways.calibration import fit
+
+    path = tiny_calibration(tmp_path_factory.mktemp("tiny_fit"))
+    return path, fit.calibrate(path, jobs=2)
+
+
+@pytest.fixture(scope="session")
+def tiny_sensitivity() -> dict:
+    """A Morris screening at test size (2 trajectories, 1 replicate, 1,500 workers), run once."""
+    from pathways.calibration.sensitivity import sensitivity
+
+    return sensitivity(samples=2, replicates=1, workers=1500, jobs=2)
+
+
+@pytest.fixture(scope="session")
 def small_sweep(tmp_path_factory):
     """Bootcamp and apprenticeship x two homophily points x two seeds, run and summarised once.
 

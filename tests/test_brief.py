@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, tiny_calibration
+from conftest import ROOT
 from pathways.calibration.validate import AGREES, DISAGREES, INCONCLUSIVE, verdict
 from pathways.experiments import credibility
 from pathways.experiments.brief import make_brief
@@ -64,9 +64,8 @@ def _pathways(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory) -> Path:
+def study(tmp_path_factory, tiny_fit) -> Path:
     """A folder as a user has it: out/compare (pathways compare), out/calibration, out/validation."""
-    from pathways.calibration import fit
     from pathways.calibration.report import write_report
     from pathways.calibration.validate import validate
 
@@ -88,8 +87,7 @@ def study(tmp_path_factory) -> Path:
         "out/compare",
         cwd=root,
     )
-    result = fit.calibrate(tiny_calibration(tmp_path_factory.mktemp("calibration")), jobs=1)
-    write_report(result, root / "out" / "calibration")
+    write_report(tiny_fit[1], root / "out" / "calibration")
     two = ("sectoral_tuition_free.toml", "tuition_bootcamp.toml")
     rows, by_year = validate(workers=1500, seeds=2, years=4, scenarios=two)
     (root / "out" / "validation").mkdir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import library, tiny_calibration
+from conftest import library
 from pathways.calibration import fit
 from pathways.calibration.moments import moment, moments
 from pathways.calibration.targets import load_targets
@@ -70,10 +70,9 @@ def test_moments_match_direct_computation():
         )
 
 
-def test_a_small_fit_is_reproducible_and_improves(tmp_path):
-    path = tiny_calibration(tmp_path)
+def test_a_small_fit_is_reproducible_and_improves(tiny_fit, tmp_path):
+    path, b = tiny_fit  # on two processes
     a = fit.calibrate(path, jobs=1)
-    b = fit.calibrate(path, jobs=2)
     np.testing.assert_array_equal(a.best, b.best)
     assert a.best_objective == b.best_objective
     assert min(h["objective"] for h in a.history) <= a.history[0]["objective"]
@@ -119,10 +118,10 @@ def test_validate_compares_synthetic_trials_with_the_published_one():
     assert "year 4" in format_years(by_year)
 
 
-def test_sensitivity_gives_an_index_per_parameter_and_outcome():
-    from pathways.calibration.sensitivity import OUTCOMES, sensitivity
+def test_sensitivity_gives_an_index_per_parameter_and_outcome(tiny_sensitivity):
+    from pathways.calibration.sensitivity import OUTCOMES
 
-    result = sensitivity(samples=2, replicates=1, workers=1500, jobs=2)
+    result = tiny_sensitivity
     n_params = len(fit.load_config().parameters)
     assert result["runs"] == 2 * (n_params + 1)
     assert len(result["indices"]) == n_params * len(OUTCOMES)

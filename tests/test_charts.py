@@ -30,7 +30,7 @@ from matplotlib.container import BarContainer, ErrorbarContainer
 from PIL import Image
 
 import pathways
-from conftest import BASELINE, ROOT, small, tiny_calibration
+from conftest import BASELINE, ROOT, small
 from pathways.calibration.sensitivity import OUTCOMES
 from pathways.experiments import charts
 from pathways.experiments.style import RACE_COLOURS, Provenance, scenario_colour
@@ -108,12 +108,9 @@ class Fit:
 
 
 @pytest.fixture(scope="module")
-def calibration_result(tmp_path_factory) -> Fit:
-    """A tiny fit, made as in tests/test_calibration.py (4 screened points, 3 local evaluations)."""
-    from pathways.calibration import fit
-
-    path = tiny_calibration(tmp_path_factory.mktemp("calibration"))
-    result = fit.calibrate(path, jobs=1)
+def calibration_result(tiny_fit) -> Fit:
+    """The tiny fit (conftest.tiny_fit: 4 screened points, 3 local evaluations)."""
+    _, result = tiny_fit
     s = result.config.calibration
     # As calibration.report.write_report makes it.
     provenance = Provenance(
@@ -140,10 +137,8 @@ def validation_result():
 
 
 @pytest.fixture(scope="module")
-def sensitivity_result():
-    from pathways.calibration.sensitivity import sensitivity
-
-    result = sensitivity(samples=2, replicates=1, workers=1500, jobs=1)
+def sensitivity_result(tiny_sensitivity):
+    result = tiny_sensitivity
     # As `pathways sensitivity` makes it.
     provenance = Provenance(
         ("sectoral_tuition_free.toml", "calibration/calibration.toml"),
