@@ -21,3 +21,12 @@ def test_the_bench_prints_where_the_time_goes(capsys):
     assert "Where a month's time goes" in out
     for name in ("job_search", "recording", "other"):
         assert name in out
+
+
+def test_the_sweep_bench_burns_in_once_per_seed_when_it_reuses_burn_ins():
+    from pathways.benchmarks.bench import bench_sweep
+
+    rows = bench_sweep(runs=8, workers=600, months=4, jobs=2)
+    got = [(r["reuse"], r["runs"], r["burn_ins"], r["failed"]) for r in rows]
+    assert got == [(False, 8, 8, 0), (True, 8, 1, 0)]  # 8 seat counts x 1 seed
+    assert all(r["runs_per_minute"] > 0 for r in rows)
