@@ -69,7 +69,9 @@ class Funnel:
         """Close the open records of workers ``idx`` in ``program``."""
         d = self.data
         open_ = (d["program"] == program) & (d["exit_month"] < 0) & (d["arm"] != 0)
-        rows = np.flatnonzero(open_ & np.isin(d["worker"], idx))
+        leaving = np.zeros(workers.n, bool)
+        leaving[idx] = True
+        rows = np.flatnonzero(open_ & leaving[d["worker"]])
         rows = rows[d["person"][rows] == workers.person[d["worker"][rows]]]
         d["exit_month"][rows] = month
         d["completed"][rows] = completed

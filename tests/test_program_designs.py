@@ -379,3 +379,14 @@ def test_an_internship_needs_hosts_and_fits_in_the_program():
         library("sectoral_tuition_free", **program_block(internship_months=9))
     with pytest.raises(ScenarioError, match="internship_months"):
         library("sectoral_tuition_free", **program_block(internship_offer_rate=0.5))
+
+
+def test_one_of_is_isin_for_small_codes_negative_and_out_of_range_values_included():
+    from pathways.simulation.eligibility import one_of
+
+    rng = np.random.default_rng(1)
+    for dtype in (np.int8, np.int16, np.int64):
+        for _ in range(200):
+            values = rng.integers(-3, 12, size=40).astype(dtype)
+            codes = sorted(set(rng.integers(0, 10, size=rng.integers(0, 5)).tolist()))
+            np.testing.assert_array_equal(one_of(values, codes), np.isin(values, codes))
