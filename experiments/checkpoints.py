@@ -154,14 +154,28 @@ class Store:
         return self.folder / f"{key(header_for(scenario, seed))}{SUFFIX}"
 
     def get(self, scenario: Scenario, seed: int) -> Checkpoint | None:
+        """The store's checkpoint for this burn-in, or None. A damaged one is set aside (``.damaged``,
+        as a sweep does with a damaged run file) and the run burns in again, to the same state."""
         path = self.path(scenario, seed)
-        return load(path, scenario, seed) if path.is_file() else None
+        if not path.is_file():
+            return None
+        try:
+            return load(path, scenario, seed)
+        except CheckpointError:
+            path.replace(path.with_name(path.name + ".damaged"))
+            return None
 
     def put(self, checkpoint: Checkpoint, scenario: Scenario) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Save ``checkpoint`` unless the store has it. A store that cannot be written (a full disk) is
+        passed over: it only saves time, and the run's results do not depend on it."""
         path = self.path(scenario, checkpoint.seed)
-        if not path.exists():
+        if path.exists():
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
             save(checkpoint, path, scenario)
+        except OSError:
+            pass
 
 
 def run_shared(

@@ -154,6 +154,22 @@ def _progress(total: int, label: str, unit: str = "runs"):
     return Progress(total, label, unit)
 
 
+def _checkpoint_folder(args: argparse.Namespace) -> Path | None:
+    """``--checkpoints DIR``, checked before any work: a folder (made if missing) this user can write."""
+    if not args.checkpoints:
+        return None
+    folder = Path(args.checkpoints)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--checkpoints {folder}: not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"--checkpoints {folder}: cannot make the folder ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"--checkpoints {folder}: the folder is not writable")
+    return folder
+
+
 def _jobs(args: argparse.Namespace, default: int = 1) -> int:
     return args.jobs if args.jobs is not None else default
 
@@ -240,6 +256,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from pathways.experiments import compare
     from pathways.simulation import scenario_hash
 
+    store = _checkpoint_folder(args)
     arms = compare.load_arms(args.scenarios, _flag_layers(args, ("months", "workers")))
     seeds = compare.seeds_for(arms, args.seeds)
     default = Path("out") / ("compare-" + "-vs-".join(a.label for a in arms))
@@ -255,7 +272,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with _progress(len(seeds) * len(arms), "compare") as progress:
         rows = compare.run_all(
             arms, seeds, jobs, progress.update, dask=args.dask,
-            checkpoints=Path(args.checkpoints) if args.checkpoints else None,
+            checkpoints=store,
         )  # fmt: skip
     summary = compare.summarise(rows, arms)
     folder.clear()
@@ -272,6 +289,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from pathways.experiments import sweep as sw
     from pathways.experiments.summarize import summarize_folder
 
+    store = _checkpoint_folder(args)
     plan = sw.load_sweep(args.sweep, seeds=args.seeds, workers=args.workers, months=args.months)
     out = Path(args.out) if args.out else Path("out") / "sweeps" / plan.spec.sweep.name
     if args.allow_other_code and (out / "sweep.json").is_file() and not args.overwrite:
@@ -304,7 +322,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
         progress = sw.run_sweep(
             plan, out, jobs=jobs, dask=args.dask, resume=True, on_result=on_result,
-            checkpoints=Path(args.checkpoints) if args.checkpoints else None,
+            checkpoints=store,
         )  # fmt: skip
     wall = time.perf_counter() - start
     if progress.done:

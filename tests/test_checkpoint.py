@@ -183,3 +183,29 @@ def test_a_sweep_gives_the_same_results_sharing_burn_ins_in_memory_and_on_disk(t
         assert len(list(store.glob("*.ckpt"))) == 4
         np.testing.assert_equal(sw.combine(plan, tmp_path / out)[0].to_pylist(),
                                 sw.combine(plan, tmp_path / "alone")[0].to_pylist())  # fmt: skip
+
+
+def test_a_damaged_checkpoint_in_a_store_is_set_aside_and_burned_in_again(reference, tmp_path):
+    scenario, model, checkpoint = reference
+    store = checkpoints.Store(tmp_path)
+    store.put(checkpoint, scenario)
+    path = store.path(scenario, checkpoint.seed)
+    path.write_bytes(path.read_bytes()[:1000])  # cut short
+    assert store.get(scenario, checkpoint.seed) is None
+    assert path.with_name(path.name + ".damaged").is_file() and not path.exists()
+    again = LabourMarket(scenario)
+    checkpoints.run_shared(again, scenario, None, store)  # burns in and saves a sound one
+    assert_same_state(model, again)
+    assert store.get(scenario, checkpoint.seed) is not None
+
+
+def test_checkpoints_must_name_a_folder_one_can_write(tmp_path, capsys):
+    from pathways.cli import EXIT_USER_ERROR, main
+
+    (tmp_path / "notes.txt").write_text("keep me")
+    scenarios = [str(ROOT / "scenarios" / n) for n in ("calibrated.toml", "sectoral_tuition_free.toml")]
+    out = tmp_path / "out"
+    notes = str(tmp_path / "notes.txt")
+    argv = ["compare", *scenarios, "--seeds", "2", "--checkpoints", notes, "--out", str(out)]
+    assert main(argv) == EXIT_USER_ERROR
+    assert "--checkpoints" in capsys.readouterr().err and not out.exists()
