@@ -390,16 +390,21 @@ def execute(task: Task) -> list[dict]:
     return out
 
 
+# At most this many runs share one burn-in (one task): the burn-in is then at most an eighth of their
+# time, and a sweep with few seeds and many design points still spreads over many workers.
+SHARED_RUNS = 8
+
+
 def burn_in_groups(sweep: Sweep, runs: list[RunSpec], reuse_burn_in: bool) -> list[list[RunSpec]]:
-    """``runs`` in groups that share a burn-in (same prefix, code and seed), in plan order of their
-    first run; each run alone without ``reuse_burn_in``, as is a run whose scenario did not resolve."""
+    """``runs`` in groups of at most ``SHARED_RUNS`` that share a burn-in (same prefix and seed), in plan
+    order; each run alone without ``reuse_burn_in``, as is a run whose scenario did not resolve."""
     groups: dict[Any, list[RunSpec]] = {}
     for r in runs:
         scenario = sweep.scenarios[r.run_id]
         shared = reuse_burn_in and isinstance(scenario, Scenario)
         key = (burn_in_identity(scenario), r.seed) if shared else r.run_id
         groups.setdefault(key, []).append(r)
-    return list(groups.values())
+    return [g[i : i + SHARED_RUNS] for g in groups.values() for i in range(0, len(g), SHARED_RUNS)]
 
 
 def _table(run: RunSpec, rows: list[dict], parameters: list[str]) -> pa.Table:

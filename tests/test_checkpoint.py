@@ -175,6 +175,11 @@ def test_a_sweep_gives_the_same_results_sharing_burn_ins_in_memory_and_on_disk(t
     # The two arms share each (homophily, seed) burn-in: 2 points x 2 seeds = 4 burn-ins for 8 runs.
     assert [len(g) for g in sw.burn_in_groups(plan, plan.runs, True)] == [2, 2, 2, 2]
     assert [len(g) for g in sw.burn_in_groups(plan, plan.runs, False)] == [1] * 8
+    # At most SHARED_RUNS runs share one burn-in, so a sweep of few seeds still uses many workers.
+    many = sw.load_sweep(path, workers=800, months=6, seeds=1)
+    many.runs = many.runs * 10  # 40 runs of one seed: 20 per homophily point (burn-in)
+    assert sw.SHARED_RUNS == 8
+    assert [len(g) for g in sw.burn_in_groups(many, many.runs, True)] == [8, 8, 4, 8, 8, 4]
     alone = sw.run_sweep(plan, tmp_path / "alone", reuse_burn_in=False)
     store = tmp_path / "burn_ins"
     for out in ("shared", "from_disk"):  # the second finds every burn-in on disk
