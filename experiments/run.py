@@ -126,8 +126,11 @@ def mobility_table(model: LabourMarket) -> list[dict]:
     return rows
 
 
-def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str) -> list[Path]:
-    """Write metrics, outcomes, manifest and chart into ``out``; returns the paths written."""
+def write_outputs(
+    result: RunResult, scenario: Scenario, out: Path, source: str, charts_too: bool = True
+) -> list[Path]:
+    """Write metrics, outcomes, manifest and (with ``charts_too``) charts into ``out``; returns the paths
+    written. The charts take most of the time of a small run (about 8 s: four charts in three formats)."""
     from . import charts
     from .style import Provenance
 
@@ -164,6 +167,8 @@ def write_outputs(result: RunResult, scenario: Scenario, out: Path, source: str)
         pathways.__version__,
         f"{scenario.run.workers:,} workers; colour = race/ethnicity, dashed = women",
     )
+    if not charts_too:
+        return [*paths, manifest_path]
     chart_paths = charts.main_series(result.table, scenario, provenance).save(out / "main_series")
     if model.careers.rows:
         note = f"{scenario.run.workers:,} workers; published: calibration/targets.csv"

@@ -94,7 +94,7 @@ def test_a_small_fit_is_reproducible_and_improves(tiny_fit, tmp_path):
 def test_validate_compares_synthetic_trials_with_the_published_one():
     from pathways.calibration.validate import format_rows, format_years, validate
 
-    rows, by_year = validate(workers=2000, seeds=2, jobs=1, years=4)
+    rows, by_year = validate(workers=2000, seeds=2, jobs=2, years=4)
     scenarios = {r.scenario for r in rows}
     assert scenarios == {
         "sectoral_tuition_free", "tuition_bootcamp", "isa_bootcamp", "apprenticeship",

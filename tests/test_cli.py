@@ -98,3 +98,14 @@ def test_numba_cache_falls_back_to_a_temporary_folder(tmp_path):
     assert pathways._numba_cache_dir(tmp_path / "simulation", {"HOME": str(blocker)}) is None
     assert pathways._numba_cache_dir(blocker / "simulation", {"HOME": str(tmp_path)}) is None
     assert pathways._numba_cache_dir(blocker / "simulation", {"NUMBA_CACHE_DIR": str(tmp_path)}) is None
+
+
+def test_run_without_charts_writes_the_same_tables_and_no_chart(tmp_path, capsys):
+    from pathways.cli import main
+
+    args = ["run", "baseline.toml", "--workers", "1000", "--months", "3", "--seed", "5"]
+    assert main([*args, "--no-charts", "--out", str(tmp_path / "tables")]) == 0
+    assert "Brief-ready charts" not in capsys.readouterr().out
+    written = {p.name for p in (tmp_path / "tables").iterdir()}
+    assert "metrics.parquet" in written and "manifest.json" in written
+    assert not [n for n in written if n.endswith((".png", ".svg", ".pdf"))]

@@ -56,7 +56,8 @@ def test_pathways_run_reports_the_gap_from_referrals(tmp_path, capsys):
     from pathways.cli import main
 
     out = tmp_path / "run"
-    args = ["run", "calibrated.toml", "--workers", "1500", "--months", "6", "--referral-gap", "--out"]
+    args = ["run", "calibrated.toml", "--workers", "1500", "--months", "6", "--referral-gap", "--no-charts",
+            "--out"]  # fmt: skip
     args.append(str(out))
     assert main(args) == 0, capsys.readouterr().err
     assert "from referrals" in capsys.readouterr().out

@@ -46,7 +46,7 @@ def test_the_market_without_the_program_enrols_no_one_in_it_and_keeps_everything
 
 
 def test_more_seats_enrol_more_people_and_every_measure_has_an_interval():
-    rows = scale.scale(SECTORAL, "sectoral_it", [1, 5], seeds=2, workers=4000, months=48)
+    rows = scale.scale(SECTORAL, "sectoral_it", [1, 5], seeds=2, workers=4000, months=48, jobs=2)
     by = {(r.multiplier, r.measure): r for r in rows}
     assert by[(5, "enrolled")].mean > by[(1, "enrolled")].mean
     for measure in ("itt", "displacement", "annual_earnings", "employment_rate"):
