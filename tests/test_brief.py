@@ -89,7 +89,7 @@ def study(tmp_path_factory, tiny_fit) -> Path:
     )
     write_report(tiny_fit[1], root / "out" / "calibration")
     two = ("sectoral_tuition_free.toml", "tuition_bootcamp.toml")
-    rows, by_year = validate(workers=1500, seeds=2, years=4, scenarios=two)
+    rows, by_year = validate(workers=1500, seeds=2, years=4, scenarios=two, jobs=2)
     (root / "out" / "validation").mkdir()
     # As `pathways validate` writes them.
     write_csv([dict(vars(r), agrees=r.agrees) for r in rows], root / "out" / "validation" / "validation.csv")

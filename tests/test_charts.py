@@ -61,7 +61,7 @@ def comparison() -> Comparison:
     run = {"run": {"workers": workers, "months": 60, "burn_in_months": 12}}
     arms = load_arms([str(f) for f in files], run)
     seeds = seeds_for(arms, 2)
-    summary = summarise(run_all(arms, seeds, jobs=1), arms)
+    summary = summarise(run_all(arms, seeds, jobs=2), arms)
     # As the brief does it (brief._compare_brief), from the arms instead of the manifest.
     groups = {k: g.label for k, g in arms[0].scenario.groups.items()}
     provenance = Provenance(
@@ -128,7 +128,7 @@ def validation_result():
 
     seeds = 2
     three = ("sectoral_tuition_free.toml", "tuition_bootcamp.toml", "apprenticeship.toml")
-    rows, by_year = validate(workers=1500, seeds=seeds, years=4, scenarios=three)
+    rows, by_year = validate(workers=1500, seeds=seeds, years=4, scenarios=three, jobs=2)
     # As `pathways validate` makes it, but naming the scenario files the trials ran on.
     provenance = Provenance(
         three, f"1-{seeds}", VERSION, "1,500 workers; published: calibration/targets.csv"
