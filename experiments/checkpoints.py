@@ -178,16 +178,26 @@ class Store:
             pass
 
 
-def run_shared(
-    model: LabourMarket, scenario: Scenario, shared: Checkpoint | None, store: Store | None
-) -> Checkpoint:
-    """Run ``model`` (just built from ``scenario``) to the end: from ``shared`` (a checkpoint in memory of
-    the same burn-in), else from the store's, else burning in (and saving the result to the store).
-    Returns the month-0 checkpoint for the next arm of the same burn-in."""
-    identity = burn_in_identity(scenario)
-    checkpoint = shared if shared is not None else (store.get(scenario, model.seed) if store else None)
-    made = checkpoint is None
-    checkpoint = run_from(checkpoint, model, identity)
-    if made and store is not None:
-        store.put(checkpoint, scenario)
-    return checkpoint
+class BurnIns:
+    """Runs models to the end one after another, reusing burn-ins. With ``share`` (models of one seed
+    whose burn-ins are the same), each after the first starts from the first's month-0 state; with a
+    store folder, a model starts from the store's checkpoint if it has one and saves the one it makes.
+    With neither, each model simply runs."""
+
+    def __init__(self, share: bool, store_folder: str | None) -> None:
+        self.share = share
+        self.store = Store(Path(store_folder)) if store_folder else None
+        self._checkpoint: Checkpoint | None = None
+
+    def run(self, model: LabourMarket, scenario: Scenario) -> None:
+        """Run ``model``, just built from ``scenario``, to the end."""
+        if not self.share and self.store is None:
+            model.run()
+            return
+        checkpoint = self._checkpoint if self.share else None
+        if checkpoint is None and self.store is not None:
+            checkpoint = self.store.get(scenario, model.seed)
+        made = checkpoint is None
+        self._checkpoint = run_from(checkpoint, model, burn_in_identity(scenario))
+        if made and self.store is not None:
+            self.store.put(self._checkpoint, scenario)

@@ -29,7 +29,7 @@ from scipy import stats
 from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario, scenario_hash
 from ..simulation.checkpoint import burn_in_identity
 from ..simulation.scenario import scenario_dict
-from .checkpoints import Store, run_shared
+from .checkpoints import BurnIns, Store
 from .executor import Executor, all_succeeded
 from .io import write_csv, write_json, write_parquet
 from .outcomes import OUTCOMES, format_interval, key_outcomes, unit_of
@@ -71,15 +71,11 @@ def _run_arms(job: tuple[list[tuple[str, Scenario]], int, bool, str | None]) -> 
     starts from the store's checkpoint, if ``store`` names a folder), the others continue from its
     month-0 checkpoint. One list of rows per arm."""
     arms, seed, share, store_folder = job
-    store = Store(Path(store_folder)) if store_folder else None
-    checkpoint = None
+    burn_ins = BurnIns(share, store_folder)
     out = []
     for label, scenario in arms:
         model = LabourMarket(scenario, seed=seed)
-        if share or store is not None:
-            checkpoint = run_shared(model, scenario, checkpoint if share else None, store)
-        else:
-            model.run()
+        burn_ins.run(model, scenario)
         out.append([{"scenario": label, "seed": seed, **row} for row in key_outcomes(model)])
     return out
 

@@ -59,7 +59,7 @@ from ..simulation.scenario import (
     validation_messages,
 )
 from ..simulation.schema import Block
-from .checkpoints import Store, run_shared
+from .checkpoints import BurnIns, Store
 from .executor import Executor, TaskFailed
 from .folders import OutputFolder
 from .io import ResultsError, atomic_write_bytes, parquet_bytes, read_json, read_parquet, write_json
@@ -365,8 +365,7 @@ def execute(task: Task) -> list[dict]:
     its traceback. With ``share`` they share one burn-in: the first burns in (or starts from the
     store's checkpoint, if ``store`` names a folder), the others continue from its month-0 state."""
     runs, keep, share, store_folder = task
-    store = Store(Path(store_folder)) if store_folder else None
-    checkpoint = None
+    burn_ins = BurnIns(share, store_folder)
     out = []
     for run, scenario in runs:
         start = time.perf_counter()
@@ -374,10 +373,7 @@ def execute(task: Task) -> list[dict]:
             if isinstance(scenario, str):
                 raise ScenarioError(scenario)
             model = LabourMarket(scenario, seed=run.seed)
-            if share or store is not None:
-                checkpoint = run_shared(model, scenario, checkpoint if share else None, store)
-            else:
-                model.run()
+            burn_ins.run(model, scenario)
             rows = [r for r in key_outcomes(model) if not keep or r["outcome"] in keep]
             out.append({"run_id": run.run_id, "rows": rows, "seconds": time.perf_counter() - start})
         except Exception as exc:

@@ -191,14 +191,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, layers=_flag_layers(args))
     r = scenario.run
     identity = _identity(scenario_hash(scenario), args.referral_gap, args.application_log)
+    from pathways.experiments import checkpoints
+
     checkpoint = None
     if args.from_checkpoint:
-        from pathways.experiments import checkpoints
-
         checkpoint = checkpoints.load(Path(args.from_checkpoint), scenario, r.seed)
     if args.save_checkpoint:
-        from pathways.experiments import checkpoints
-
         checkpoints.check_target(Path(args.save_checkpoint), scenario, r.seed, args.overwrite)
     folder = _folder(args, "run", Path("out") / scenario.meta.name, identity)
     print(

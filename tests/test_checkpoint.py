@@ -199,7 +199,7 @@ def test_a_damaged_checkpoint_in_a_store_is_set_aside_and_burned_in_again(refere
     assert store.get(scenario, checkpoint.seed) is None
     assert path.with_name(path.name + ".damaged").is_file() and not path.exists()
     again = LabourMarket(scenario)
-    checkpoints.run_shared(again, scenario, None, store)  # burns in and saves a sound one
+    checkpoints.BurnIns(False, str(tmp_path)).run(again, scenario)  # burns in and saves a sound one
     assert_same_state(model, again)
     assert store.get(scenario, checkpoint.seed) is not None
 
