@@ -874,7 +874,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--skip-matching", action="store_true", help="skip the matching-kernel comparison")
     bench.add_argument(
-        "--sweep", action="store_true", help="also time the sweep machinery with 1 and 2 processes"
+        "--sweep", action="store_true",
+        help="also time a 64-run sweep on 2 processes, burning in for every run and once per seed",
     )
     bench.add_argument(
         "--threads", type=count(1, 1024), default=None,
