@@ -78,9 +78,25 @@ class FreeParameter(Block):
     why: str
 
 
+class PosteriorSettings(Block):
+    """The ``[posterior]`` block: the Bayesian calibration's budget (``pathways posterior``)."""
+
+    design_points: int = Field(
+        128, ge=4, description="Wave 1: Sobol points over the prior box (a power of two)."
+    )
+    refine_points: int = Field(128, ge=0, description="Wave 2: points drawn from the wave-1 posterior.")
+    walkers: int = Field(48, ge=4, description="Ensemble sampler walkers.")
+    steps: int = Field(1500, ge=10, description="Sampler steps per walker.")
+    burn: int = Field(500, ge=0, description="Steps discarded per walker.")
+    draws: int = Field(400, ge=10, description="Posterior draws kept (posterior.parquet).")
+    check_draws: int = Field(16, ge=2, description="Posterior draws run for the predictive check.")
+    seed: int = Field(20261201, ge=0)
+
+
 class CalibrationConfig(Block):
     calibration: Settings
     parameters: list[FreeParameter] = Field(min_length=1)
+    posterior: PosteriorSettings = Field(default_factory=PosteriorSettings)
 
 
 def load_config(path: Path = CONFIG_FILE) -> CalibrationConfig:

@@ -468,6 +468,62 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_posterior(args: argparse.Namespace) -> int:
+    from pathways.calibration import fit
+    from pathways.calibration import posterior as post_mod
+    from pathways.calibration.posterior_report import INSTALLED, format_report, write_report
+    from pathways.calibration.targets import load_targets
+
+    config_path = Path(args.config) if args.config else fit.CONFIG_FILE
+    if not config_path.is_file():
+        raise UserError(f"--config {config_path}: no such file")
+    try:
+        config = fit.load_config(config_path)
+        targets = load_targets(use="calibrate")
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if args.install and config_path.resolve() != fit.CONFIG_FILE.resolve():
+        raise UserError(
+            "--install: only a posterior of the shipped calibration/calibration.toml is installed"
+        )
+    s, ps = config.calibration, config.posterior
+    identity = _identity("posterior", config_path.read_bytes().hex())
+    folder = _folder(args, "posterior", Path("out") / "posterior", identity)
+    jobs = _jobs(args)
+    d = len(config.parameters)
+    design_runs = (ps.design_points + ps.refine_points) * s.replicates
+    print(
+        f"Posterior of {d} parameters: {ps.design_points} + {ps.refine_points} design points x "
+        f"{s.replicates} seeds and {ps.check_draws} predictive runs ({design_runs + ps.check_draws} runs of "
+        f"{s.workers:,} workers, {s.burn_in_months} + {s.months} months), on {_engine(args, jobs)}",
+        flush=True,
+    )
+    start = time.perf_counter()
+    with _progress(design_runs + ps.check_draws, "posterior", "runs") as bar:
+        post = post_mod.fit_posterior(config_path, jobs=jobs, dask=args.dask, targets=targets,
+                                      on_run=lambda: bar.update(1))  # fmt: skip
+        sims = post_mod.predictive_check(post, config_path, ps.check_draws, jobs=jobs, dask=args.dask,
+                                         targets=targets, on_run=lambda: bar.update(1))  # fmt: skip
+    minutes = (time.perf_counter() - start) / 60
+    point = None
+    if config_path.resolve() == fit.CONFIG_FILE.resolve():
+        point = fit.scenario_values(config, fit.default_scenario_path())
+    extra = {"minutes": round(minutes, 1), "processes": jobs if not args.dask else f"dask {args.dask}"}
+    folder.clear()
+    paths = write_report(post, targets, sims, point, folder.path, extra)
+    if args.install:
+        from pathways.experiments.io import atomic_write_bytes
+
+        for name in INSTALLED:
+            target = fit.CONFIG_FILE.with_name(name)
+            atomic_write_bytes(target, (folder.path / name).read_bytes())
+            paths.append(target)
+    folder.finish()
+    print("\n" + format_report(post, targets, sims, point))
+    print(f"\nTook {minutes:.1f} minutes. Wrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
 def _engine(args: argparse.Namespace, jobs: int) -> str:
     return f"Dask ({args.dask})" if args.dask else f"{jobs} process{'es' if jobs > 1 else ''}"
 
@@ -801,6 +857,21 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--scenario-out", help="also write the fitted scenario to this file")
     cal.set_defaults(func=cmd_calibrate)
 
+    pos = sub.add_parser(
+        "posterior", help="Bayesian calibration: a posterior of the free parameters (emulator + MCMC)"
+    )
+    pos.add_argument(
+        "--config", metavar="FILE",
+        help="calibration file (default: the shipped calibration/calibration.toml and its [posterior] block)",
+    )  # fmt: skip
+    _add_engine(pos, "parallel processes (default 1)")
+    _add_out(pos, "out/posterior")
+    pos.add_argument(
+        "--install", action="store_true",
+        help="also replace the shipped calibration/posterior.parquet and its report",
+    )  # fmt: skip
+    pos.set_defaults(func=cmd_posterior)
+
     val = sub.add_parser(
         "validate", help="synthetic trials of the library's programs against published trials"
     )
@@ -874,7 +945,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--skip-matching", action="store_true", help="skip the matching-kernel comparison")
     bench.add_argument(
-        "--sweep", action="store_true",
+        "--sweep",
+        action="store_true",
         help="also time a 64-run sweep on 2 processes, burning in for every run and once per seed",
     )
     bench.add_argument(
