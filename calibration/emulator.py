@@ -32,9 +32,9 @@ MAX_COMPONENTS = 20
 class Emulator:
     """Fitted emulator; build with :func:`fit_emulator`.
 
-    centre, spread: (K,) the targets' mean and standard deviation over the design.
-    basis: (q, K) principal directions of the standardised targets.
-    residual_var: (K,) variance the dropped components leave, standardised units.
+    centre, spread: (k,) the emulated targets' mean and standard deviation over the design.
+    basis: (q, k) principal directions of the standardised targets.
+    residual_var: (k,) variance the dropped components leave, standardised units.
     gps: q fitted ``GaussianProcessRegressor``.
     """
 
@@ -45,6 +45,8 @@ class Emulator:
     gps: list
     noise: np.ndarray  # (q,) each component's fitted nugget, in the GP's (unit-spread) scale
     units: np.ndarray  # (q,) each component's spread over the design: GP scale -> score
+    columns: np.ndarray  # (K,) bool: the targets emulated (the others predict NaN)
+    inflation: np.ndarray  # (k,) widening of each target's variance from leave-one-out errors (>= 1)
 
     @property
     def components(self) -> int:
@@ -64,22 +66,28 @@ class Emulator:
             # The nugget is the design's roughness, not doubt about the mean between design points.
             variances.append(np.maximum(sd**2 - nugget, 0.0) * unit**2)
         c, v = np.stack(means, 1), np.stack(variances, 1)  # (n, q)
-        mean = self.centre + (c @ self.basis) * self.spread
-        var = (v @ self.basis**2 + self.residual_var) * self.spread**2
+        mean = np.full((u.shape[0], self.columns.size), np.nan)
+        var = np.full((u.shape[0], self.columns.size), np.nan)
+        mean[:, self.columns] = self.centre + (c @ self.basis) * self.spread
+        var[:, self.columns] = (v @ self.basis**2 + self.residual_var) * self.inflation * self.spread**2
         return mean, var
 
 
 def fit_emulator(u: np.ndarray, y: np.ndarray, seed: int = 0) -> Emulator:
     """Fit to design points ``u`` (n, d) in the unit cube and target means ``y`` (n, K).
 
-    Rows of ``y`` with a missing value are left out (the model could not produce
-    that target there); at least ``d + 2`` complete rows are needed.
+    A target the model could not produce in more than a tenth of the runs (a
+    program nobody finished, a market too small for a measure) is not
+    emulated: its prediction is NaN and a likelihood leaves it out. Of the
+    rest, runs missing one are left out; at least ``d + 2`` must remain.
     """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
     u, y = np.asarray(u, float), np.asarray(y, float)
+    columns = np.isfinite(y).mean(axis=0) >= 0.9
+    y = y[:, columns]
     complete = np.isfinite(y).all(axis=1)
     u, y = u[complete], y[complete]
     n, d = u.shape
@@ -110,4 +118,29 @@ def fit_emulator(u: np.ndarray, y: np.ndarray, seed: int = 0) -> Emulator:
         gps.append(gp)
         units.append(unit)
         noise.append(gp.kernel_.k2.noise_level)
-    return Emulator(centre, spread, basis, residual_var, gps, np.array(noise), np.array(units))
+    inflation = _loo_inflation(gps, np.array(units), basis, residual_var, z)
+    return Emulator(
+        centre, spread, basis, residual_var, gps, np.array(noise), np.array(units), columns, inflation
+    )
+
+
+def _loo_inflation(gps: list, units: np.ndarray, basis: np.ndarray, residual_var: np.ndarray,
+                   z: np.ndarray) -> np.ndarray:  # fmt: skip
+    """How much to widen each target's stated uncertainty so that it matches the emulator's
+    leave-one-out errors on the design (Bastos and O'Hagan 2009, Technometrics 51:425): (k,), >= 1.
+
+    Leaving a run out of a Gaussian process has a closed form with the kernel fixed: with
+    ``P = K^-1``, the left-out mean misses by ``(P y)_i / P_ii`` with variance ``1 / P_ii``.
+    """
+    miss, var = [], []
+    for gp, unit in zip(gps, units, strict=True):
+        k = gp.kernel_(gp.X_train_)
+        precision = np.linalg.inv(k)
+        diag = np.diag(precision)
+        miss.append(precision @ gp.y_train_ / diag * unit)
+        var.append(unit**2 / diag)
+    miss_z = np.stack(miss, 1) @ basis  # (n, k): left-out error of the kept components
+    var_z = np.stack(var, 1) @ basis**2 + residual_var
+    residual = z - (z @ basis.T) @ basis  # what the dropped components miss, in-sample
+    ratio = np.mean((miss_z + residual) ** 2 / var_z, axis=0)
+    return np.clip(ratio, 1.0, 100.0)
