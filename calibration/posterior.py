@@ -384,20 +384,23 @@ def predictive_check(post: Posterior, config_path: Path, n: int, *, jobs: int = 
 def write_posterior(post: Posterior, path: Path, extra: dict | None = None) -> list[Path]:
     """The draws as Parquet (one row per draw, one column per parameter; provenance in its metadata)
     and the provenance beside it as JSON."""
+    keys = dict(zip(post.names, post.keys, strict=True))
+    return write_draws(path, keys, post.draws, {**post.provenance, **(extra or {})})
+
+
+def write_draws(path: Path, keys: dict[str, str], draws: np.ndarray, provenance: dict) -> list[Path]:
+    """Posterior draws (m, d) of the parameters ``keys`` ({name: scenario key}) to ``path`` (Parquet)
+    and ``path`` with ``.json`` (the provenance), each written atomically."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from ..experiments.io import atomic_write_bytes
 
-    provenance = {
-        **post.provenance,
-        **(extra or {}),
-        "parameters": dict(zip(post.names, post.keys, strict=True)),
-    }
-    table = pa.table(
-        {"draw": np.arange(post.draws.shape[0]), **{n: post.draws[:, j] for j, n in enumerate(post.names)}}
+    provenance = {**provenance, "parameters": keys}
+    columns = {"draw": np.arange(draws.shape[0]), **{n: draws[:, j] for j, n in enumerate(keys)}}
+    table = pa.table(columns).replace_schema_metadata(
+        {"pathways_posterior": json.dumps(provenance, sort_keys=True)}
     )
-    table = table.replace_schema_metadata({"pathways_posterior": json.dumps(provenance, sort_keys=True)})
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     atomic_write_bytes(path, sink.getvalue().to_pybytes())

@@ -97,6 +97,15 @@ def difference_cell(
         return f"{format_change(outcome, d.diff)}\nsame in every seed\n{VERDICT_WORDS[d.verdict]}"
     low, high = format_change(outcome, d.low, False), format_change(outcome, d.high, False)
     mark = " \u2020" if (row or {}).get("seeds", MIN_SEEDS) < MIN_SEEDS else ""
+    if d.has_total:
+        t_low, t_high = (
+            format_change(outcome, d.total_low, False),
+            format_change(outcome, d.total_high, False),
+        )
+        return (
+            f"{format_change(outcome, d.diff)}\n[{low}, {high}]{mark} chance\n[{t_low}, {t_high}] with "
+            f"parameters ({d.parameter_share:.0%})\n{VERDICT_WORDS[d.verdict]}"
+        )
     return f"{format_change(outcome, d.diff)}\n[{low}, {high}]{mark}\n{VERDICT_WORDS[d.verdict]}"
 
 
@@ -138,26 +147,37 @@ def outcome_tables(
             ]
         )
         thin |= any(r is not None and 0 < r.get("seeds", MIN_SEEDS) < MIN_SEEDS for r in got)
-    notes = [
-        "Brackets: 95% interval over seeds. Differences are paired by seed (the same draws in every arm)."
-    ]
+    base = "Brackets: 95% interval over seeds. Differences are paired by seed (the same draws in every arm)."
+    parameters = thin_note = design_note = None
+    if any("with parameters" in c for row in differences for c in row):
+        parameters = (
+            "Chance: the interval over seeds with the calibrated parameters. With parameters: the total "
+            "interval when each seed also runs at its own draw from the calibration's posterior (in "
+            "brackets, the share of its variance the parameters bring); verdicts use the total interval."
+        )
     if thin:
-        notes.append(f"\u2020 fewer than {MIN_SEEDS} seeds: too few for the interval to be relied on.")
+        thin_note = f"\u2020 fewer than {MIN_SEEDS} seeds: too few for the interval to be relied on."
     if any("by design" in c for row in levels for c in row):
-        notes.append(
+        design_note = (
             "By design: the program's own rule sets this value (see the findings); it is not an effect."
         )
+
+    def kept(*notes: str | None) -> list[str]:
+        return [n for n in notes if n]
+
     header = ["", *(capital(names[lab]) for lab in labels)]
     minus = [f"{capital(names[lab])} minus {names[ref]}" for lab in labels[1:]]
     if len(labels) <= 2:
-        return [
-            Table(
-                header + minus, [a + b[1:] for a, b in zip(levels, differences, strict=True)], caption, notes
-            )
-        ]
+        rows = [a + b[1:] for a, b in zip(levels, differences, strict=True)]
+        return [Table(header + minus, rows, caption, kept(base, parameters, thin_note, design_note))]
     return [
-        Table(header, levels, caption, notes[:1] + notes[2:]),
-        Table(["", *minus], differences, f"Paired differences from {names[ref]}. {caption}", notes[:2]),
+        Table(header, levels, caption, kept(base, thin_note, design_note)),
+        Table(
+            ["", *minus],
+            differences,
+            f"Paired differences from {names[ref]}. {caption}",
+            kept(base, parameters, thin_note),
+        ),
     ]
 
 

@@ -13,12 +13,18 @@ Files written to the output folder:
 ``summary.csv``      seeds (t interval of the mean), and the paired difference
                      from the first scenario with its interval.
 ``manifest.json``    scenarios as resolved, hashes, seeds, versions.
+
+With parameter uncertainty (``--parameter-uncertainty``, :mod:`.uncertainty`), each seed also
+runs at its own draw from the calibration's posterior: ``runs_posterior.parquet`` holds those
+runs, ``summary.*`` gains the total intervals (``total_*``, ``diff_total*``) and the share of
+their variance that the parameters bring, and the manifest records the draw of every seed.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,23 +89,27 @@ def _run_arms(job: tuple[list[tuple[str, Scenario]], int, bool, str | None]) -> 
 def run_all(
     arms: list[Arm], seeds: list[int], jobs: int = 1, on_result=None, dask: str | None = None,
     reuse_burn_in: bool = True, checkpoints: Path | None = None,
+    scenarios_for: Callable[[int], list[Scenario]] | None = None,
 ) -> list[dict]:  # fmt: skip
     """Run every (arm, seed) on ``jobs`` processes or Dask; rows come back in a fixed order.
 
     With ``reuse_burn_in``, arms whose burn-ins are the same (:func:`~..simulation.checkpoint.
     burn_in_identity`) burn in once per seed and continue from that state: the same numbers, less time.
     ``checkpoints``: a folder of burned-in markets (:class:`.checkpoints.Store`) to start from and add to.
+    ``scenarios_for``: the arms' scenarios for a seed, if they differ by seed (a posterior draw per
+    seed: :mod:`.uncertainty`); by default each arm's own.
     """
     store = str(Store(checkpoints).folder) if checkpoints is not None else None
-    groups: dict[str, list[int]] = {}
-    for i, a in enumerate(arms):
-        key = burn_in_identity(a.scenario) if reuse_burn_in else f"arm {i}"
-        groups.setdefault(key, []).append(i)
     tasks, where = [], []
     for s in seeds:
+        scenarios = [a.scenario for a in arms] if scenarios_for is None else scenarios_for(s)
+        groups: dict[str, list[int]] = {}
+        for i, sc in enumerate(scenarios):
+            key = burn_in_identity(sc) if reuse_burn_in else f"arm {i}"
+            groups.setdefault(key, []).append(i)
         for members in groups.values():
             share = reuse_burn_in and len(members) > 1
-            tasks.append(([(arms[i].label, arms[i].scenario) for i in members], s, share, store))
+            tasks.append(([(arms[i].label, scenarios[i]) for i in members], s, share, store))
             where.append(members)
     results: list = [None] * len(tasks)
     with Executor(jobs, dask) as executor:
@@ -172,6 +182,48 @@ def summarise(rows: list[dict], arms: list[Arm]) -> list[dict]:
     out.sort(key=lambda r: (outcome_order.get(r["outcome"], len(outcome_order)), _natural(r["outcome"]),
                             r["group"] != "all", r["group"], order[r["scenario"]]))  # fmt: skip
     return out
+
+
+def add_total_intervals(
+    summary: list[dict], rows: list[dict], posterior_rows: list[dict], arms: list[Arm]
+) -> None:
+    """Add to each summary row the interval with parameter uncertainty (:mod:`.uncertainty`):
+    ``total_mean``, ``total_low``, ``total_high``, ``parameter_share``, and for differences from the
+    first arm ``diff_total``, ``diff_total_low``, ``diff_total_high``, ``diff_parameter_share``."""
+    from .uncertainty import total_interval
+
+    def table(rs: list[dict]) -> dict:
+        t: dict[tuple[str, str, str], dict[int, float]] = {}
+        for r in rs:
+            t.setdefault((r["scenario"], r["group"], r["outcome"]), {})[r["seed"]] = r["value"]
+        return t
+
+    ref, post = table(rows), table(posterior_rows)
+    first = arms[0].label
+    nan = float("nan")
+    for row in summary:
+        key = (row["scenario"], row["group"], row["outcome"])
+        row.update(total_mean=nan, total_low=nan, total_high=nan, parameter_share=nan, diff_total=nan,
+                   diff_total_low=nan, diff_total_high=nan, diff_parameter_share=nan)  # fmt: skip
+        if key not in ref or key not in post:
+            continue
+        seeds = sorted(set(ref[key]) & set(post[key]))
+        a = np.array([ref[key][s] for s in seeds], float)
+        b = np.array([post[key][s] for s in seeds], float)
+        mean, lo, hi, share = total_interval(a, b)
+        if lo == lo:
+            from .outcomes import bounds
+
+            low, high = bounds(row["outcome"])
+            lo, hi = min(max(lo, low), high), max(min(hi, high), low)
+        row.update(total_mean=mean, total_low=lo, total_high=hi, parameter_share=share)
+        base = (first, row["group"], row["outcome"])
+        if row["scenario"] != first and base in ref and base in post:
+            both = [s for s in seeds if s in ref[base] and s in post[base]]
+            da = np.array([ref[key][s] - ref[base][s] for s in both], float)
+            db = np.array([post[key][s] - post[base][s] for s in both], float)
+            d, dlo, dhi, dshare = total_interval(da, db)
+            row.update(diff_total=d, diff_total_low=dlo, diff_total_high=dhi, diff_parameter_share=dshare)
 
 
 def _natural(name: str) -> list:
@@ -254,18 +306,12 @@ def format_table(summary: list[dict], arms: list[Arm], outcomes=PRINTED) -> str:
     if len(labels) > 1:
         lines.append("")
         lines.append(f"Change from {labels[0]} (paired by seed) [95% interval]")
-        for outcome in ("mobility_rate", "pay_ratio", "good_job_share", "annual_earnings", "theil_between"):
-            for g in groups:
-                cells = []
-                for lab in labels[1:]:
-                    r = index.get((lab, g, outcome))
-                    if r is None or np.isnan(r["diff"]):
-                        cells.append("-")
-                    else:
-                        cells.append(f"{_signed(outcome, r['diff'])} [{_signed(outcome, r['diff_low'])}, "
-                                     f"{_signed(outcome, r['diff_high'])}]")  # fmt: skip
-                if any(c != "-" for c in cells):
-                    lines.append(f"{outcome[:21]:<22}{g:<16}" + "".join(f"{c:>{width}}" for c in cells))
+        lines += _change_lines(index, labels, groups, "diff", width)
+    if len(labels) > 1 and any(np.isfinite(r.get("diff_total", np.nan)) for r in summary):
+        lines.append("")
+        lines.append("The same changes with parameter uncertainty (each seed also at its own posterior "
+                     "draw) [95% total interval] (share of its variance from the parameters)")  # fmt: skip
+        lines += _change_lines(index, labels, groups, "diff_total", width + 8)
     for r in summary:
         if r["outcome"] == "earnings_gain_per_public_dollar":
             lines.append(f"Earnings gained per extra public dollar, {r['scenario']} vs {labels[0]}: "
@@ -273,12 +319,44 @@ def format_table(summary: list[dict], arms: list[Arm], outcomes=PRINTED) -> str:
     return "\n".join(lines)
 
 
+CHANGES = ("mobility_rate", "pay_ratio", "good_job_share", "annual_earnings", "theil_between")
+
+
+def _change_lines(index: dict, labels: list[str], groups: list[str], key: str, width: int) -> list[str]:
+    """Rows of paired changes from the first arm: ``key`` ("diff" or "diff_total") [its interval],
+    with the parameters' share of the variance for total intervals."""
+    lines = []
+    for outcome in CHANGES:
+        for g in groups:
+            cells = []
+            for lab in labels[1:]:
+                r = index.get((lab, g, outcome))
+                if r is None or not np.isfinite(r.get(key, np.nan)):
+                    cells.append("-")
+                    continue
+                cell = f"{_signed(outcome, r[key])} [{_signed(outcome, r[key + '_low'])}, "
+                cell += f"{_signed(outcome, r[key + '_high'])}]"
+                if key == "diff_total":
+                    cell += f" ({r['diff_parameter_share']:.0%})"
+                cells.append(cell)
+            if any(c != "-" for c in cells):
+                lines.append(f"{outcome[:21]:<22}{g:<16}" + "".join(f"{c:>{width}}" for c in cells))
+    return lines
+
+
 def write_outputs(
-    rows: list[dict], summary: list[dict], arms: list[Arm], seeds: list[int], out: Path
-) -> list[Path]:
+    rows: list[dict], summary: list[dict], arms: list[Arm], seeds: list[int], out: Path,
+    posterior_rows: list[dict] | None = None, posterior: dict | None = None,
+) -> list[Path]:  # fmt: skip
+    """The files of the module's docstring; with parameter uncertainty also ``runs_posterior.parquet``
+    (the runs at each seed's posterior draw) and the draws in the manifest (``posterior``)."""
     out.mkdir(parents=True, exist_ok=True)
     runs_path, summary_path = out / "runs.parquet", out / "summary.parquet"
     write_parquet(pa.Table.from_pylist(rows), runs_path)
+    extra = []
+    if posterior_rows:
+        extra.append(out / "runs_posterior.parquet")
+        write_parquet(pa.Table.from_pylist(posterior_rows), extra[0])
     table = pa.Table.from_pylist(summary)
     write_parquet(table, summary_path)
     csv_path = out / "summary.csv"
@@ -297,9 +375,11 @@ def write_outputs(
             for a in arms
         ],
     }
+    if posterior is not None:
+        manifest["parameter_uncertainty"] = posterior
     manifest_path = out / "manifest.json"
     write_json(manifest, manifest_path)
-    return [runs_path, summary_path, csv_path, manifest_path]
+    return [runs_path, *extra, summary_path, csv_path, manifest_path]
 
 
 def default_jobs() -> int:

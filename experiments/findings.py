@@ -132,6 +132,15 @@ class Difference:
     high: float
     verdict: str
     reason: str = ""  # the program rule, for a difference by design
+    # With parameter uncertainty (compare --parameter-uncertainty): the total interval and the share of
+    # its variance the parameters bring. The verdict is then taken on the total interval.
+    total_low: float = float("nan")
+    total_high: float = float("nan")
+    parameter_share: float = float("nan")
+
+    @property
+    def has_total(self) -> bool:
+        return bool(np.isfinite(self.total_low) and np.isfinite(self.total_high))
 
     @property
     def relative(self) -> float:
@@ -155,12 +164,15 @@ def classify(
     a, r = arm_row or {}, reference_row or {}
     d, lo, hi = a.get("diff", nan), a.get("diff_low", nan), a.get("diff_high", nan)
     lo, hi = _clipped(outcome, lo, hi)
+    t_lo, t_hi = _clipped(outcome, a.get("diff_total_low", nan), a.get("diff_total_high", nan))
+    # What is known is judged on the total interval when there is one: chance and the parameters.
+    v_lo, v_hi = (t_lo, t_hi) if np.isfinite(t_lo) and np.isfinite(t_hi) else (lo, hi)
     ref_mean = r.get("mean", nan)
     if reason:
         verdict = BY_DESIGN
     elif not (np.isfinite(d) and np.isfinite(lo) and np.isfinite(hi)):
         verdict = NO_DATA
-    elif lo <= 0 <= hi:
+    elif v_lo <= 0 <= v_hi:
         verdict = UNCLEAR
     elif abs(d) >= materiality.threshold(outcome, ref_mean):
         verdict = CLEAR
@@ -168,8 +180,9 @@ def classify(
         verdict = SMALL
     arm, reference = a.get("scenario", a.get("arm", "")), r.get("scenario", r.get("arm", ""))
     return Difference(
-        outcome, group, arm, reference, a.get("mean", nan), ref_mean, d, lo, hi, verdict, reason
-    )
+        outcome, group, arm, reference, a.get("mean", nan), ref_mean, d, lo, hi, verdict, reason,
+        t_lo, t_hi, a.get("diff_parameter_share", nan),
+    )  # fmt: skip
 
 
 def design_rules(programs: list[dict]) -> dict[str, str]:

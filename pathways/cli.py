@@ -257,30 +257,84 @@ def cmd_compare(args: argparse.Namespace) -> int:
     store = _checkpoint_folder(args)
     arms = compare.load_arms(args.scenarios, _flag_layers(args, ("months", "workers")))
     seeds = compare.seeds_for(arms, args.seeds)
+    draws, names = _parameter_draws(args, arms)
     default = Path("out") / ("compare-" + "-vs-".join(a.label for a in arms))
-    folder = _folder(args, "compare", default, _identity([scenario_hash(a.scenario) for a in arms], seeds))
+    posterior_id = hashlib.sha256(draws.path.read_bytes()).hexdigest() if draws else None
+    identity = _identity([scenario_hash(a.scenario) for a in arms], seeds, posterior_id)
+    folder = _folder(args, "compare", default, identity)
     jobs = _jobs(args, compare.default_jobs())
     r = arms[0].scenario.run
     engine = _engine(args, jobs)
     print(
-        f"Comparing {', '.join(a.label for a in arms)}: {len(seeds)} seeds each, {r.workers:,} workers, "
-        f"{r.burn_in_months} burn-in + {r.months} months, on {engine}",
+        f"Comparing {', '.join(a.label for a in arms)}: {len(seeds)} seeds each"
+        + (", each also at its own posterior draw of the calibrated parameters" if draws else "")
+        + f", {r.workers:,} workers, {r.burn_in_months} burn-in + {r.months} months, on {engine}",
         flush=True,
     )
-    with _progress(len(seeds) * len(arms), "compare") as progress:
+    posterior_rows: list[dict] = []
+    with _progress(len(seeds) * len(arms) * (2 if draws else 1), "compare") as progress:
         rows = compare.run_all(
             arms, seeds, jobs, progress.update, dask=args.dask,
             checkpoints=store,
         )  # fmt: skip
+        if draws:
+            by_seed = draws.for_seeds(seeds)
+
+            def scenarios_for(seed: int) -> list:
+                return [
+                    draws.scenario_at(a.scenario, by_seed[seed], n) for a, n in zip(arms, names, strict=True)
+                ]
+
+            # Each draw burns in its own market: no checkpoint store, which would keep them all.
+            posterior_rows = compare.run_all(arms, seeds, jobs, progress.update, dask=args.dask,
+                                             scenarios_for=scenarios_for)  # fmt: skip
     summary = compare.summarise(rows, arms)
+    if draws:
+        compare.add_total_intervals(summary, rows, posterior_rows, arms)
     folder.clear()
-    paths = compare.write_outputs(rows, summary, arms, seeds, folder.path)
+    paths = compare.write_outputs(rows, summary, arms, seeds, folder.path, posterior_rows,
+                                  _posterior_manifest(draws, names, arms, seeds))  # fmt: skip
     folder.finish()
     print("\nMean over seeds [95% interval]; program outcomes pool the programs each scenario opens.")
     print(compare.format_table(summary, arms))
     print("\nWrote " + ", ".join(str(p) for p in paths))
     print(f"Charts and a brief (HTML and PDF): pathways brief {folder.path}")
     return 0
+
+
+def _parameter_draws(args: argparse.Namespace, arms: list) -> tuple:
+    """The posterior draws for ``--parameter-uncertainty`` and, per arm, the parameters that take them
+    (those it inherits from the calibration); (None, None) when off or when no arm inherits any."""
+    if not args.parameter_uncertainty:
+        return None, None
+    from pathways.experiments.uncertainty import Draws, inherited
+
+    try:
+        draws = Draws(Path(args.posterior) if args.posterior else None)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UserError(f"--parameter-uncertainty: {exc}") from None
+    names = [inherited(a.scenario, draws.keys) for a in arms]
+    if not any(names):
+        print("Parameter uncertainty: no scenario compared takes its parameters from the calibration "
+              "(scenarios/calibrated.toml); the intervals are over seeds only.")  # fmt: skip
+        return None, None
+    for a, n in zip(arms, names, strict=True):
+        own = [k for k in draws.names if k not in n]
+        if own:
+            print(f"Parameter uncertainty: {a.label} sets {', '.join(own)} itself; those keep its values.")
+    return draws, names
+
+
+def _posterior_manifest(draws, names, arms: list, seeds: list[int]) -> dict | None:
+    if draws is None:
+        return None
+    by_seed = draws.for_seeds(seeds)
+    return {
+        "file": str(draws.path),
+        "sha256": hashlib.sha256(draws.path.read_bytes()).hexdigest(),
+        "parameters_drawn": {a.label: n for a, n in zip(arms, names, strict=True)},
+        "draw_per_seed": {str(s): dict(zip(draws.names, map(float, by_seed[s]), strict=True)) for s in seeds},
+    }
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -741,6 +795,19 @@ def _add_checkpoints(p: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _add_parameter_uncertainty(p: argparse.ArgumentParser, default: bool) -> None:
+    p.add_argument(
+        "--parameter-uncertainty", action=argparse.BooleanOptionalAction, default=default,
+        help="also run every seed at its own draw from the calibration's posterior (the same draw in "
+        "every arm) and report intervals with parameter uncertainty beside the seed-only ones "
+        f"(default: {'on' if default else 'off'})",
+    )  # fmt: skip
+    p.add_argument(
+        "--posterior", metavar="FILE",
+        help="posterior draws to use (default: the shipped calibration/posterior.parquet)",
+    )  # fmt: skip
+
+
 def _add_size(p: argparse.ArgumentParser, what: str = "") -> None:
     from pathways.simulation.scenario import MAX_MONTHS, MAX_WORKERS
 
@@ -789,6 +856,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--seeds", type=count(2, 10_000), default=20, help="seeds per scenario (default 20)")
     _add_engine(comp, "parallel processes (default: all cores)")
     _add_checkpoints(comp)
+    _add_parameter_uncertainty(comp, default=True)
     _add_size(comp)
     _add_out(comp, "out/compare-<names>")
     comp.set_defaults(func=cmd_compare)

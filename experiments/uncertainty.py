@@ -1,0 +1,130 @@
+"""Parameter uncertainty: intervals that say what the calibration does not pin down.
+
+An interval over seeds says how much chance moves a result with the model's
+parameters known exactly. They are not known: the calibration's posterior
+(``calibration/posterior.parquet``, written by ``pathways posterior``) is a
+sample of the values the published targets allow. With parameter
+uncertainty on, every replicate seed of a comparison also runs once with its
+own posterior draw, the same draw in every arm (so arms stay paired) and the
+same seed as its run at the calibrated point (common random numbers).
+
+For each outcome (and each difference between arms), with n seeds:
+
+* seed-only interval: the usual t interval of the mean over seeds, at the
+  calibrated point;
+* parameter variance V: the variance over seeds of (value with the seed's
+  draw - value at the calibrated point), the same seed on both sides, so the
+  seed's own luck largely cancels (what is left of it makes V, if anything,
+  too large);
+* total interval: the posterior runs' mean +- 1.96 sqrt(V + s^2 / n), s^2 the
+  seed variance at the calibrated point: how much the parameters could move
+  the result, plus the chance error of a mean over n seeds;
+* parameter share: V / (V + s^2 / n), the part of the total variance that the
+  parameters bring.
+
+Only parameters a scenario inherits from the calibration take draws: a
+scenario that sets one of them itself (a policy that changes search effort,
+say) keeps its own value, and is told so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+from ..simulation import Scenario
+from ..simulation.scenario import (
+    builtin_dir,
+    dotted,
+    load_scenario,
+    merge_tables,
+    scenario_dict,
+    with_overrides,
+)
+
+Z95 = 1.959963984540054
+
+
+def posterior_file() -> Path:
+    from ..calibration.posterior import POSTERIOR_FILE
+
+    return POSTERIOR_FILE
+
+
+def _value(data: dict, key: str):
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def inherited(scenario: Scenario, keys: dict[str, str]) -> list[str]:
+    """Names of the posterior's parameters ``keys`` ({name: scenario key}) whose value in ``scenario``
+    is the installed calibrated value: those it takes from the calibration, and which may take draws."""
+    calibrated = scenario_dict(load_scenario(Path(builtin_dir()) / "calibrated.toml"))
+    mine = scenario_dict(scenario)
+    out = []
+    for name, key in keys.items():
+        a, b = _value(mine, key), _value(calibrated, key)
+        if a is not None and b is not None and np.isclose(float(a), float(b), rtol=1e-12, atol=0.0):
+            out.append(name)
+    return out
+
+
+class Draws:
+    """Posterior draws assigned to replicate seeds: the same draw for every arm of a seed."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        from ..calibration.posterior import read_posterior
+
+        self.path = Path(path) if path is not None else posterior_file()
+        if not self.path.is_file():
+            raise FileNotFoundError(
+                f"{self.path}: no posterior file (pathways posterior --install writes it; "
+                "--no-parameter-uncertainty gives seed-only intervals)"
+            )
+        self.keys, self.values = read_posterior(self.path)
+        self.names = list(self.keys)
+
+    def for_seeds(self, seeds: list[int]) -> dict[int, np.ndarray]:
+        """One draw (d,) per seed, chosen by the seeds alone: the same seeds always get the same draws."""
+        rng = np.random.default_rng(np.random.SeedSequence([int(s) % 2**32 for s in seeds]))
+        m = self.values.shape[0]
+        pick = rng.permutation(m) if len(seeds) <= m else rng.integers(0, m, len(seeds))
+        return {s: self.values[pick[i]] for i, s in enumerate(seeds)}
+
+    def overrides(self, draw: np.ndarray, names: list[str]) -> dict:
+        """Scenario overrides setting parameters ``names`` to ``draw``'s values."""
+        out: dict = {}
+        for j, name in enumerate(self.names):
+            if name in names:
+                out = merge_tables(out, dotted(self.keys[name], float(draw[j])))
+        return out
+
+    def scenario_at(self, scenario: Scenario, draw: np.ndarray, names: list[str]) -> Scenario:
+        return with_overrides(scenario, self.overrides(draw, names)) if names else scenario
+
+
+def total_interval(
+    reference: np.ndarray, posterior: np.ndarray
+) -> tuple[float, float, float, float]:  # fmt: skip
+    """Mean, total 95% interval and parameter share of one outcome (or difference), paired by seed.
+
+    reference, posterior: (n,) values at the calibrated point and at each seed's draw, same seeds.
+    Returns (mean, low, high, parameter share); NaN where fewer than two seeds have both.
+    """
+    ok = np.isfinite(reference) & np.isfinite(posterior)
+    ref, post = reference[ok], posterior[ok]
+    n = ref.size
+    if n < 2:
+        return (float(post.mean()) if n else float("nan")), float("nan"), float("nan"), float("nan")
+    v_param = float(np.var(post - ref, ddof=1))
+    v_mean = float(np.var(ref, ddof=1)) / n
+    total = v_param + v_mean
+    # A t quantile for the chance part over few seeds, as the seed-only interval uses.
+    half = np.sqrt(v_param * Z95**2 + v_mean * stats.t.ppf(0.975, n - 1) ** 2)
+    mean = float(post.mean())
+    return mean, mean - half, mean + half, (v_param / total if total > 0 else 0.0)

@@ -1,0 +1,139 @@
+"""Parameter uncertainty carried into comparisons: posterior draws per seed, paired across arms,
+total intervals that add the parameters to chance, and the brief showing both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from pathways.calibration.posterior import write_draws
+from pathways.cli import main
+from pathways.experiments.io import read_json
+from pathways.experiments.uncertainty import Draws, inherited, total_interval
+from pathways.simulation import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+KEYS = {"jobs_per_worker": "economy.jobs_per_worker", "on_the_job_search": "search.on_the_job_search"}
+
+
+def posterior_file(folder: Path, spread: float = 1.0) -> Path:
+    """A posterior of two parameters around the calibrated values (a wide one: differences show)."""
+    rng = np.random.default_rng(4)
+    draws = np.column_stack([rng.uniform(0.86, 0.96, 50), rng.uniform(0.005, 0.05, 50)])
+    centre = draws.mean(axis=0)
+    draws = centre + spread * (draws - centre)
+    path = folder / "posterior.parquet"
+    write_draws(path, KEYS, draws, {"method": "test"})
+    return path
+
+
+def test_total_interval_adds_the_parameters_to_chance():
+    rng = np.random.default_rng(0)
+    seed_luck = rng.normal(size=40)
+    reference = 10 + seed_luck
+    # No parameter effect: the posterior runs repeat the reference runs; the interval is chance only.
+    mean, lo, hi, share = total_interval(reference, reference.copy())
+    seed_half = (hi - lo) / 2
+    assert share == 0 and mean == pytest.approx(reference.mean())
+    # Parameters that move the outcome by sd 3 (same seeds, so luck cancels): the parameters dominate.
+    shift = 3 * rng.normal(size=40)
+    mean, lo, hi, share = total_interval(reference, reference + shift)
+    assert share > 0.95
+    assert (hi - lo) / 2 == pytest.approx(1.96 * np.std(shift, ddof=1), rel=0.05)
+    assert (hi - lo) / 2 > seed_half
+    # Too few seeds with both: no interval.
+    assert np.isnan(total_interval(np.array([1.0, np.nan]), np.array([1.0, 2.0]))[1])
+
+
+def test_draws_are_fixed_by_the_seeds_and_cover_the_posterior(tmp_path):
+    draws = Draws(posterior_file(tmp_path))
+    a, b = draws.for_seeds([5, 6, 7]), draws.for_seeds([5, 6, 7])
+    assert all(np.array_equal(a[s], b[s]) for s in a)
+    assert len({tuple(v) for v in a.values()}) == 3  # distinct draws while the posterior has enough
+    many = draws.for_seeds(list(range(200)))  # more seeds than draws: draws repeat, all from the file
+    assert all(any(np.array_equal(v, row) for row in draws.values) for v in many.values())
+
+
+def test_only_parameters_taken_from_the_calibration_get_draws(tmp_path):
+    draws = Draws(posterior_file(tmp_path))
+    boot = load_scenario(ROOT / "scenarios" / "tuition_bootcamp.toml")
+    assert inherited(boot, draws.keys) == ["jobs_per_worker", "on_the_job_search"]
+    own = load_scenario(ROOT / "scenarios" / "tuition_bootcamp.toml", {"search": {"on_the_job_search": 0.11}})
+    assert inherited(own, draws.keys) == ["jobs_per_worker"]
+    at = draws.scenario_at(own, np.array([0.9, 0.02]), inherited(own, draws.keys))
+    assert at.economy.jobs_per_worker == 0.9 and at.search.on_the_job_search == 0.11
+
+
+def test_a_missing_or_damaged_posterior_is_refused_before_any_run(tmp_path, capsys):
+    boot, app = ROOT / "scenarios" / "tuition_bootcamp.toml", ROOT / "scenarios" / "apprenticeship.toml"
+    bad = tmp_path / "bad.parquet"
+    bad.write_text("not a posterior")
+    for path in (tmp_path / "none.parquet", bad):
+        out = tmp_path / f"out_{path.stem}"
+        argv = ["compare", str(boot), str(app), "--seeds", "2", "--posterior", str(path), "--out", str(out)]
+        assert main(argv) == 2
+        assert str(path) in capsys.readouterr().err
+        assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("uncertainty")
+    posterior = posterior_file(folder)
+    out = folder / "out"
+    argv = [
+        "compare", str(ROOT / "scenarios" / "tuition_bootcamp.toml"),
+        str(ROOT / "scenarios" / "apprenticeship.toml"),
+        "--seeds", "3", "--workers", "1200", "--months", "12", "--jobs", "2", "--posterior", str(posterior),
+        "--out", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0
+    return out
+
+
+def test_a_comparison_with_parameter_uncertainty_runs_every_seed_at_its_draw_in_every_arm(compared):
+    runs = pq.read_table(compared / "runs.parquet").to_pylist()
+    drawn = pq.read_table(compared / "runs_posterior.parquet").to_pylist()
+    assert len(drawn) == len(runs)
+    manifest = read_json(compared / "manifest.json")["parameter_uncertainty"]
+    assert set(manifest["draw_per_seed"]) == {str(r["seed"]) for r in runs}
+    assert manifest["parameters_drawn"]["tuition_bootcamp"] == ["jobs_per_worker", "on_the_job_search"]
+    # The draws change the market: unemployment differs from the calibrated point's, seed by seed.
+    def unemployment(rows):
+        return {(r["scenario"], r["seed"]): r["value"] for r in rows
+                if r["outcome"] == "unemployment_rate" and r["group"] == "all"}  # fmt: skip
+
+    a, b = unemployment(runs), unemployment(drawn)
+    assert a.keys() == b.keys() and any(a[k] != b[k] for k in a)
+
+
+def test_total_intervals_are_never_narrower_than_chance_alone(compared):
+    rows = pq.read_table(compared / "summary.parquet").to_pylist()
+    checked = 0
+    for r in rows:
+        if np.isfinite(r["diff_total_low"]) and np.isfinite(r["diff_low"]):
+            assert r["diff_total_high"] - r["diff_total_low"] >= (r["diff_high"] - r["diff_low"]) * (1 - 1e-9)
+            assert 0 <= r["diff_parameter_share"] <= 1
+            checked += 1
+    assert checked > 10
+
+
+def test_the_brief_shows_chance_and_total_intervals_side_by_side_and_judges_on_the_total(compared):
+    from pathways.experiments.brief import difference_cell
+    from pathways.experiments.findings import Materiality
+
+    rows = pq.read_table(compared / "summary.parquet").to_pylist()
+    index = {(r["scenario"], r["group"], r["outcome"]): r for r in rows}
+    arm = index[("apprenticeship", "all", "annual_earnings")]
+    ref = index[("tuition_bootcamp", "all", "annual_earnings")]
+    cell = difference_cell("annual_earnings", arm, ref, Materiality())
+    assert "chance" in cell and "with parameters" in cell
+    # Separated by chance alone, not once the parameters are counted: the verdict follows the total.
+    made = {**arm, "diff": 500.0, "diff_low": 400.0, "diff_high": 600.0, "diff_total_low": -100.0,
+            "diff_total_high": 1100.0, "diff_parameter_share": 0.9}  # fmt: skip
+    assert difference_cell("annual_earnings", made, ref, Materiality()).endswith("not separated")
+    seed_only = {k: v for k, v in made.items() if not k.startswith(("diff_total", "diff_parameter"))}
+    assert "not separated" not in difference_cell("annual_earnings", seed_only, ref, Materiality())
