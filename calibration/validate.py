@@ -21,6 +21,7 @@ import numpy as np
 
 from ..experiments.compare import interval
 from ..experiments.executor import Executor, all_succeeded
+from ..experiments.uncertainty import inherited, total_interval
 from ..simulation import LabourMarket, load_scenario
 from ..simulation.scenario import builtin_dir
 from .moments import moment
@@ -55,10 +56,18 @@ class ValidationRow:
     published: float  # NaN when no published trial
     tolerance: float
     citation: str
+    # With parameter uncertainty (validate --parameter-uncertainty): the total interval over seeds and
+    # posterior draws, and the share of its variance from the parameters (experiments/uncertainty.py).
+    total_low: float = float("nan")
+    total_high: float = float("nan")
+    parameter_share: float = float("nan")
 
     @property
     def verdict(self) -> str:
-        """ "agrees", "disagrees", "inconclusive (...)" or "no published trial": see :func:`verdict`."""
+        """ "agrees", "disagrees", "inconclusive (...)" or "no published trial": see :func:`verdict`;
+        on the total interval when there is one."""
+        if self.total_low == self.total_low and self.total_high == self.total_high:
+            return verdict(self.total_low, self.total_high, self.published, self.tolerance)
         return verdict(self.ci_low, self.ci_high, self.published, self.tolerance)
 
     @property
@@ -133,10 +142,13 @@ def validate(
     on_result=None,
     years: int = YEARS,
     scenarios: tuple[str, ...] | None = None,
+    draws=None,
 ) -> tuple[list[ValidationRow], list[YearRow]]:
     """Synthetic trials of every library program over ``seeds`` seeds (at least 2, for an interval),
     followed for ``years`` years (at least 3: the published window is years 2-3). ``scenarios``:
-    only these files of :data:`PROGRAMS` (default: all).
+    only these files of :data:`PROGRAMS` (default: all). ``draws``
+    (:class:`~..experiments.uncertainty.Draws`): also run each seed at its own posterior draw and
+    report the total interval of the published window's measures.
 
     Returns the rows of the published window (with the published figures where they exist) and the
     impact in every follow-up year.
@@ -151,21 +163,36 @@ def validate(
     chosen = {k: v for k, v in PROGRAMS.items() if scenarios is None or k in scenarios}
     if scenarios is not None and len(chosen) != len(set(scenarios)):
         raise ValueError(f"not library programs: {sorted(set(scenarios) - set(PROGRAMS))}")
+    seed_list = list(range(first_seed, first_seed + seeds))
+    by_seed = draws.for_seeds(seed_list) if draws is not None else {}
+    drawn = []
     for name, program in chosen.items():
         path = Path(builtin_dir()) / name
         overrides = trial_overrides(path, program, workers, years)
         scenario = load_scenario(path, overrides, overrides_from="pathways validate")
-        tasks += [(scenario, program, s, measures) for s in range(first_seed, first_seed + seeds)]
+        tasks += [(scenario, program, s, measures) for s in seed_list]
+        if draws is not None:
+            names = inherited(scenario, draws.keys)
+            drawn += [(draws.scenario_at(scenario, by_seed[s], names), program, s, measures)
+                      for s in seed_list]  # fmt: skip
     with Executor(jobs, dask) as executor:
-        results = all_succeeded(executor.map(_trial_run, tasks, on_result), "validate")
+        results = all_succeeded(executor.map(_trial_run, tasks + drawn, on_result), "validate")
+    results, at_draws = results[: len(tasks)], results[len(tasks) :]
 
     rows, by_year = [], []
     for i, (name, program) in enumerate(chosen.items()):
         mine = results[i * seeds : (i + 1) * seeds]
         for t in measures:
-            mean, lo, hi = interval(np.array([r[0][t.statistic] for r in mine], dtype=float))
+            values = np.array([r[0][t.statistic] for r in mine], dtype=float)
+            mean, lo, hi = interval(values)
             published = t if t.id in VALIDATED.get(name, ()) else None
             rows.append(_row(name, program, t, mean, lo, hi, seeds, published))
+            if at_draws:
+                theirs = at_draws[i * seeds : (i + 1) * seeds]
+                posterior = np.array([r[0][t.statistic] for r in theirs], dtype=float)
+                _, rows[-1].total_low, rows[-1].total_high, rows[-1].parameter_share = total_interval(
+                    values, posterior
+                )
         for k, year in enumerate(y for y, _, _ in mine[0][1]):
             mean, lo, hi = interval(np.array([r[1][k][1] for r in mine], dtype=float))
             controls = np.array([r[1][k][2] for r in mine], dtype=float)
@@ -203,12 +230,18 @@ def format_years(by_year: list[YearRow]) -> str:
 
 def format_rows(rows: list[ValidationRow]) -> str:
     width = max([24, *(len(r.scenario) + 2 for r in rows)])
-    header = f"{'measure':<28}{'simulated [95% interval]':>34}{'published':>14}  verdict"
+    total = any(r.total_low == r.total_low for r in rows)
+    header = f"{'measure':<28}{'simulated [95% interval]':>34}"
+    header += f"{'with parameters':>34}" if total else ""
+    header += f"{'published':>14}  verdict"
     lines = [f"{'scenario':<{width}}{header}"]
     for r in rows:
         share = "share" in r.measure
         fmt = (lambda v: f"{v:.0%}") if share else (lambda v: f"{v:+,.0f}")
         sim = f"{fmt(r.simulated)} [{fmt(r.ci_low)}, {fmt(r.ci_high)}]"
+        if total:
+            both = f"[{fmt(r.total_low)}, {fmt(r.total_high)}] ({r.parameter_share:.0%})"
+            sim += f"{both if r.total_low == r.total_low else '-':>34}"
         if r.published != r.published:
             pub = "-"
         elif share:

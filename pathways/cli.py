@@ -305,14 +305,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def _parameter_draws(args: argparse.Namespace, arms: list) -> tuple:
     """The posterior draws for ``--parameter-uncertainty`` and, per arm, the parameters that take them
     (those it inherits from the calibration); (None, None) when off or when no arm inherits any."""
-    if not args.parameter_uncertainty:
+    draws = _load_draws(args)
+    if draws is None:
         return None, None
-    from pathways.experiments.uncertainty import Draws, inherited
+    from pathways.experiments.uncertainty import inherited
 
-    try:
-        draws = Draws(Path(args.posterior) if args.posterior else None)
-    except (FileNotFoundError, ValueError) as exc:
-        raise UserError(f"--parameter-uncertainty: {exc}") from None
     names = [inherited(a.scenario, draws.keys) for a in arms]
     if not any(names):
         print("Parameter uncertainty: no scenario compared takes its parameters from the calibration "
@@ -323,6 +320,18 @@ def _parameter_draws(args: argparse.Namespace, arms: list) -> tuple:
         if own:
             print(f"Parameter uncertainty: {a.label} sets {', '.join(own)} itself; those keep its values.")
     return draws, names
+
+
+def _load_draws(args: argparse.Namespace):
+    """The posterior draws of ``--parameter-uncertainty`` (None when off), checked before any work."""
+    if not args.parameter_uncertainty:
+        return None
+    from pathways.experiments.uncertainty import Draws
+
+    try:
+        return Draws(Path(args.posterior) if args.posterior else None)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UserError(f"--parameter-uncertainty: {exc}") from None
 
 
 def _posterior_manifest(draws, names, arms: list, seeds: list[int]) -> dict | None:
@@ -602,17 +611,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pathways.experiments.style import Provenance
 
     jobs = _jobs(args)
-    identity = _identity("validate", args.workers, args.seeds, args.years)
+    draws = _load_draws(args)
+    posterior_id = hashlib.sha256(draws.path.read_bytes()).hexdigest() if draws else None
+    identity = _identity("validate", args.workers, args.seeds, args.years, posterior_id)
     folder = _folder(args, "validate", Path("out") / "validation", identity)
     print(
         f"Validating: synthetic trials of the library's programs, {args.workers:,} workers, "
-        f"{args.seeds} seeds, {args.years} years of follow-up, on {_engine(args, jobs)}",
+        f"{args.seeds} seeds" + (", each also at its own posterior draw" if draws else "")
+        + f", {args.years} years of follow-up, on {_engine(args, jobs)}",
         flush=True,
     )
-    with _progress(len(PROGRAMS) * args.seeds, "validate") as bar:
+    with _progress(len(PROGRAMS) * args.seeds * (2 if draws else 1), "validate") as bar:
         rows, by_year = validate(
             workers=args.workers, seeds=args.seeds, jobs=jobs, dask=args.dask, on_result=bar.update,
-            years=args.years,
+            years=args.years, draws=draws,
         )  # fmt: skip
     provenance = Provenance(
         ("library program scenarios",),
@@ -952,6 +964,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_engine(val, "parallel processes (default 1)")
     _add_out(val, "out/validation")
+    _add_parameter_uncertainty(val, default=False)
     val.set_defaults(func=cmd_validate)
 
     sc = sub.add_parser(

@@ -137,3 +137,17 @@ def test_the_brief_shows_chance_and_total_intervals_side_by_side_and_judges_on_t
     assert difference_cell("annual_earnings", made, ref, Materiality()).endswith("not separated")
     seed_only = {k: v for k, v in made.items() if not k.startswith(("diff_total", "diff_parameter"))}
     assert "not separated" not in difference_cell("annual_earnings", seed_only, ref, Materiality())
+
+
+def test_validate_reports_the_total_interval_and_judges_on_it(tmp_path):
+    from pathways.calibration.validate import validate
+
+    draws = Draws(posterior_file(tmp_path))
+    rows, _ = validate(workers=1500, seeds=2, years=3, jobs=2, scenarios=("sectoral_tuition_free.toml",),
+                       draws=draws)  # fmt: skip
+    for r in rows:
+        assert np.isfinite(r.total_low) and np.isfinite(r.total_high) and 0 <= r.parameter_share <= 1
+        assert r.total_high - r.total_low >= (r.ci_high - r.ci_low) * (1 - 1e-9)
+    seed_only, _ = validate(workers=1500, seeds=2, years=3, jobs=2, scenarios=("sectoral_tuition_free.toml",))
+    assert [r.simulated for r in seed_only] == [r.simulated for r in rows]  # the calibrated runs are the same
+    assert all(np.isnan(r.total_low) for r in seed_only)
