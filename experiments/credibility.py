@@ -194,18 +194,26 @@ def validation_lines(e: Evidence, results: Path) -> list[str]:
     lines = []
     for r in e.validation:
         pub, tol = _number(r.get("published")), _number(r.get("tolerance"))
-        said = verdict(_number(r["ci_low"]), _number(r["ci_high"]), pub, tol)
+        t_lo, t_hi = _number(r.get("total_low")), _number(r.get("total_high"))
+        total = t_lo == t_lo and t_hi == t_hi  # validate --parameter-uncertainty: judged on the total
+        said = verdict(*((t_lo, t_hi) if total else (_number(r["ci_low"]), _number(r["ci_high"]))), pub, tol)
         if said == NO_TRIAL:
             continue
         units = "share" if "share" in r["measure"] else "dollars"
         sim, lo, hi = (_value(_number(r[k]), units) for k in ("simulated", "ci_low", "ci_high"))
+        spread = f"[{lo}, {hi}] over {r['seeds']} seeds"
+        if total:
+            spread += (
+                f", [{_value(t_lo, units)}, {_value(t_hi, units)}] with the calibrated parameters' "
+                f"uncertainty ({_number(r.get('parameter_share')):.0%} of its variance)"
+            )
         name = capital(nice(r["scenario"]))
         # The measure in the held-out target's own words (its definition, up to the figures).
         target = next((t for t in e.held_out if t.statistic == r["measure"]), None)
         measure = target.definition.split(":")[0].lower() if target else r["measure"].replace("_", " ")
         published_range = f"range {_value(pub - tol, units)} to {_value(pub + tol, units)}"
         text = (
-            f"{name}, {measure}: the model gives {sim} [{lo}, {hi}] over {r['seeds']} seeds against the "
+            f"{name}, {measure}: the model gives {sim} {spread} against the "
             f"published {_value(pub, units)} ({published_range}; {r['citation']}): {said}."
         )
         if said == DISAGREES and pub:
