@@ -29,7 +29,7 @@ Nothing here is fitted: the gains and losses come from the market's rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -39,6 +39,7 @@ from ..simulation.scenario import load_scenario, with_overrides
 from ..simulation.trial import window_impact
 from .compare import interval
 from .executor import Executor, all_succeeded
+from .uncertainty import inherited, total_interval
 
 # The trial added when the scenario has none: as `pathways validate` runs it.
 TRIAL = {"start_month": 0, "intake_months": 24, "treatment_share": 0.5, "follow_up_months": 36}
@@ -52,6 +53,10 @@ class ScaleRow:
     ci_low: float
     ci_high: float
     seeds: int
+    # With parameter uncertainty (scale --parameter-uncertainty, :mod:`.uncertainty`).
+    total_low: float = float("nan")
+    total_high: float = float("nan")
+    parameter_share: float = float("nan")
 
 
 def trainer_of(scenario: Scenario, program: str) -> str:
@@ -150,8 +155,13 @@ def scale_task(task: tuple) -> dict[float, dict[str, float]]:
 def scale(
     path: str, program: str, multipliers: list[float], seeds: int = 5, workers: int | None = None,
     months: int | None = None, jobs: int = 1, dask: str | None = None, first_seed: int = 1, on_result=None,
+    draws=None,
 ) -> list[ScaleRow]:  # fmt: skip
-    """The program at each seat multiplier against the market without it, over ``seeds`` seeds."""
+    """The program at each seat multiplier against the market without it, over ``seeds`` seeds.
+
+    ``draws`` (:class:`.uncertainty.Draws`): also run each seed at its own posterior draw, and give
+    every measure its total interval.
+    """
     if seeds < 2:
         raise ValueError(f"seeds must be at least 2 to give an interval (got {seeds})")
     if not multipliers or any(m <= 0 for m in multipliers):
@@ -161,15 +171,26 @@ def scale(
     trainer_of(scenario, program)  # refuse an unknown program before any run
     if scenario.trial is not None and scenario.trial.program != program:
         raise ValueError(f"the scenario's [trial] is of {scenario.trial.program!r}, not {program!r}")
-    tasks = [(scenario, program, tuple(multipliers), s) for s in range(first_seed, first_seed + seeds)]
+    seed_list = list(range(first_seed, first_seed + seeds))
+    tasks = [(scenario, program, tuple(multipliers), s) for s in seed_list]
+    if draws is not None:
+        by_seed, names = draws.for_seeds(seed_list), inherited(scenario, draws.keys)
+        tasks += [(draws.scenario_at(scenario, by_seed[s], names), program, tuple(multipliers), s)
+                  for s in seed_list]  # fmt: skip
     with Executor(jobs, dask) as executor:
         results = all_succeeded(executor.map(scale_task, tasks, on_result), "scale")
+    results, at_draws = results[:seeds], results[seeds:]
     rows = []
     for m in multipliers:
         measures = list(dict.fromkeys(k for r in results for k in r[m]))
         for key in measures:
-            mean, lo, hi = interval(np.array([r[m].get(key, np.nan) for r in results], dtype=float))
+            values = np.array([r[m].get(key, np.nan) for r in results], dtype=float)
+            mean, lo, hi = interval(values)
             rows.append(ScaleRow(m, key, mean, lo, hi, len(results)))
+            if at_draws:
+                posterior = np.array([r[m].get(key, np.nan) for r in at_draws], dtype=float)
+                _, t_lo, t_hi, share = total_interval(values, posterior)
+                rows[-1] = replace(rows[-1], total_low=t_lo, total_high=t_hi, parameter_share=share)
     return rows
 
 
@@ -197,4 +218,7 @@ def _cell(measure: str, r: ScaleRow) -> str:
         fmt = "{:+.4f}"
     if r.ci_low != r.ci_low:
         return fmt.format(r.mean)
-    return f"{fmt.format(r.mean)} [{fmt.format(r.ci_low)}, {fmt.format(r.ci_high)}]"
+    text = f"{fmt.format(r.mean)} [{fmt.format(r.ci_low)}, {fmt.format(r.ci_high)}]"
+    if r.total_low == r.total_low:  # with the parameters' uncertainty
+        text += f" [{fmt.format(r.total_low)}, {fmt.format(r.total_high)}]"
+    return text

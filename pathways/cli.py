@@ -259,7 +259,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seeds = compare.seeds_for(arms, args.seeds)
     draws, names = _parameter_draws(args, arms)
     default = Path("out") / ("compare-" + "-vs-".join(a.label for a in arms))
-    posterior_id = hashlib.sha256(draws.path.read_bytes()).hexdigest() if draws else None
+    posterior_id = _posterior_id(draws)
     identity = _identity([scenario_hash(a.scenario) for a in arms], seeds, posterior_id)
     folder = _folder(args, "compare", default, identity)
     jobs = _jobs(args, compare.default_jobs())
@@ -334,13 +334,18 @@ def _load_draws(args: argparse.Namespace):
         raise UserError(f"--parameter-uncertainty: {exc}") from None
 
 
+def _posterior_id(draws) -> str | None:
+    """What names the draws in a results folder's identity: the posterior file's hash."""
+    return hashlib.sha256(draws.path.read_bytes()).hexdigest() if draws is not None else None
+
+
 def _posterior_manifest(draws, names, arms: list, seeds: list[int]) -> dict | None:
     if draws is None:
         return None
     by_seed = draws.for_seeds(seeds)
     return {
         "file": str(draws.path),
-        "sha256": hashlib.sha256(draws.path.read_bytes()).hexdigest(),
+        "sha256": _posterior_id(draws),
         "parameters_drawn": {a.label: n for a, n in zip(arms, names, strict=True)},
         "draw_per_seed": {str(s): dict(zip(draws.names, map(float, by_seed[s]), strict=True)) for s in seeds},
     }
@@ -612,7 +617,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     jobs = _jobs(args)
     draws = _load_draws(args)
-    posterior_id = hashlib.sha256(draws.path.read_bytes()).hexdigest() if draws else None
+    posterior_id = _posterior_id(draws)
     identity = _identity("validate", args.workers, args.seeds, args.years, posterior_id)
     folder = _folder(args, "validate", Path("out") / "validation", identity)
     print(
@@ -679,19 +684,21 @@ def cmd_scale(args: argparse.Namespace) -> int:
     from pathways.experiments.scale import format_rows, scale
 
     name = Path(args.scenario).stem
-    _scenario, jobs, folder, workers = _study(
-        args, "scale", Path("out") / f"scale-{name}-{args.program}", args.program, args.multipliers
-    )
+    draws = _load_draws(args)
+    default, settings = Path("out") / f"scale-{name}-{args.program}", (args.program, args.multipliers)
+    _scenario, jobs, folder, workers = _study(args, "scale", default, *settings, _posterior_id(draws))
     print(
         f"Scaling {args.program} of {name}: seats x {', '.join(f'{m:g}' for m in args.multipliers)} against "
-        f"the market without it, {args.seeds} seeds, {workers:,} workers, on {_engine(args, jobs)}",
+        f"the market without it, {args.seeds} seeds"
+        + (", each also at its own posterior draw" if draws else "")
+        + f", {workers:,} workers, on {_engine(args, jobs)}",
         flush=True,
     )
-    with _progress(args.seeds, "scale") as bar:
+    with _progress(args.seeds * (2 if draws else 1), "scale") as bar:
         try:
             rows = scale(
                 args.scenario, args.program, args.multipliers, seeds=args.seeds, workers=args.workers,
-                months=args.months, jobs=jobs, dask=args.dask, on_result=bar.update,
+                months=args.months, jobs=jobs, dask=args.dask, on_result=bar.update, draws=draws,
             )  # fmt: skip
         except ValueError as exc:
             raise UserError(f"{args.scenario}: {exc}") from None
@@ -701,7 +708,8 @@ def cmd_scale(args: argparse.Namespace) -> int:
         folder, "scale", rows, charts.scale_up(rows, args.program, provenance), format_rows(rows),
         "itt: the trial's impact on those offered a seat (years 2-3); displacement: non-participants who "
         "worked in the program's sector, against the market without it; the rest: the whole market's change "
-        "(dollars a year, share points, pay ratios).",
+        "(dollars a year, share points, pay ratios)."
+        + (" Second brackets: the total interval with the calibrated parameters' uncertainty." if draws else ""),
     )  # fmt: skip
 
 
@@ -980,6 +988,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_size(sc)
     _add_engine(sc, "parallel processes (default 1)")
     _add_out(sc, "out/scale-<scenario>-<program>")
+    _add_parameter_uncertainty(sc, default=False)
     sc.set_defaults(func=cmd_scale)
 
     aud = sub.add_parser(

@@ -151,3 +151,18 @@ def test_validate_reports_the_total_interval_and_judges_on_it(tmp_path):
     seed_only, _ = validate(workers=1500, seeds=2, years=3, jobs=2, scenarios=("sectoral_tuition_free.toml",))
     assert [r.simulated for r in seed_only] == [r.simulated for r in rows]  # the calibrated runs are the same
     assert all(np.isnan(r.total_low) for r in seed_only)
+
+
+def test_scale_gives_every_measure_a_total_interval(tmp_path):
+    from pathways.experiments.scale import scale
+
+    draws = Draws(posterior_file(tmp_path))
+    args = dict(seeds=2, workers=1500, months=36, jobs=2)
+    path = str(ROOT / "scenarios" / "sectoral_tuition_free.toml")
+    rows = scale(path, "sectoral_it", [1.0], draws=draws, **args)
+    plain = scale(path, "sectoral_it", [1.0], **args)
+    assert [r.measure for r in rows] == [r.measure for r in plain]
+    assert np.array_equal([r.mean for r in rows], [r.mean for r in plain], equal_nan=True)
+    with_interval = [r for r in rows if np.isfinite(r.ci_low) and r.ci_high > r.ci_low]
+    assert with_interval and all(np.isfinite(r.total_low) for r in with_interval)
+    assert all(r.total_high - r.total_low >= (r.ci_high - r.ci_low) * (1 - 1e-9) for r in with_interval)
