@@ -709,7 +709,7 @@ def cmd_scale(args: argparse.Namespace) -> int:
         "itt: the trial's impact on those offered a seat (years 2-3); displacement: non-participants who "
         "worked in the program's sector, against the market without it; the rest: the whole market's change "
         "(dollars a year, share points, pay ratios)."
-        + (" Second brackets: the total interval with the calibrated parameters' uncertainty." if draws else ""),
+        + (" Second brackets: the total interval, with the parameters' uncertainty." if draws else ""),
     )  # fmt: skip
 
 
