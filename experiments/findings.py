@@ -147,8 +147,15 @@ class Difference:
         return self.diff / self.reference_mean if self.reference_mean else float("nan")
 
     def change(self) -> str:
+        """The difference with its interval over seeds, and the total interval when there is one:
+        "+$42 [+$27, +$57]; with the parameters' uncertainty [+$5, +$80]"."""
         row = {"diff": self.diff, "diff_low": self.low, "diff_high": self.high}
-        return change_interval(self.outcome, row)
+        text = change_interval(self.outcome, row)
+        if self.has_total and self.diff == self.diff:
+            low = format_change(self.outcome, self.total_low, False)
+            high = format_change(self.outcome, self.total_high, False)
+            text += f"; with the parameters' uncertainty [{low}, {high}]"
+        return text
 
 
 def classify(
