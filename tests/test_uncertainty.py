@@ -166,3 +166,13 @@ def test_scale_gives_every_measure_a_total_interval(tmp_path):
     with_interval = [r for r in rows if np.isfinite(r.ci_low) and r.ci_high > r.ci_low]
     assert with_interval and all(np.isfinite(r.total_low) for r in with_interval)
     assert all(r.total_high - r.total_low >= (r.ci_high - r.ci_low) * (1 - 1e-9) for r in with_interval)
+
+
+def test_the_brief_says_what_the_posterior_pins_down(tmp_path):
+    from pathways.experiments.credibility import posterior_lines
+
+    table = tmp_path / "identifiability.csv"
+    table.write_text("parameter,width_ratio\njobs_per_worker,0.2\nhomophily,0.95\namenity_sd,0.6\n")
+    (line,) = posterior_lines(table)
+    assert "pins 1 of the 3 free parameters" in line and "barely constrain homophily" in line
+    assert posterior_lines(tmp_path / "none.csv") == []
