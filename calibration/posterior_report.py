@@ -27,7 +27,9 @@ from .posterior import (
 )
 from .targets import Target
 
-INSTALLED = ("posterior.parquet", "posterior.json", "identifiability.csv", "predictive.csv")
+INSTALLED = (
+    "posterior.parquet", "posterior.json", "identifiability.csv", "correlations.csv", "pulls.csv", "predictive.csv",
+)  # fmt: skip
 
 
 def write_report(post: Posterior, targets: list[Target], sims: np.ndarray, point: np.ndarray | None,
