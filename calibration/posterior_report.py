@@ -28,7 +28,8 @@ from .posterior import (
 from .targets import Target
 
 INSTALLED = (
-    "posterior.parquet", "posterior.json", "identifiability.csv", "correlations.csv", "pulls.csv", "predictive.csv",
+    "posterior.parquet", "posterior.json", "identifiability.csv", "correlations.csv", "pulls.csv",
+    "predictive.csv",
 )  # fmt: skip
 
 
