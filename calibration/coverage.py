@@ -117,7 +117,7 @@ def coverage_check(
     lows, highs = [], []
     for i in range(truths):
         like = Likelihood(emulator, synthetic.mean[i], scale2, weights)
-        draws, _ = sample(like, d, walkers=ps.walkers, steps=ps.steps, burn=ps.burn, draws=ps.draws,
+        draws, _, _ = sample(like, d, walkers=ps.walkers, steps=ps.steps, burn=ps.burn, draws=ps.draws,
                           seed=ps.seed + 100 + i)  # fmt: skip
         q = np.quantile(draws, [tail, 1 - tail], axis=0)
         lows.append(lo + q[0] * (hi - lo))

@@ -99,8 +99,9 @@ class Likelihood:
 def sample(
     like: Likelihood, d: int, *, walkers: int, steps: int, burn: int, draws: int, seed: int,
     strength: float = 1.0,
-) -> tuple[np.ndarray, float]:  # fmt: skip
-    """Posterior draws (draws, d) in the unit cube, and the sampler's acceptance fraction.
+) -> tuple[np.ndarray, float, float]:  # fmt: skip
+    """Posterior draws (draws, d) in the unit cube, the sampler's acceptance fraction and its
+    autocorrelation time (steps per walker).
 
     strength: the likelihood's power (1: the posterior; below 1: a broader one, for refocusing).
     Walkers start around the best of 4,096 Sobol points; the same seed gives the same draws.
@@ -115,9 +116,11 @@ def sample(
     sampler = emcee.EnsembleSampler(walkers, d, lambda u: strength * like(u), vectorize=True)
     sampler.random_state = np.random.RandomState(seed).get_state()
     sampler.run_mcmc(start, steps, progress=False)
+    # Steps a walker takes to forget where it was (largest over parameters; a short chain under-states it).
+    memory = float(np.max(sampler.get_autocorr_time(discard=min(burn, steps - 1), quiet=True)))
     chain = sampler.get_chain(discard=min(burn, steps - 1), flat=True)
     pick = np.linspace(0, chain.shape[0] - 1, draws).round().astype(int)
-    return chain[pick], float(np.mean(sampler.acceptance_fraction))
+    return chain[pick], float(np.mean(sampler.acceptance_fraction)), memory
 
 
 @dataclass
@@ -205,11 +208,11 @@ def fit_posterior(
         like = _likelihood(wave1, targets, s.replicates, ps.seed)
         design = wave1
         if ps.refine_points:
-            broad, _ = sample(like, d, walkers=ps.walkers, steps=max(ps.steps // 3, 10), burn=ps.burn // 3,
+            broad, _, _ = sample(like, d, walkers=ps.walkers, steps=max(ps.steps // 3, 10), burn=ps.burn // 3,
                               draws=ps.refine_points, seed=ps.seed + 1, strength=0.5)  # fmt: skip
             design = wave1 + run_design(ev, broad, seeds)
             like = _likelihood(design, targets, s.replicates, ps.seed)
-    draws, acceptance = sample(
+    draws, acceptance, memory = sample(
         like, d, walkers=ps.walkers, steps=ps.steps, burn=ps.burn, draws=ps.draws, seed=ps.seed + 2
     )
     lo = np.array([p.bounds[0] for p in config.parameters])
@@ -231,6 +234,9 @@ def fit_posterior(
             t.key for t, ok in zip(targets, like.emulator.columns, strict=True) if not ok
         ],
         "acceptance_fraction": round(acceptance, 4),
+        # Steps per walker it takes the chain to forget where it was (the largest over parameters);
+        # the kept steps over it is about how many independent draws each walker gave.
+        "autocorrelation_steps": round(memory, 1),
     }
     names, keys = [p.name for p in config.parameters], [p.key for p in config.parameters]
     theta = lo + draws * (hi - lo)

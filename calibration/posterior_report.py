@@ -7,7 +7,7 @@
 ``correlations.csv``    pairwise posterior correlations, strongest first
 ``pulls.csv``           which statistics pull on which parameters (:func:`.posterior.pull_rows`)
 ``predictive.csv``      posterior predictive check of every target: model interval vs published
-``design.csv``          every design run's point (the emulator's training set)
+``design.csv``          every design point and its targets' replicate means (the emulator's training set)
 """
 
 from __future__ import annotations
@@ -43,9 +43,14 @@ def write_report(post: Posterior, targets: list[Target], sims: np.ndarray, point
         "correlations.csv": correlation_rows(post),
         "pulls.csv": pull_rows(post, targets),
         "predictive.csv": predictive_rows(targets, sims),
+        # Every design run's point and its targets' replicate means: the emulator's training set, so a
+        # later analysis can refit it without running the model again.
         "design.csv": [
-            dict(zip(post.names, (post.low + u * (post.high - post.low)).tolist(), strict=True))
-            for u in post.design.u
+            {
+                **dict(zip(post.names, (post.low + u * (post.high - post.low)).tolist(), strict=True)),
+                **{t.key: float(v) for t, v in zip(targets, y, strict=True)},
+            }
+            for u, y in zip(post.design.u, post.design.mean, strict=True)
         ],
     }
     for name, rows in tables.items():

@@ -78,14 +78,14 @@ def test_the_sampler_recovers_the_exact_posterior_of_a_linear_gaussian_model():
     fitted = em.fit_emulator(u, u @ a.T)
     scale2 = np.full(3, 0.03**2)
     like = post.Likelihood(fitted, truth @ a.T, scale2, np.ones(3))
-    draws, acceptance = post.sample(like, 2, walkers=16, steps=500, burn=100, draws=3000, seed=3)
+    draws, acceptance, _ = post.sample(like, 2, walkers=16, steps=500, burn=100, draws=3000, seed=3)
     precision = a.T @ np.diag(1 / scale2) @ a
     exact_sd = np.sqrt(np.diag(np.linalg.inv(precision)))
     assert 0.2 < acceptance < 0.9
     assert np.allclose(draws.mean(axis=0), truth, atol=0.3 * exact_sd.max())
     assert np.allclose(draws.std(axis=0), exact_sd, rtol=0.2)
     # Same seed, same draws.
-    again, _ = post.sample(like, 2, walkers=16, steps=500, burn=100, draws=3000, seed=3)
+    again, _, _ = post.sample(like, 2, walkers=16, steps=500, burn=100, draws=3000, seed=3)
     assert np.array_equal(draws, again)
 
 
