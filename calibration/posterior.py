@@ -237,10 +237,13 @@ def fit_posterior(
         # Steps per walker it takes the chain to forget where it was (the largest over parameters);
         # the kept steps over it is about how many independent draws each walker gave.
         "autocorrelation_steps": round(memory, 1),
+        "emulator_variance_share_median": None,  # filled below
     }
     names, keys = [p.name for p in config.parameters], [p.key for p in config.parameters]
     theta = lo + draws * (hi - lo)
-    return Posterior(names, keys, lo, hi, theta, design, like.emulator, like, acceptance, runs, provenance)
+    post = Posterior(names, keys, lo, hi, theta, design, like.emulator, like, acceptance, runs, provenance)
+    provenance["emulator_variance_share_median"] = round(float(np.nanmedian(emulator_share(post))), 3)
+    return post
 
 
 MIN_REPLICATES = 4
@@ -345,10 +348,23 @@ def pull_rows(post: Posterior, targets: list[Target]) -> list[dict]:
     return rows
 
 
-def predictive_rows(targets: list[Target], sims: np.ndarray) -> list[dict]:
+def emulator_share(post: Posterior, n: int = 64) -> np.ndarray:
+    """Per target (K,): the share of the likelihood's variance (s_k^2 + v_k) that is the emulator's
+    doubt v_k, averaged over ``n`` posterior draws. Near 1: the posterior's width there reflects too
+    few design runs, not what the target says; more runs would narrow it."""
+    like = post.likelihood
+    pick = np.linspace(0, post.draws.shape[0] - 1, min(n, post.draws.shape[0])).round().astype(int)
+    _, var = like.emulator.predict(post.unit(post.draws[pick]))
+    share = np.where(like._usable, var / (like.scale2 + var), np.nan)
+    return np.nanmean(share, axis=0)
+
+
+def predictive_rows(
+    targets: list[Target], sims: np.ndarray, emulator: np.ndarray | None = None
+) -> list[dict]:  # fmt: skip
     """Posterior predictive check: the model at posterior draws (one seed each; sims (m, K)) against each
     target: the 95% predictive interval, and whether the published value is inside it, give or take
-    the target's tolerance."""
+    the target's tolerance; with ``emulator`` (:func:`emulator_share`), the emulator's share too."""
     rows = []
     for k, t in enumerate(targets):
         col = sims[:, k][np.isfinite(sims[:, k])]
@@ -364,6 +380,7 @@ def predictive_rows(targets: list[Target], sims: np.ndarray) -> list[dict]:
                 "predictive_low": float(lo),
                 "predictive_high": float(hi),
                 "inside": bool(lo - t.tolerance <= t.value <= hi + t.tolerance) if col.size else False,
+                "emulator_share": float(emulator[k]) if emulator is not None else float("nan"),
                 "citation": t.citation,
             }
         )

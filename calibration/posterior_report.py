@@ -20,6 +20,7 @@ from ..experiments.io import write_csv
 from .posterior import (
     Posterior,
     correlation_rows,
+    emulator_share,
     identifiability_rows,
     predictive_rows,
     pull_rows,
@@ -42,7 +43,7 @@ def write_report(post: Posterior, targets: list[Target], sims: np.ndarray, point
         "identifiability.csv": identifiability_rows(post, point),
         "correlations.csv": correlation_rows(post),
         "pulls.csv": pull_rows(post, targets),
-        "predictive.csv": predictive_rows(targets, sims),
+        "predictive.csv": predictive_rows(targets, sims, emulator_share(post)),
         # Every design run's point and its targets' replicate means: the emulator's training set, so a
         # later analysis can refit it without running the model again.
         "design.csv": [
@@ -83,6 +84,11 @@ def format_report(post: Posterior, targets: list[Target], sims: np.ndarray, poin
         f"{inside} of {len(rows)} targets inside the model's 95% interval give or take their tolerance; "
         "statistics wholly inside: "
         f"{sum(all(v) for v in stats.values())} of {len(stats)}."
+    )
+    shares = emulator_share(post)
+    lines.append(
+        f"The emulator's own doubt is {np.nanmedian(shares):.0%} of the likelihood's variance for the median "
+        f"target (at posterior draws): where it is large, more design runs would narrow the posterior."
     )
     missed = [k for k, v in stats.items() if not all(v)]
     if missed:
