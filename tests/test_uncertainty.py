@@ -143,12 +143,12 @@ def test_validate_reports_the_total_interval_and_judges_on_it(tmp_path):
     from pathways.calibration.validate import validate
 
     draws = Draws(posterior_file(tmp_path))
-    rows, _ = validate(workers=1500, seeds=2, years=3, jobs=2, scenarios=("sectoral_tuition_free.toml",),
+    rows, _ = validate(workers=1000, seeds=2, years=3, jobs=2, scenarios=("sectoral_tuition_free.toml",),
                        draws=draws)  # fmt: skip
     for r in rows:
         assert np.isfinite(r.total_low) and np.isfinite(r.total_high) and 0 <= r.parameter_share <= 1
         assert r.total_high - r.total_low >= (r.ci_high - r.ci_low) * (1 - 1e-9)
-    seed_only, _ = validate(workers=1500, seeds=2, years=3, jobs=2, scenarios=("sectoral_tuition_free.toml",))
+    seed_only, _ = validate(workers=1000, seeds=2, years=3, jobs=2, scenarios=("sectoral_tuition_free.toml",))
     assert [r.simulated for r in seed_only] == [r.simulated for r in rows]  # the calibrated runs are the same
     assert all(np.isnan(r.total_low) for r in seed_only)
 
@@ -157,7 +157,7 @@ def test_scale_gives_every_measure_a_total_interval(tmp_path):
     from pathways.experiments.scale import scale
 
     draws = Draws(posterior_file(tmp_path))
-    args = dict(seeds=2, workers=1500, months=36, jobs=2)
+    args = dict(seeds=2, workers=800, months=24, jobs=2)
     path = str(ROOT / "scenarios" / "sectoral_tuition_free.toml")
     rows = scale(path, "sectoral_it", [1.0], draws=draws, **args)
     plain = scale(path, "sectoral_it", [1.0], **args)
