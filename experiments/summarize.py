@@ -13,6 +13,10 @@ Three tables, printed in part and written in full (Parquet and CSV):
              change from the low to the high end of the range), with a 95%
              interval.
 
+A sweep with parameter uncertainty (``[sweep] parameter_uncertainty``) also gets, in ``summary``,
+the total intervals of each outcome and difference (chance and the calibration's posterior:
+:mod:`.uncertainty`); ``points`` and ``effects`` are at the calibrated point.
+
 Arms are compared pairwise on each outcome (paired by replicate: common
 random numbers); where the interval of the difference still covers zero, a
 plain warning says so and estimates how many seeds would separate them.
@@ -47,6 +51,12 @@ def summarise_sweep(sweep: Sweep, table: pa.Table) -> dict[str, list[dict]]:
     rows = table.to_pydict()
     if not rows:
         return {"summary": [], "points": [], "effects": [], "warnings": []}
+    drawn_rows: dict[str, list] = {}
+    if "drawn" in rows and any(rows["drawn"]):
+        # Runs at posterior draws give the total intervals; everything else is at the calibrated point.
+        keep = ~np.asarray(rows["drawn"], dtype=bool)
+        drawn_rows = {k: [v for v, k_ in zip(col, keep, strict=True) if not k_] for k, col in rows.items()}
+        rows = {k: [v for v, k_ in zip(col, keep, strict=True) if k_] for k, col in rows.items()}
     value = np.asarray(rows["value"], dtype=float)
     # Arms in the sweep file's order, which the plan keeps (a reloaded sweep.json sorts its keys).
     arms = list(dict.fromkeys([r.arm for r in sweep.runs] + list(sweep.spec.arms)))
@@ -61,12 +71,7 @@ def summarise_sweep(sweep: Sweep, table: pa.Table) -> dict[str, list[dict]]:
         points.append({"arm": arm, "point": point, "group": group, "outcome": outcome, **stats_})
 
     # Per replicate, average over points; then the interval is over seeds.
-    per_rep: dict[tuple, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for arm, group, outcome, rep, v in zip(
-        rows["arm"], rows["group"], rows["outcome"], rows["replicate"], value, strict=True
-    ):
-        per_rep[(arm, group, outcome)][rep].append(v)
-    replicate_means = {k: {r: _finite_mean(vs) for r, vs in d.items()} for k, d in per_rep.items()}
+    replicate_means = _replicate_means(rows)
     summary = []
     first = arms[0]
     for (arm, group, outcome), by_rep in sorted(
@@ -82,12 +87,51 @@ def summarise_sweep(sweep: Sweep, table: pa.Table) -> dict[str, list[dict]]:
         summary.append({"arm": arm, "group": group, "outcome": outcome, **stats_,
                         "diff": diff[0], "diff_low": diff[1], "diff_high": diff[2]})  # fmt: skip
 
+    if drawn_rows:
+        _add_totals(summary, replicate_means, _replicate_means(drawn_rows), first)
     return {
         "summary": summary,
         "points": points,
         "effects": _effects(sweep, rows, value),
         "warnings": _separation_warnings(sweep, replicate_means),
     }
+
+
+def _replicate_means(rows: dict[str, list]) -> dict[tuple, dict[int, float]]:
+    """Per (arm, group, outcome): each replicate's value averaged over the design points."""
+    per_rep: dict[tuple, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for arm, group, outcome, rep, v in zip(
+        rows["arm"], rows["group"], rows["outcome"], rows["replicate"], rows["value"], strict=True
+    ):
+        per_rep[(arm, group, outcome)][rep].append(float("nan") if v is None else float(v))
+    return {k: {r: _finite_mean(vs) for r, vs in d.items()} for k, d in per_rep.items()}
+
+
+def _add_totals(summary: list[dict], calibrated: dict, drawn: dict, first: str) -> None:
+    """Total intervals (chance and the calibration's posterior, :mod:`.uncertainty`) beside the seed ones."""
+    from .uncertainty import total_interval
+
+    nan = float("nan")
+
+    def paired(a: dict[int, float], b: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+        reps = sorted(set(a) & set(b))
+        return np.array([a[r] for r in reps], dtype=float), np.array([b[r] for r in reps], dtype=float)
+
+    for row in summary:
+        key = (row["arm"], row["group"], row["outcome"])
+        row.update(total_mean=nan, total_low=nan, total_high=nan, parameter_share=nan, diff_total=nan,
+                   diff_total_low=nan, diff_total_high=nan, diff_parameter_share=nan)  # fmt: skip
+        if key not in calibrated or key not in drawn:
+            continue
+        mean, lo, hi, share = total_interval(*paired(calibrated[key], drawn[key]))
+        row.update(total_mean=mean, total_low=lo, total_high=hi, parameter_share=share)
+        base = (first, row["group"], row["outcome"])
+        if row["arm"] != first and base in calibrated and base in drawn:
+            reps = sorted(set(calibrated[key]) & set(drawn[key]) & set(calibrated[base]) & set(drawn[base]))
+            a = np.array([calibrated[key][r] - calibrated[base][r] for r in reps], dtype=float)
+            b = np.array([drawn[key][r] - drawn[base][r] for r in reps], dtype=float)
+            d, dlo, dhi, dshare = total_interval(a, b)
+            row.update(diff_total=d, diff_total_low=dlo, diff_total_high=dhi, diff_parameter_share=dshare)
 
 
 def _stats(v: np.ndarray, outcome: str) -> dict:

@@ -24,6 +24,10 @@ that raises is written to ``runs/<id>.error.json`` and the sweep goes on.
 runs already on disk, so a sweep killed at any moment loses at most the runs
 in flight, and resuming it gives the same combined results as an
 uninterrupted run. ``results.parquet`` combines every run in plan order.
+
+With ``parameter_uncertainty = true`` in ``[sweep]``, every run is planned a second time at its
+replicate's draw from the calibration's posterior (``drawn`` in the results; the same draw in every
+arm and at every point: :mod:`.uncertainty`), and ``summarize`` adds total intervals to the summary.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import math
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from itertools import product
 from pathlib import Path
 from typing import Any, Literal
@@ -83,6 +87,12 @@ class SweepRun(Block):
     months: int = Field(gt=0, le=MAX_MONTHS)
     burn_in_months: int | None = Field(None, ge=0, le=MAX_MONTHS, description="Default: each scenario's own.")
     outcomes: list[str] = Field(default_factory=list, description="Outcomes to keep; empty: all.")
+    parameter_uncertainty: bool = Field(
+        False, description="Also run every arm, point and replicate at the replicate's own posterior draw."
+    )
+    posterior: str = Field(
+        "", description="Posterior draws (relative to the sweep file); default calibration/posterior.parquet."
+    )
 
     @field_validator("name")
     @classmethod
@@ -180,6 +190,7 @@ class RunSpec:
     params: dict[str, float]
     scenario_path: str
     overrides: dict[str, Any]
+    drawn: bool = False  # run at its replicate's posterior draw (parameter_uncertainty)
 
 
 @dataclass
@@ -238,7 +249,7 @@ def planned_runs(spec: SweepSpec) -> int:
         points = math.prod(len(p.grid()) for p in spec.parameters)
     else:
         points = spec.design.samples
-    return len(spec.arms) * points * spec.sweep.seeds
+    return len(spec.arms) * points * spec.sweep.seeds * (2 if spec.sweep.parameter_uncertainty else 1)
 
 
 def load_sweep(
@@ -337,7 +348,39 @@ def load_sweep(
                 run_id = _run_id(identity, seed, code)
                 runs.append(RunSpec(run_id, name, k, r, seed, params, str(scenario_file), full))
                 scenarios[run_id] = sc
+    if s.parameter_uncertainty:
+        runs += _drawn_runs(path, spec, runs, scenarios, code)
     return Sweep(spec, path, points, runs, scenarios, code)
+
+
+def _drawn_runs(
+    path: Path, spec: SweepSpec, runs: list[RunSpec], scenarios: dict, code: str
+) -> list[RunSpec]:  # fmt: skip
+    """Every planned run again at its replicate's posterior draw (the same draw in every arm and at
+    every point), on the parameters each arm takes from the calibration (:mod:`.uncertainty`)."""
+    from .uncertainty import Draws, inherited
+
+    where = _arm_file(path, spec.sweep.posterior) if spec.sweep.posterior else None
+    try:
+        draws = Draws(where)
+    except (FileNotFoundError, ValueError) as exc:
+        raise SweepError(f"{path}: sweep.posterior: {exc}") from None
+    seeds = [replicate_seed(spec.sweep.seed, r) for r in range(spec.sweep.seeds)]
+    by_seed = draws.for_seeds(seeds)
+    names: dict[str, list[str]] = {}
+    out = []
+    for run in runs:
+        scenario = scenarios[run.run_id]
+        if not isinstance(scenario, Scenario):
+            continue  # already reported as failed under its calibrated run
+        if run.arm not in names:
+            names[run.arm] = inherited(scenario, draws.keys)
+        drawn = draws.scenario_at(scenario, by_seed[run.seed], names[run.arm])
+        run_id = _run_id(scenario_dict(drawn), run.seed, code)
+        overrides = merge_tables(run.overrides, draws.overrides(by_seed[run.seed], names[run.arm]))
+        out.append(replace(run, run_id=run_id, overrides=overrides, drawn=True))
+        scenarios[run_id] = drawn
+    return out
 
 
 def _arm_file(sweep_path: Path, name: str) -> Path:
@@ -411,6 +454,7 @@ def _table(run: RunSpec, rows: list[dict], parameters: list[str]) -> pa.Table:
         "point": [run.point] * n,
         "replicate": [run.replicate] * n,
         "seed": [run.seed] * n,
+        "drawn": [run.drawn] * n,
     }
     for p in parameters:
         columns[p] = [run.params.get(p, float("nan"))] * n
@@ -651,6 +695,9 @@ def _relabel(table: pa.Table, run: RunSpec, parameters: list[str]) -> pa.Table:
     for name, values in fixed.items():
         i = table.schema.get_field_index(name)
         table = table.set_column(i, name, pa.array(values, type=table.schema.field(name).type))
+    if table.schema.get_field_index("drawn") < 0:  # a run kept from code before parameter uncertainty
+        at = table.schema.get_field_index("seed") + 1
+        table = table.add_column(at, "drawn", pa.array([run.drawn] * n, type=pa.bool_()))
     return table
 
 

@@ -176,3 +176,33 @@ def test_the_brief_says_what_the_posterior_pins_down(tmp_path):
     (line,) = posterior_lines(table)
     assert "pins 1 of the 3 free parameters" in line and "barely constrain homophily" in line
     assert posterior_lines(tmp_path / "none.csv") == []
+
+
+def test_a_sweep_with_parameter_uncertainty_runs_each_replicate_at_its_draw_and_summarises_totals(tmp_path):
+    from conftest import SMALL_SWEEP
+    from pathways.experiments import sweep as sw
+    from pathways.experiments.summarize import summarize_folder
+
+    posterior = posterior_file(tmp_path)
+    text = SMALL_SWEEP.format(root=ROOT).replace(
+        "burn_in_months = 12", f'burn_in_months = 12\nparameter_uncertainty = true\nposterior = "{posterior}"'
+    )
+    path = tmp_path / "sweep.toml"
+    text = text.replace("values = [0.5, 0.8]", "values = [0.6]").replace("workers = 1200", "workers = 800")
+    path.write_text(text)
+    plan = sw.load_sweep(path)
+    drawn = [r for r in plan.runs if r.drawn]
+    assert len(drawn) == len(plan.runs) // 2 == sw.planned_runs(plan.spec) // 2
+    # The same draw for every arm of a replicate: the drawn scenarios agree on the drawn parameters.
+    for rep in {r.replicate for r in drawn}:
+        values = {plan.scenarios[r.run_id].economy.jobs_per_worker for r in drawn if r.replicate == rep}
+        assert len(values) == 1
+    sw.run_sweep(plan, tmp_path / "out", jobs=2)
+    summarize_folder(plan, tmp_path / "out")
+    results = pq.read_table(tmp_path / "out" / "results.parquet").to_pydict()
+    assert sum(results["drawn"]) == len(results["drawn"]) // 2
+    summary = pq.read_table(tmp_path / "out" / "summary.parquet").to_pylist()
+    totals = [r for r in summary if np.isfinite(r["diff_total_low"]) and np.isfinite(r["diff_low"])]
+    assert totals
+    assert all(r["diff_total_high"] - r["diff_total_low"] >= (r["diff_high"] - r["diff_low"]) * (1 - 1e-9)
+               for r in totals)  # fmt: skip
