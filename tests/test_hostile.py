@@ -1292,9 +1292,10 @@ def test_compare_default_out_folder(tmp_path, monkeypatch, capfd, inputs):
 
 
 def test_progress_lines_without_a_terminal(compare_results):
-    """Off a terminal, compare still says how far it is (on stderr): here, out of 4 runs."""
+    """Off a terminal, compare still says how far it is (on stderr): here, out of 8 runs (2 seeds x 2
+    arms, at the calibrated point and at each seed's posterior draw)."""
     lines = [line for line in compare_results.stderr.splitlines() if line.strip()]
-    assert any(re.search(r"\b[0-4]\s*(/|of)\s*4\b", line) for line in lines), compare_results.stderr
+    assert any(re.search(r"\b[0-8]\s*(/|of)\s*8\b", line) for line in lines), compare_results.stderr
 
 
 def test_results_files_get_the_users_umask(run_results, compare_results, sweep_results):
