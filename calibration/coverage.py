@@ -26,18 +26,17 @@ from scipy.stats import qmc
 
 from ..experiments.executor import Executor
 from .emulator import fit_emulator
-from .fit import CONFIG_FILE, Evaluator, load_config, replicate_seeds, statistic_weights
+from .fit import CONFIG_FILE, Evaluator, statistic_weights
 from .posterior import (
     CENTRAL,
     Likelihood,
     PosteriorSettings,
-    check_replicates,
-    posterior_settings,
     run_design,
     sample,
     seed_noise,
+    setup,
 )
-from .targets import Target, load_targets
+from .targets import Target
 
 
 @dataclass
@@ -91,13 +90,9 @@ def coverage_check(
     on_run=None,
 ) -> Coverage:
     """Run the check with ``truths`` true parameter points (see the module's docstring)."""
-    config = load_config(config_path)
-    ps = settings or posterior_settings(config_path)
-    targets = targets if targets is not None else load_targets(use="calibrate")
+    config, ps, targets, seeds = setup(config_path, settings, targets)
     s = config.calibration
-    check_replicates(config_path, s.replicates)
     d = len(config.parameters)
-    seeds = replicate_seeds(config, s.replicates)
     root = np.random.SeedSequence([s.seed, 2])  # the truths' seeds, apart from the design's
     truth_seeds = [int(x.generate_state(1, np.uint32)[0]) for x in root.spawn(s.replicates)]
     truth_u = qmc.Sobol(d=d, scramble=True, seed=ps.seed + 7).random(truths)

@@ -59,11 +59,6 @@ PROVENANCE_FILE = CONFIG_FILE.with_name("posterior.json")
 CENTRAL = 0.90  # the posterior intervals reported: central 90%
 
 
-def posterior_settings(path: Path = CONFIG_FILE) -> PosteriorSettings:
-    """The ``[posterior]`` block of a calibration file (defaults where it has none)."""
-    return load_config(path).posterior
-
-
 @dataclass
 class Likelihood:
     """The emulated log-likelihood of the targets ``values`` (K,), in the unit cube of the parameters."""
@@ -195,12 +190,8 @@ def fit_posterior(
     targets: list[Target] | None = None,
 ) -> Posterior:
     """History matching in two waves, then the posterior (see the module's docstring)."""
-    config = load_config(config_path)
-    ps = settings or posterior_settings(config_path)
-    targets = targets if targets is not None else load_targets(use="calibrate")
+    config, ps, targets, seeds = setup(config_path, settings, targets)
     s = config.calibration
-    check_replicates(config_path, s.replicates)
-    seeds = replicate_seeds(config, s.replicates)
     d = len(config.parameters)
     with Executor(jobs, dask) as executor:
         ev = Evaluator(config, config_path, targets, executor, seeds, on_run)
@@ -259,6 +250,15 @@ def check_replicates(config_path: Path, replicates: int) -> None:
             f"{config_path}: calibration.replicates: the posterior needs at least {MIN_REPLICATES} "
             f"replicate seeds to estimate the seed noise (got {replicates})"
         )
+
+
+def setup(config_path: Path, settings: PosteriorSettings | None, targets: list[Target] | None):
+    """(config, posterior settings, targets, replicate seeds) of a calibration file, checked."""
+    config = load_config(config_path)
+    s = config.calibration
+    check_replicates(config_path, s.replicates)
+    targets = targets if targets is not None else load_targets(use="calibrate")
+    return config, settings or config.posterior, targets, replicate_seeds(config, s.replicates)
 
 
 def _likelihood(design: Design, targets: list[Target], replicates: int, seed: int) -> Likelihood:

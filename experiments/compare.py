@@ -186,11 +186,11 @@ def summarise(rows: list[dict], arms: list[Arm]) -> list[dict]:
 
 def add_total_intervals(
     summary: list[dict], rows: list[dict], posterior_rows: list[dict], arms: list[Arm]
-) -> None:
-    """Add to each summary row the interval with parameter uncertainty (:mod:`.uncertainty`):
-    ``total_mean``, ``total_low``, ``total_high``, ``parameter_share``, and for differences from the
-    first arm ``diff_total``, ``diff_total_low``, ``diff_total_high``, ``diff_parameter_share``."""
-    from .uncertainty import total_interval
+) -> None:  # fmt: skip
+    """Add to each summary row the interval with parameter uncertainty
+    (:func:`.uncertainty.total_columns`), the level's cut at the outcome's bounds as the seed one is."""
+    from .outcomes import bounds
+    from .uncertainty import total_columns
 
     def table(rs: list[dict]) -> dict:
         t: dict[tuple[str, str, str], dict[int, float]] = {}
@@ -200,30 +200,14 @@ def add_total_intervals(
 
     ref, post = table(rows), table(posterior_rows)
     first = arms[0].label
-    nan = float("nan")
     for row in summary:
         key = (row["scenario"], row["group"], row["outcome"])
-        row.update(total_mean=nan, total_low=nan, total_high=nan, parameter_share=nan, diff_total=nan,
-                   diff_total_low=nan, diff_total_high=nan, diff_parameter_share=nan)  # fmt: skip
-        if key not in ref or key not in post:
-            continue
-        seeds = sorted(set(ref[key]) & set(post[key]))
-        a = np.array([ref[key][s] for s in seeds], float)
-        b = np.array([post[key][s] for s in seeds], float)
-        mean, lo, hi, share = total_interval(a, b)
-        if lo == lo:
-            from .outcomes import bounds
-
+        base = (first, row["group"], row["outcome"]) if row["scenario"] != first else None
+        row.update(total_columns(ref.get(key), post.get(key), ref.get(base), post.get(base)))
+        if row["total_low"] == row["total_low"]:
             low, high = bounds(row["outcome"])
-            lo, hi = min(max(lo, low), high), max(min(hi, high), low)
-        row.update(total_mean=mean, total_low=lo, total_high=hi, parameter_share=share)
-        base = (first, row["group"], row["outcome"])
-        if row["scenario"] != first and base in ref and base in post:
-            both = [s for s in seeds if s in ref[base] and s in post[base]]
-            da = np.array([ref[key][s] - ref[base][s] for s in both], float)
-            db = np.array([post[key][s] - post[base][s] for s in both], float)
-            d, dlo, dhi, dshare = total_interval(da, db)
-            row.update(diff_total=d, diff_total_low=dlo, diff_total_high=dhi, diff_parameter_share=dshare)
+            row["total_low"] = min(max(row["total_low"], low), high)
+            row["total_high"] = max(min(row["total_high"], high), low)
 
 
 def _natural(name: str) -> list:

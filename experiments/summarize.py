@@ -109,30 +109,12 @@ def _replicate_means(rows: dict[str, list]) -> dict[tuple, dict[int, float]]:
 
 def _add_totals(summary: list[dict], calibrated: dict, drawn: dict, first: str) -> None:
     """Total intervals (chance and the calibration's posterior, :mod:`.uncertainty`) beside the seed ones."""
-    from .uncertainty import total_interval
-
-    nan = float("nan")
-
-    def paired(a: dict[int, float], b: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
-        reps = sorted(set(a) & set(b))
-        return np.array([a[r] for r in reps], dtype=float), np.array([b[r] for r in reps], dtype=float)
+    from .uncertainty import total_columns
 
     for row in summary:
         key = (row["arm"], row["group"], row["outcome"])
-        row.update(total_mean=nan, total_low=nan, total_high=nan, parameter_share=nan, diff_total=nan,
-                   diff_total_low=nan, diff_total_high=nan, diff_parameter_share=nan)  # fmt: skip
-        if key not in calibrated or key not in drawn:
-            continue
-        mean, lo, hi, share = total_interval(*paired(calibrated[key], drawn[key]))
-        row.update(total_mean=mean, total_low=lo, total_high=hi, parameter_share=share)
-        base = (first, row["group"], row["outcome"])
-        if row["arm"] != first and base in calibrated and base in drawn:
-            reps = sorted(set(calibrated[key]) & set(drawn[key]) & set(calibrated[base]) & set(drawn[base]))
-            a = np.array([calibrated[key][r] - calibrated[base][r] for r in reps], dtype=float)
-            b = np.array([drawn[key][r] - drawn[base][r] for r in reps], dtype=float)
-            d, dlo, dhi, dshare = total_interval(a, b)
-            row.update(diff_total=d, diff_total_low=dlo, diff_total_high=dhi, diff_parameter_share=dshare)
-
+        base = (first, row["group"], row["outcome"]) if row["arm"] != first else None
+        row.update(total_columns(calibrated.get(key), drawn.get(key), calibrated.get(base), drawn.get(base)))
 
 def _stats(v: np.ndarray, outcome: str) -> dict:
     """Mean over seeds, 95% interval, Monte Carlo standard error and seed count."""

@@ -128,3 +128,33 @@ def total_interval(
     half = np.sqrt(v_param * Z95**2 + v_mean * stats.t.ppf(0.975, n - 1) ** 2)
     mean = float(post.mean())
     return mean, mean - half, mean + half, (v_param / total if total > 0 else 0.0)
+
+
+def total_columns(
+    reference: dict[int, float] | None, posterior: dict[int, float] | None,
+    base_reference: dict[int, float] | None = None, base_posterior: dict[int, float] | None = None,
+) -> dict[str, float]:  # fmt: skip
+    """The total-interval columns of one summary row, from values by seed (or replicate).
+
+    reference, posterior: the row's values at the calibrated point and at each seed's draw;
+    base_*: the reference arm's, for the difference (None for the reference arm itself).
+    Returns ``total_mean``, ``total_low``, ``total_high``, ``parameter_share`` and, with a base,
+    ``diff_total``, ``diff_total_low``, ``diff_total_high``, ``diff_parameter_share`` (NaN where
+    there is nothing to pair).
+    """
+    nan = float("nan")
+    out = dict(total_mean=nan, total_low=nan, total_high=nan, parameter_share=nan, diff_total=nan,
+               diff_total_low=nan, diff_total_high=nan, diff_parameter_share=nan)  # fmt: skip
+    if not reference or not posterior:
+        return out
+    seeds = sorted(set(reference) & set(posterior))
+    ref = np.array([reference[s] for s in seeds], dtype=float)
+    mean, lo, hi, share = total_interval(ref, np.array([posterior[s] for s in seeds], dtype=float))
+    out.update(total_mean=mean, total_low=lo, total_high=hi, parameter_share=share)
+    if base_reference and base_posterior:
+        both = [s for s in seeds if s in base_reference and s in base_posterior]
+        a = np.array([reference[s] - base_reference[s] for s in both], dtype=float)
+        b = np.array([posterior[s] - base_posterior[s] for s in both], dtype=float)
+        d, dlo, dhi, dshare = total_interval(a, b)
+        out.update(diff_total=d, diff_total_low=dlo, diff_total_high=dhi, diff_parameter_share=dshare)
+    return out
