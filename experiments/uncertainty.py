@@ -12,15 +12,18 @@ For each outcome (and each difference between arms), with n seeds:
 
 * seed-only interval: the usual t interval of the mean over seeds, at the
   calibrated point;
-* parameter variance V: the variance over seeds of (value with the seed's
-  draw - value at the calibrated point), the same seed on both sides, so the
-  seed's own luck largely cancels (what is left of it makes V, if anything,
-  too large);
-* total interval: the posterior runs' mean +- 1.96 sqrt(V + s^2 / n), s^2 the
-  seed variance at the calibrated point: how much the parameters could move
-  the result, plus the chance error of a mean over n seeds;
-* parameter share: V / (V + s^2 / n), the part of the total variance that the
-  parameters bring.
+* parameter variance V: the variance over seeds of the posterior runs (each
+  its own draw and its own luck) minus that of the calibrated runs (luck
+  alone), floored at zero. Pairing the two by seed would not do: a draw
+  changes the market (how many employers, who holds which job), so the same
+  seed's luck plays out differently and does not cancel;
+* total interval: the posterior runs' mean +- sqrt(1.96^2 V + t^2 c), with
+  c = max(variance of the posterior runs, of the calibrated runs) / n the
+  chance error of a mean over n seeds: how far the parameters could move the
+  result, plus chance. Never narrower than the seed-only interval;
+* parameter share: V / (V + c), the part of the total variance that the
+  parameters bring. With few seeds V is itself uncertain (a difference of two
+  variances): 20 seeds tell a parameter share of 50% from 90%, not 80%.
 
 Only parameters a scenario inherits from the calibration take draws: a
 scenario that sets one of them itself (a policy that changes search effort,
@@ -111,7 +114,7 @@ class Draws:
 def total_interval(
     reference: np.ndarray, posterior: np.ndarray
 ) -> tuple[float, float, float, float]:  # fmt: skip
-    """Mean, total 95% interval and parameter share of one outcome (or difference), paired by seed.
+    """Mean, total 95% interval and parameter share of one outcome (or difference): see the module.
 
     reference, posterior: (n,) values at the calibrated point and at each seed's draw, same seeds.
     Returns (mean, low, high, parameter share); NaN where fewer than two seeds have both.
@@ -121,11 +124,12 @@ def total_interval(
     n = ref.size
     if n < 2:
         return (float(post.mean()) if n else float("nan")), float("nan"), float("nan"), float("nan")
-    v_param = float(np.var(post - ref, ddof=1))
-    v_mean = float(np.var(ref, ddof=1)) / n
-    total = v_param + v_mean
+    var_ref, var_post = float(np.var(ref, ddof=1)), float(np.var(post, ddof=1))
+    v_param = max(var_post - var_ref, 0.0)
+    chance = max(var_post, var_ref) / n
+    total = v_param + chance
     # A t quantile for the chance part over few seeds, as the seed-only interval uses.
-    half = np.sqrt(v_param * Z95**2 + v_mean * stats.t.ppf(0.975, n - 1) ** 2)
+    half = np.sqrt(v_param * Z95**2 + chance * stats.t.ppf(0.975, n - 1) ** 2)
     mean = float(post.mean())
     return mean, mean - half, mean + half, (v_param / total if total > 0 else 0.0)
 
