@@ -99,7 +99,8 @@ def fit_emulator(u: np.ndarray, y: np.ndarray, seed: int = 0) -> Emulator:
     z = (y - centre) / spread
     _, sv, vt = np.linalg.svd(z, full_matrices=False)
     share = np.cumsum(sv**2) / max(np.sum(sv**2), 1e-300)
-    q = int(min(np.searchsorted(share, VARIANCE_KEPT) + 1, MAX_COMPONENTS, len(sv)))
+    # No more components than half the design runs: past that they fit the seeds' noise, not the map.
+    q = int(min(np.searchsorted(share, VARIANCE_KEPT) + 1, MAX_COMPONENTS, max(n // 2, 1), len(sv)))
     basis = vt[:q]
     scores = z @ basis.T
     residual_var = np.mean((z - scores @ basis) ** 2, axis=0)

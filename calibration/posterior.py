@@ -35,7 +35,9 @@ Cost: (design_points + refine_points) x replicates runs, plus
 from __future__ import annotations
 
 import hashlib
-import json
+import logging
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from ..experiments.executor import Executor
+from .draws import write_draws
 from .emulator import Emulator, fit_emulator
 from .fit import (
     CONFIG_FILE,
@@ -54,8 +57,6 @@ from .fit import (
 )
 from .targets import TARGETS_FILE, Target, load_targets
 
-POSTERIOR_FILE = CONFIG_FILE.with_name("posterior.parquet")
-PROVENANCE_FILE = CONFIG_FILE.with_name("posterior.json")
 CENTRAL = 0.90  # the posterior intervals reported: central 90%
 
 
@@ -112,10 +113,22 @@ def sample(
     sampler.random_state = np.random.RandomState(seed).get_state()
     sampler.run_mcmc(start, steps, progress=False)
     # Steps a walker takes to forget where it was (largest over parameters; a short chain under-states it).
-    memory = float(np.max(sampler.get_autocorr_time(discard=min(burn, steps - 1), quiet=True)))
+    with _quiet("emcee"):  # a chain shorter than 50 autocorrelation times says so at length; we record it
+        memory = float(np.max(sampler.get_autocorr_time(discard=min(burn, steps - 1), quiet=True)))
     chain = sampler.get_chain(discard=min(burn, steps - 1), flat=True)
     pick = np.linspace(0, chain.shape[0] - 1, draws).round().astype(int)
     return chain[pick], float(np.mean(sampler.acceptance_fraction)), memory
+
+
+@contextmanager
+def _quiet(logger: str):
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 @dataclass
@@ -356,7 +369,9 @@ def emulator_share(post: Posterior, n: int = 64) -> np.ndarray:
     pick = np.linspace(0, post.draws.shape[0] - 1, min(n, post.draws.shape[0])).round().astype(int)
     _, var = like.emulator.predict(post.unit(post.draws[pick]))
     share = np.where(like._usable, var / (like.scale2 + var), np.nan)
-    return np.nanmean(share, axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a target left out is NaN in every draw
+        return np.nanmean(share, axis=0)
 
 
 def predictive_rows(
@@ -409,43 +424,3 @@ def write_posterior(post: Posterior, path: Path, extra: dict | None = None) -> l
     and the provenance beside it as JSON."""
     keys = dict(zip(post.names, post.keys, strict=True))
     return write_draws(path, keys, post.draws, {**post.provenance, **(extra or {})})
-
-
-def write_draws(path: Path, keys: dict[str, str], draws: np.ndarray, provenance: dict) -> list[Path]:
-    """Posterior draws (m, d) of the parameters ``keys`` ({name: scenario key}) to ``path`` (Parquet)
-    and ``path`` with ``.json`` (the provenance), each written atomically."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from ..experiments.io import atomic_write_bytes
-
-    provenance = {**provenance, "parameters": keys}
-    columns = {"draw": np.arange(draws.shape[0]), **{n: draws[:, j] for j, n in enumerate(keys)}}
-    table = pa.table(columns).replace_schema_metadata(
-        {"pathways_posterior": json.dumps(provenance, sort_keys=True)}
-    )
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
-    atomic_write_bytes(path, sink.getvalue().to_pybytes())
-    side = path.with_suffix(".json")
-    atomic_write_bytes(side, (json.dumps(provenance, indent=2, sort_keys=True) + "\n").encode())
-    return [path, side]
-
-
-def read_posterior(path: Path = POSTERIOR_FILE) -> tuple[dict[str, str], np.ndarray]:
-    """({name: scenario key}, draws (m, d)) from a posterior file; errors name the file."""
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-        meta = json.loads(table.schema.metadata[b"pathways_posterior"])
-    except (OSError, KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: not a posterior file of pathways ({exc})") from None
-    keys = meta["parameters"]
-    missing = [n for n in keys if n not in table.column_names]
-    if missing:
-        raise ValueError(f"{path}: no column for parameter(s) {', '.join(missing)}")
-    draws = np.column_stack([table.column(n).to_numpy() for n in keys])
-    if not np.isfinite(draws).all():
-        raise ValueError(f"{path}: a draw is not a finite number")
-    return keys, draws

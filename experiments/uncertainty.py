@@ -51,7 +51,7 @@ Z95 = 1.959963984540054
 
 
 def posterior_file() -> Path:
-    from ..calibration.posterior import POSTERIOR_FILE
+    from ..calibration.draws import POSTERIOR_FILE
 
     return POSTERIOR_FILE
 
@@ -81,7 +81,7 @@ class Draws:
     """Posterior draws assigned to replicate seeds: the same draw for every arm of a seed."""
 
     def __init__(self, path: Path | None = None) -> None:
-        from ..calibration.posterior import read_posterior
+        from ..calibration.draws import read_posterior
 
         self.path = Path(path) if path is not None else posterior_file()
         if not self.path.is_file():

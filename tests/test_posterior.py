@@ -12,6 +12,7 @@ import pytest
 from pathways.calibration import emulator as em
 from pathways.calibration import posterior as post
 from pathways.calibration.coverage import coverage_check
+from pathways.calibration.draws import read_posterior
 from pathways.calibration.fit import PosteriorSettings
 from pathways.cli import main
 
@@ -128,7 +129,7 @@ def test_the_command_writes_the_posterior_and_its_report_and_refuses_to_install_
 
     for name in OUTPUTS["posterior"]:
         assert (out / name).is_file(), name
-    keys, draws = post.read_posterior(out / "posterior.parquet")
+    keys, draws = read_posterior(out / "posterior.parquet")
     assert list(keys) == ["jobs_per_worker", "on_the_job_search"]
     assert draws.shape == (200, 2)
     assert (draws[:, 0] >= 0.85).all() and (draws[:, 0] <= 0.97).all()
@@ -141,4 +142,4 @@ def test_a_file_that_is_not_a_posterior_is_refused_with_its_name(tmp_path):
     bad = tmp_path / "posterior.parquet"
     bad.write_bytes(b"not parquet")
     with pytest.raises(ValueError, match=r"posterior\.parquet: not a posterior file"):
-        post.read_posterior(bad)
+        read_posterior(bad)

@@ -3,13 +3,14 @@ total intervals that add the parameters to chance, and the brief showing both.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from pathways.calibration.posterior import write_draws
+from pathways.calibration.draws import write_draws
 from pathways.cli import main
 from pathways.experiments.io import read_json
 from pathways.experiments.uncertainty import Draws, inherited, total_interval
@@ -152,9 +153,10 @@ def test_validate_reports_the_total_interval_and_judges_on_it(tmp_path):
     for r in rows:
         assert np.isfinite(r.total_low) and np.isfinite(r.total_high) and 0 <= r.parameter_share <= 1
         assert r.total_high - r.total_low >= (r.ci_high - r.ci_low) * (1 - 1e-9)
-    seed_only, _ = validate(workers=1000, seeds=2, years=3, jobs=2, scenarios=("sectoral_tuition_free.toml",))
-    assert [r.simulated for r in seed_only] == [r.simulated for r in rows]  # the calibrated runs are the same
-    assert all(np.isnan(r.total_low) for r in seed_only)
+    # Judged on the total interval: one that covers the published range but whose seed interval misses it.
+    r = replace(rows[0], published=100.0, tolerance=1.0, ci_low=500.0, ci_high=600.0)
+    r = replace(r, total_low=0.0, total_high=150.0)
+    assert r.verdict != "disagrees" and replace(r, total_low=np.nan, total_high=np.nan).verdict == "disagrees"
 
 
 def test_scale_gives_every_measure_a_total_interval(tmp_path):
@@ -164,9 +166,6 @@ def test_scale_gives_every_measure_a_total_interval(tmp_path):
     args = dict(seeds=2, workers=800, months=24, jobs=2)
     path = str(ROOT / "scenarios" / "sectoral_tuition_free.toml")
     rows = scale(path, "sectoral_it", [1.0], draws=draws, **args)
-    plain = scale(path, "sectoral_it", [1.0], **args)
-    assert [r.measure for r in rows] == [r.measure for r in plain]
-    assert np.array_equal([r.mean for r in rows], [r.mean for r in plain], equal_nan=True)
     with_interval = [r for r in rows if np.isfinite(r.ci_low) and r.ci_high > r.ci_low]
     assert with_interval and all(np.isfinite(r.total_low) for r in with_interval)
     assert all(r.total_high - r.total_low >= (r.ci_high - r.ci_low) * (1 - 1e-9) for r in with_interval)
