@@ -106,12 +106,13 @@ SMALL = dict(
 
 def test_simulation_based_calibration_on_the_model_covers_the_truth_about_as_often_as_claimed(tmp_path):
     path = tiny_posterior_config(tmp_path, **SMALL)
-    result = coverage_check(path, truths=8, jobs=2, settings=PosteriorSettings(**SMALL))
+    result = coverage_check(path, truths=6, jobs=2, settings=PosteriorSettings(**SMALL))
     rows = {r["parameter"]: r for r in result.rows()}
     overall = rows["all parameters"]
-    assert overall["checks"] == 16
-    # 90% intervals over 16 checks: a correct method covers 12-16 of them in 19 samples out of 20.
-    assert 11 <= overall["covered"] <= 16
+    assert overall["checks"] == 12
+    # 90% intervals over 12 checks: a correct method covers 8 or more of them 996 times in 1,000
+    # (the check with 2 replicate seeds, which the posterior now refuses, covered 7 of 16).
+    assert 8 <= overall["covered"] <= 12
     # And the intervals say something: jobs per worker, which sets unemployment, is pinned down.
     width = (result.high - result.low)[:, 0] / np.ptp([0.85, 0.97])
     assert np.median(width) < 0.6
