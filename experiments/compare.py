@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-from scipy import stats
+from scipy import special  # stdtrit: Student's t quantile (scipy.stats takes a second to import)
 
 from ..simulation import LabourMarket, Scenario, ScenarioError, load_scenario, scenario_hash
 from ..simulation.checkpoint import burn_in_identity
@@ -134,7 +134,7 @@ def interval(values: np.ndarray) -> tuple[float, float, float]:
     mean = float(v.mean())
     if v.size < 2:
         return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size))
+    half = float(special.stdtrit(v.size - 1, 0.975) * v.std(ddof=1) / np.sqrt(v.size))
     return mean, mean - half, mean + half
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from scipy import stats
+from scipy import special  # stdtrit: Student's t quantile (scipy.stats takes a second to import)
 
 from .compare import interval, outcome_interval
 from .io import write_csv, write_parquet
@@ -160,7 +160,7 @@ def _effects(sweep: Sweep, rows: dict[str, list], value: np.ndarray) -> list[dic
             dof = ok.sum() - design.shape[1]
             sigma2 = resid @ resid / dof
             se = np.sqrt(np.diag(sigma2 * np.linalg.inv(design.T @ design)))
-            t = stats.t.ppf(0.975, dof)
+            t = special.stdtrit(dof, 0.975)
             for j, p in enumerate(mine, start=1):
                 out.append(
                     {

@@ -46,7 +46,6 @@ from typing import Any, Literal
 import numpy as np
 import pyarrow as pa
 from pydantic import Field, ValidationError, field_validator, model_validator
-from scipy.stats import qmc
 
 import pathways
 
@@ -232,6 +231,8 @@ def design_points(spec: SweepSpec) -> np.ndarray:
         return np.zeros((1, 0))
     if spec.design.kind == "grid":
         return np.array(list(product(*(p.grid() for p in params))), dtype=float)
+    from scipy.stats import qmc  # here, not at the top: scipy.stats adds a second to every command's start
+
     seed = replicate_seed(spec.sweep.seed, 2**31 - 1)  # a stream of its own for the design
     d = len(params)
     if spec.design.kind == "lhs":
