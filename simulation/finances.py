@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from . import threads
 from .module import Module
 from .workers import State, Workers
 
@@ -72,21 +73,20 @@ def month_of_money_one(
     return ui_months_left, new_savings, new_debt, share, isa_left, cap_left, isa
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _money_kernel(
-    state, wage, last_wage, ui_months_left, savings, debt, program,
+    lo, hi, isa_total, state, wage, last_wage, ui_months_left, savings, debt, program,
     isa_share, isa_floor, isa_left, isa_cap_left, stipend,
     monthly_expenses, savings_rate, ui_replacement, monthly_interest, repayment_share, credit_limit,
 ):  # fmt: skip
-    isa_total = np.zeros(state.shape[0])
-    for i in range(state.shape[0]):
+    """:func:`month_of_money` of workers ``lo..hi-1``; their ISA payments into ``isa_total``."""
+    for i in range(lo, hi):
         (ui_months_left[i], savings[i], debt[i], isa_share[i], isa_left[i], isa_cap_left[i],
          isa_total[i]) = month_of_money_one(
             state[i] == _EMPLOYED, wage[i], last_wage[i], ui_months_left[i], savings[i], debt[i],
             program[i] >= 0, isa_share[i], isa_floor[i], isa_left[i], isa_cap_left[i], stipend[i],
             monthly_expenses, savings_rate, ui_replacement, monthly_interest, repayment_share, credit_limit,
         )  # fmt: skip
-    return isa_total
 
 
 def monthly_rate(per_year: float) -> float:
@@ -117,12 +117,14 @@ def month_of_money(
     up to ``credit_limit``. stipend: (n,) dollars this month.
     """
     w = workers
-    return _money_kernel(
-        w.state, w.earnings(), w.last_wage, w.ui_months_left, w.savings, w.debt, w.program,
-        w.isa_share, w.isa_floor, w.isa_left, w.isa_cap_left, np.asarray(stipend, np.float64),
-        float(monthly_expenses), float(savings_rate), float(ui_replacement),
+    isa_total = np.zeros(w.n)
+    threads.split(
+        _money_kernel, w.n, isa_total, w.state, w.earnings(), w.last_wage, w.ui_months_left, w.savings,
+        w.debt, w.program, w.isa_share, w.isa_floor, w.isa_left, w.isa_cap_left,
+        np.asarray(stipend, np.float64), float(monthly_expenses), float(savings_rate), float(ui_replacement),
         monthly_rate(debt_interest_per_year), float(repayment_share), float(credit_limit),
     )  # fmt: skip
+    return isa_total
 
 
 class Finances(Module):

@@ -65,19 +65,25 @@ def search_factor(
     return new_job_factor(tenure, new_job_multiplier, new_job_months) * youth_factor(age_months, young_extra)
 
 
-@njit(cache=True)
 def searching_all(
     state: np.ndarray, program: np.ndarray, u: np.ndarray, on_the_job_search: float, tenure: np.ndarray,
     age: np.ndarray, new_job_multiplier: float, new_job_months: float, young_extra: float,
 ) -> np.ndarray:  # fmt: skip
     """:func:`searching` for every worker: bool (n,). tenure, age: (n,) months."""
     out = np.empty(state.shape[0], dtype=np.bool_)
-    for i in range(state.shape[0]):
+    threads.split(_searching_range, state.shape[0], out, state, program, u, on_the_job_search, tenure, age,
+                  new_job_multiplier, new_job_months, young_extra)  # fmt: skip
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _searching_range(lo, hi, out, state, program, u, on_the_job_search, tenure, age, new_job_multiplier,
+                     new_job_months, young_extra):  # fmt: skip
+    for i in range(lo, hi):
         factor = 1.0
         if state[i] == _EMPLOYED:
             factor = search_factor(tenure[i], age[i], new_job_multiplier, new_job_months, young_extra)
         out[i] = searching(state[i], program[i] >= 0, u[i], on_the_job_search, factor)
-    return out
 
 
 def sector_pull(taste: np.ndarray, experience_months: np.ndarray, experience_pull: float) -> np.ndarray:

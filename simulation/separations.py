@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from . import threads
 from .employers import N_RUNGS, filled_jobs
 from .module import Module
 from .workers import State
@@ -120,7 +121,6 @@ def surplus_rate(headcount: np.ndarray, target: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
 def separations(
     employed, employer, occupation, tenure, coach_factor, program, employer_sector, surplus, sector_rate,
     new_job_multiplier, new_job_months, leave_rate, u_separation, u_leave, age, young_extra,
@@ -131,9 +131,22 @@ def separations(
     u_separation, u_leave: (n,) uniform draws. Returns int8 (n,): STAY,
     TO_UNEMPLOYMENT or TO_OUT.
     """
-    n = employed.shape[0]
-    out = np.zeros(n, dtype=np.int8)
-    for i in range(n):
+    out = np.zeros(employed.shape[0], dtype=np.int8)
+    threads.split(
+        _separations_range, employed.shape[0], out, employed, employer, occupation, tenure, coach_factor,
+        program, employer_sector, surplus, sector_rate, new_job_multiplier, new_job_months, leave_rate,
+        u_separation, u_leave, age, young_extra,
+    )  # fmt: skip
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _separations_range(
+    lo, hi, out, employed, employer, occupation, tenure, coach_factor, program, employer_sector, surplus,
+    sector_rate, new_job_multiplier, new_job_months, leave_rate, u_separation, u_leave, age, young_extra,
+):  # fmt: skip
+    """:func:`separations` of workers ``lo..hi-1``, written into ``out``."""
+    for i in range(lo, hi):
         if not employed[i]:
             continue
         e = employer[i]
@@ -142,22 +155,31 @@ def separations(
             program[i] >= 0, new_job_multiplier, new_job_months, leave_rate, u_separation[i], u_leave[i],
             youth_factor(age[i], young_extra),
         )  # fmt: skip
-    return out
 
 
-@njit(cache=True)
 def _participation_all(state, program, months_unemployed, u, leave_from_unemployment, return_rate):
+    """:func:`participation` for every worker: (state, months unemployed) after this month's moves, (n,)."""
     moved, spell = state.copy(), months_unemployed.copy()
-    for i in range(state.shape[0]):
-        moved[i], spell[i] = participation(
-            state[i], program[i] >= 0, months_unemployed[i], u[i], leave_from_unemployment, return_rate
-        )
+    threads.split(_participation_range, state.shape[0], moved, spell, program, u, leave_from_unemployment,
+                  return_rate)  # fmt: skip
     return moved, spell
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
+def _participation_range(lo, hi, state, months_unemployed, program, u, leave_from_unemployment, return_rate):
+    for i in range(lo, hi):
+        state[i], months_unemployed[i] = participation(
+            state[i], program[i] >= 0, months_unemployed[i], u[i], leave_from_unemployment, return_rate
+        )
+
+
 def _coaching_all(coached_left, coach_factor):
-    for i in range(coached_left.shape[0]):
+    threads.split(_coaching_range, coached_left.shape[0], coached_left, coach_factor)
+
+
+@njit(cache=True, nogil=True)
+def _coaching_range(lo, hi, coached_left, coach_factor):
+    for i in range(lo, hi):
         coached_left[i], coach_factor[i] = coaching_month(coached_left[i], coach_factor[i])
 
 

@@ -34,6 +34,7 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtri
 
+from . import threads
 from .module import Module
 from .randomness import pair_uniform
 from .schema import N_RUNGS
@@ -241,12 +242,13 @@ def skill_decayed(skill: float, decay: float) -> float:
     return np.float32(np.float32(skill) - decay / 12.0)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _month_kernel(
-    state, occupation, tenure, wage, experience, skill, months_unemployed, tenure_return, floor, learn, scale,
-    decay, monthly_raise,
+    lo, hi, state, occupation, tenure, wage, experience, skill, months_unemployed, tenure_return, floor,
+    learn, scale, decay, monthly_raise,
 ):  # fmt: skip
-    for i in range(state.shape[0]):
+    """:func:`month_of_work` of workers ``lo..hi-1``."""
+    for i in range(lo, hi):
         if state[i] == _EMPLOYED:
             s = occupation[i] // N_RUNGS
             tenure[i], wage[i], skill[i, s], experience[i, s] = month_employed(
@@ -284,10 +286,10 @@ def month_of_work(
     :func:`skill_decayed`) and the spell grows by a month.
     tenure_return: (n_sectors,) raise per completed year with an employer.
     """
-    _month_kernel(
-        workers.state, workers.occupation, workers.tenure, workers.wage, workers.experience, workers.skill,
-        workers.months_unemployed, np.asarray(tenure_return, np.float64), float(floor),
-        float(learning_per_year), float(learning_scale_years), float(depreciation_per_year),
+    threads.split(
+        _month_kernel, workers.n, workers.state, workers.occupation, workers.tenure, workers.wage,
+        workers.experience, workers.skill, workers.months_unemployed, np.asarray(tenure_return, np.float64),
+        float(floor), float(learning_per_year), float(learning_scale_years), float(depreciation_per_year),
         float(monthly_raise),
     )  # fmt: skip
 
