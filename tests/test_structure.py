@@ -130,3 +130,19 @@ def test_a_checkout_that_was_never_installed_imports_and_runs(tmp_path):
     assert proc.returncode == 0, proc.stderr
     where, identity = proc.stdout.split()
     assert Path(where) == ROOT / "simulation" / "__init__.py" and len(identity) == 16
+
+
+def test_the_run_and_compare_commands_start_without_importing_scipy_stats():
+    # scipy.stats takes about a second to import; every command paid it at start before the t
+    # quantile came from scipy.special and the quasi-random designs imported qmc where they draw.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import pathways.cli, pathways.experiments.run, pathways.experiments.compare, "
+        "pathways.experiments.sweep, pathways.experiments.summarize, pathways.experiments.uncertainty; "
+        "print(sorted(m for m in sys.modules if m.startswith('scipy.stats')))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
