@@ -25,6 +25,7 @@ labour_force_share          share of the labour force in each age band          
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .hours import FULL_TIME_THRESHOLD
 from .schema import N_RUNGS
@@ -44,6 +45,35 @@ def age_band(age_months: np.ndarray) -> np.ndarray:
     edges = np.array([b[0] for b in AGE_BANDS] + [AGE_BANDS[-1][1] + 1]) * 12
     band = np.searchsorted(edges, age_months, side="right") - 1
     return np.where(band < len(AGE_BANDS), band, -1)
+
+
+@njit(cache=True)
+def cell_medians(values: np.ndarray, cell: np.ndarray, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """The median of ``values`` in each cell, as ``np.median`` gives it, and how many values each holds.
+
+    values: float64 (m,); cell: int64 (m,), the cell of each value, 0..n_cells-1, or -1 for none.
+    Returns (float64 (n_cells,), NaN where empty; int64 (n_cells,)). One pass files the values by
+    cell; a selection per cell finds its middle (the middle value, or the mean of the middle two).
+    """
+    counts = np.zeros(n_cells, np.int64)
+    for i in range(cell.shape[0]):
+        if cell[i] >= 0:
+            counts[cell[i]] += 1
+    start = np.zeros(n_cells + 1, np.int64)
+    for c in range(n_cells):
+        start[c + 1] = start[c] + counts[c]
+    at = start[:n_cells].copy()
+    filed = np.empty(start[n_cells])
+    for i in range(cell.shape[0]):
+        c = cell[i]
+        if c >= 0:
+            filed[at[c]] = values[i]
+            at[c] += 1
+    out = np.full(n_cells, np.nan)
+    for c in range(n_cells):
+        if counts[c] > 0:
+            out[c] = np.median(filed[start[c] : start[c + 1]])
+    return out, counts
 
 
 class CareerRecorder:
@@ -76,20 +106,33 @@ class CareerRecorder:
         pay_e, tenure_e, ft_e = pay[rows], w.tenure[rows], full_time[rows]
         self._pay_by_occupation(month, w.occupation[rows], pay_e)
         band_e = age_band(w.age[rows])
-        women_e = self.is_woman[w.group[rows]]
-        everyone = np.ones(rows.size, bool)
-        bands = [("all", everyone)] + [(band_name(b), band_e == k) for k, b in enumerate(AGE_BANDS)]
-        for sex, mask in (("all", everyone), ("men", ~women_e), ("women", women_e)):
-            for name, in_band in bands:
-                who = mask & in_band
+        women_e = self.is_woman[w.group[rows]].astype(np.int64)
+        # By sex (all, men, women) and age band (all, then AGE_BANDS): 3 x 6 cells, each worker in four
+        # of them; the medians of a way of cutting come from one pass (cell_medians), not a mask each.
+        n_bands = len(AGE_BANDS)
+        cuts = (  # (each employed worker's cell, or -1; the (sex, band) of each cell)
+            (np.zeros(rows.size, np.int64), [(0, 0)]),
+            (band_e, [(0, 1 + b) for b in range(n_bands)]),
+            (women_e, [(1, 0), (2, 0)]),
+            (np.where(band_e >= 0, women_e * n_bands + band_e, -1),
+             [(1 + sex, 1 + b) for sex in range(2) for b in range(n_bands)]),
+        )  # fmt: skip
+        weekly, n_weekly = np.full((3, 1 + n_bands), np.nan), np.zeros((3, 1 + n_bands), np.int64)
+        tenure, n_tenure = np.full((3, 1 + n_bands), np.nan), np.zeros((3, 1 + n_bands), np.int64)
+        tenure_e = tenure_e.astype(np.float64)
+        for cell, cells in cuts:
+            # Weekly earnings as published: full-time workers'.
+            med, count = cell_medians(pay_e, np.where(ft_e, cell, -1), len(cells))
+            med_t, count_t = cell_medians(tenure_e, cell, len(cells))
+            for k, (sex, b) in enumerate(cells):
+                weekly[sex, b], n_weekly[sex, b] = med[k] / 52, count[k]
+                tenure[sex, b], n_tenure[sex, b] = med_t[k] / 12, count_t[k]
+        names = ["all"] + [band_name(b) for b in AGE_BANDS]
+        for sex_k, sex in enumerate(("all", "men", "women")):
+            for b, name in enumerate(names):
                 group = name if sex == "all" else f"{sex}:{name}"
-                ft = who & ft_e  # weekly earnings as published: full-time workers'
-                n_ft = int(ft.sum())
-                weekly = np.median(pay_e[ft]) / 52 if n_ft else np.nan
-                self._add(month, "weekly_earnings", group, weekly, n_ft)
-                n_who = int(who.sum())
-                tenure = np.median(tenure_e[who]) / 12 if n_who else np.nan
-                self._add(month, "tenure_years", group, tenure, n_who)
+                self._add(month, "weekly_earnings", group, weekly[sex_k, b], n_weekly[sex_k, b])
+                self._add(month, "tenure_years", group, tenure[sex_k, b], n_tenure[sex_k, b])
         in_force = (w.state == State.EMPLOYED) | (w.state == State.UNEMPLOYED)
         force_bands = np.bincount(age_band(w.age[in_force]) + 1, minlength=len(AGE_BANDS) + 1)[1:]
         n_force = int(in_force.sum())
@@ -119,10 +162,12 @@ class CareerRecorder:
         # The same people (rows are reused at entry), employed a year ago and now.
         both = (w.person == before["person"]) & employed & before["employed"]
         growth = np.log(pay[both] / before["pay"][both])
-        stayed = w.employer[both] == before["employer"][both]
-        for group, mask in (("all", np.ones(growth.size, bool)), ("stayers", stayed), ("switchers", ~stayed)):
-            self._add(month, "wage_growth", group, float(np.median(growth[mask])) if mask.any() else np.nan,
-                      mask.sum())  # fmt: skip
+        switched = (w.employer[both] != before["employer"][both]).astype(np.int64)  # 0 stayers, 1 switchers
+        everyone, n = cell_medians(growth, np.zeros(growth.size, np.int64), 1)
+        by_move, n_move = cell_medians(growth, switched, 2)
+        for group, value, count in (("all", everyone[0], n[0]), ("stayers", by_move[0], n_move[0]),
+                                    ("switchers", by_move[1], n_move[1])):  # fmt: skip
+            self._add(month, "wage_growth", group, float(value), count)
 
     def _add(self, month: int, measure: str, group: str, value: float, n) -> None:
         row = {"month": month, "measure": measure, "group": group, "value": float(value), "n": int(n)}
