@@ -25,9 +25,9 @@ labour_force_share          share of the labour force in each age band          
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .hours import FULL_TIME_THRESHOLD
+from .order_statistics import cell_medians
 from .schema import N_RUNGS
 from .workers import State, Workers
 
@@ -45,35 +45,6 @@ def age_band(age_months: np.ndarray) -> np.ndarray:
     edges = np.array([b[0] for b in AGE_BANDS] + [AGE_BANDS[-1][1] + 1]) * 12
     band = np.searchsorted(edges, age_months, side="right") - 1
     return np.where(band < len(AGE_BANDS), band, -1)
-
-
-@njit(cache=True)
-def cell_medians(values: np.ndarray, cell: np.ndarray, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
-    """The median of ``values`` in each cell, as ``np.median`` gives it, and how many values each holds.
-
-    values: float64 (m,); cell: int64 (m,), the cell of each value, 0..n_cells-1, or -1 for none.
-    Returns (float64 (n_cells,), NaN where empty; int64 (n_cells,)). One pass files the values by
-    cell; a selection per cell finds its middle (the middle value, or the mean of the middle two).
-    """
-    counts = np.zeros(n_cells, np.int64)
-    for i in range(cell.shape[0]):
-        if cell[i] >= 0:
-            counts[cell[i]] += 1
-    start = np.zeros(n_cells + 1, np.int64)
-    for c in range(n_cells):
-        start[c + 1] = start[c] + counts[c]
-    at = start[:n_cells].copy()
-    filed = np.empty(start[n_cells])
-    for i in range(cell.shape[0]):
-        c = cell[i]
-        if c >= 0:
-            filed[at[c]] = values[i]
-            at[c] += 1
-    out = np.full(n_cells, np.nan)
-    for c in range(n_cells):
-        if counts[c] > 0:
-            out[c] = np.median(filed[start[c] : start[c + 1]])
-    return out, counts
 
 
 class CareerRecorder:

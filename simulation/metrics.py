@@ -24,6 +24,7 @@ from numba import njit
 
 from .employers import N_RUNGS
 from .hours import FULL_TIME_THRESHOLD
+from .order_statistics import median_in_place
 from .wages import growth_factor
 from .workers import Channel, State, Workers
 
@@ -218,7 +219,7 @@ def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occup
     median = np.full(k + 1, np.nan)
     for g in range(k):
         if full[g] > 0:
-            median[g] = np.median(full_pay[start[g] : start[g + 1]])
+            median[g] = median_in_place(full_pay[start[g] : start[g + 1]])
     if start[k] > 0:
-        median[k] = np.median(full_pay)
+        median[k] = median_in_place(full_pay)
     return by_state, flows, moved, total, good, in_program, by_sector, wages, wg, median

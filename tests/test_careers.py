@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from conftest import calibrated
 from pathways.simulation import LabourMarket, State
-from pathways.simulation.careers import cell_medians
 from pathways.simulation.employers import N_RUNGS
 from pathways.simulation.occupations import Z90
 from pathways.simulation.randomness import Streams
@@ -214,21 +211,3 @@ def test_tenure_pays_at_each_anniversary_and_the_general_raise_every_month():
         15_080.0
     )
 
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.tuples(st.integers(-1, 4), st.sampled_from([0.0, 1.0, 2.5, 12.0, 40_000.0, 40_000.5, 1e6])),
-             max_size=60),
-)
-def test_cell_medians_are_numpys_median_of_each_cell(pairs):
-    # Repeated values and even counts (the mean of the middle two) on purpose; -1 is in no cell.
-    cell = np.array([c for c, _ in pairs], np.int64)
-    values = np.array([v for _, v in pairs], np.float64)
-    medians, counts = cell_medians(values, cell, 5)
-    for c in range(5):
-        mine = values[cell == c]
-        assert counts[c] == mine.size
-        if mine.size:
-            assert medians[c] == np.median(mine)  # exactly: the careers table must not move
-        else:
-            assert np.isnan(medians[c])
