@@ -277,7 +277,9 @@ class JobSearch(Module):
         log = model.logged_applications()
         if log:
             log.screened(model, apps, score, kept)
-        # Only those through the screens and above the hiring bar go on to offers and hours.
+        # Only those through the screens and above the hiring bar go on to offers and hours. (Indices, not
+        # the mask: one walk of the mask instead of one per array.)
+        kept = np.flatnonzero(kept)
         apps, score, bonus = apps.select(kept), score[kept], bonus[kept]
         e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
         sector = t.sector[e]
@@ -292,6 +294,7 @@ class JobSearch(Module):
         )
         if log:
             log.offers(keep)
+        keep = np.flatnonzero(keep)
         return apps.select(keep), score[keep], offered[keep], bonus[keep], hours[keep], amenity[keep]
 
     def match_and_hire(

@@ -42,6 +42,10 @@ class Applications:
     row: np.ndarray  # int64, position of the searcher in this month's searcher list
 
     def select(self, keep: np.ndarray) -> Applications:
+        """The applications ``keep`` picks: a bool mask (n_apps,) or indices, in the order given."""
+        if keep.dtype == np.bool_:
+            # Masking four arrays walks the mask four times; its indices once, then four gathers.
+            keep = np.flatnonzero(keep)
         return Applications(self.searcher[keep], self.posting[keep], self.channel[keep], self.row[keep])
 
 
@@ -359,8 +363,27 @@ def build_applications(
         min(sectors_considered, n_sectors), experience_pull, reach_up,
         u_sector, u_post, u_up, u_tie, posts, cum, bounds, guide, scale, STRENGTH,
     )  # fmt: skip
-    r, c = np.nonzero(post >= 0)  # row-major: grouped by searcher
-    return Applications(searchers[r], post[r, c], channel[r, c], r)
+    return Applications(*_collect(post, channel, searchers))
+
+
+@njit(cache=True)
+def _collect(post, channel, searchers):
+    """The applications in a table of postings (m, width; -1: none) and their channels, row by row (so
+    grouped by searcher, as ``np.nonzero`` orders them): (searcher, posting, channel, row), each (a,)."""
+    n = 0
+    for i in range(post.shape[0]):
+        for j in range(post.shape[1]):
+            if post[i, j] >= 0:
+                n += 1
+    searcher, posting = np.empty(n, np.int64), np.empty(n, np.int64)
+    chan, row = np.empty(n, np.int8), np.empty(n, np.int64)
+    a = 0
+    for i in range(post.shape[0]):
+        for j in range(post.shape[1]):
+            if post[i, j] >= 0:
+                searcher[a], posting[a], chan[a], row[a] = searchers[i], post[i, j], channel[i, j], i
+                a += 1
+    return searcher, posting, chan, row
 
 
 @njit(cache=True, inline="always")
