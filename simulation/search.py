@@ -355,13 +355,15 @@ def build_applications(
     m = searchers.shape[0]
     width = u_post.shape[1] + u_tie.shape[1]
     post, channel = np.full((m, width), -1, dtype=np.int64), np.zeros((m, width), dtype=np.int8)
+    tie_employer = np.empty((m, u_tie.shape[1] - 1), np.int32)
+    threads.split(_ties_employers, m, tie_employer, searchers, workers.ties, workers.n_ties, workers.employer,
+                  u_tie, asked)  # fmt: skip
     threads.split(
         _applications_kernel, m, post, channel, searchers, workers.taste, workers.experience,
-        workers.occupation, workers.employer, workers.ties,
-        workers.n_ties, table.sector, table.openings.ravel() > 0, np.asarray(rung_months, np.float64),
-        extra_public.astype(np.int64), public_applications, asked,
+        workers.occupation, workers.employer, tie_employer, table.sector, table.openings.ravel() > 0,
+        np.asarray(rung_months, np.float64), extra_public.astype(np.int64), public_applications,
         min(sectors_considered, n_sectors), experience_pull, reach_up,
-        u_sector, u_post, u_up, u_tie, posts, cum, bounds, guide, scale, STRENGTH,
+        u_sector, u_post, u_up, posts, cum, bounds, guide, scale, STRENGTH,
     )  # fmt: skip
     return Applications(*_collect(post, channel, searchers))
 
@@ -506,16 +508,15 @@ def internal_posting(own_occupation: int, own_employer: int, open_post: np.ndarr
 
 @njit(cache=True, nogil=True)
 def _applications_kernel(
-    lo, hi, post, channel, searchers, taste, experience, occupation, employer, ties, n_ties, emp_sector,
-    open_post, rung_months, extra_public, public_applications, asked, k, experience_pull, reach_up,
-    u_sector, u_post, u_up, u_tie, posts, cum, bounds, guide, scale, strength,
+    lo, hi, post, channel, searchers, taste, experience, occupation, employer, tie_employer, emp_sector,
+    open_post, rung_months, extra_public, public_applications, k, experience_pull, reach_up,
+    u_sector, u_post, u_up, posts, cum, bounds, guide, scale, strength,
 ):  # fmt: skip
     """Applications of searchers ``lo..hi-1`` into rows of post, channel (m, width), filled with -1 and 0."""
     n_sectors = taste.shape[1]
     n_public = u_post.shape[1]
-    n_contacts = u_tie.shape[1] - 1
+    n_contacts = tie_employer.shape[1]
     width = n_public + n_contacts + 1
-    k_ties = ties.shape[1]
     pull = np.empty(n_sectors)
     top = np.empty(k, dtype=np.int64)
     for i in range(lo, hi):
@@ -531,26 +532,39 @@ def _applications_kernel(
                     posts, cum, bounds, guide, scale,
                 )  # fmt: skip
                 channel[i, j] = NAVIGATOR if j >= public_applications else PUBLIC
-        # Referrals from the ties asked.
-        if k_ties > 0:
-            for c in range(n_contacts):
-                col = n_public + c
-                channel[i, col] = REFERRAL
-                if c >= asked[i]:
-                    continue
-                tie = ties[w, tie_asked(u_tie[i, c], n_ties[w])]
-                if tie < 0:
-                    continue
-                e = employer[tie]  # -1 unless the tie is employed
-                if e < 0:
-                    continue
-                s = emp_sector[e]
-                post[i, col] = referred_posting(e, experience[w, s], rung_months[s], open_post)
+        # Referrals from the ties asked (their employers found beforehand: :func:`_ties_employers`).
+        for c in range(n_contacts):
+            col = n_public + c
+            channel[i, col] = REFERRAL
+            e = tie_employer[i, c]
+            if e < 0:
+                continue
+            s = emp_sector[e]
+            post[i, col] = referred_posting(e, experience[w, s], rung_months[s], open_post)
         # Internal promotion.
         channel[i, width - 1] = INTERNAL
         post[i, width - 1] = internal_posting(own, employer[w], open_post)
         # One application per posting: the strongest channel, the first on a tie.
         keep_strongest(post[i], channel[i], strength)
+
+
+@njit(cache=True, nogil=True)
+def _ties_employers(lo, hi, out, searchers, ties, n_ties, employer, u_tie, asked):
+    """The employer of each tie searchers ``lo..hi-1`` ask, into ``out`` (m, contacts); -1 where the
+    contact is not asked, the slot holds no tie, or the tie is not employed (:func:`tie_asked`).
+
+    A pass of its own because these are the search's scattered reads (a tie's row, then its
+    employer): alone in a short loop the processor overlaps them; inside the big loop they stalled it.
+    """
+    for i in range(lo, hi):
+        w = searchers[i]
+        for c in range(out.shape[1]):
+            e = -1
+            if c < asked[i]:
+                tie = ties[w, tie_asked(u_tie[i, c], n_ties[w])]
+                if tie >= 0:
+                    e = employer[tie]
+            out[i, c] = e
 
 
 PUBLIC, NAVIGATOR, REFERRAL, INTERNAL = (
