@@ -139,19 +139,11 @@ def interval(values: np.ndarray) -> tuple[float, float, float]:
 
 
 def outcome_interval(values: np.ndarray, outcome: str) -> tuple[float, float, float]:
-    """:func:`interval`, kept within the values the outcome can take (:func:`outcomes.bounds`).
-
-    A t interval over few seeds can run past a bound (a share below 0, pay below $0). The true
-    mean lies within the bounds, so cutting the interval there excludes nothing it could be:
-    the interval covers the mean exactly as often, and no longer shows impossible values.
-    """
-    from .outcomes import bounds
+    """:func:`interval`, kept within the values the outcome can take (:func:`.outcomes.within_bounds`)."""
+    from .outcomes import within_bounds
 
     mean, lo, hi = interval(values)
-    low, high = bounds(outcome)
-    if lo == lo:
-        lo, hi = min(max(lo, low), high), max(min(hi, high), low)
-    return mean, lo, hi
+    return (mean, *within_bounds(lo, hi, outcome))
 
 
 def summarise(rows: list[dict], arms: list[Arm]) -> list[dict]:
@@ -187,9 +179,7 @@ def summarise(rows: list[dict], arms: list[Arm]) -> list[dict]:
 def add_total_intervals(
     summary: list[dict], rows: list[dict], posterior_rows: list[dict], arms: list[Arm]
 ) -> None:  # fmt: skip
-    """Add to each summary row the interval with parameter uncertainty
-    (:func:`.uncertainty.total_columns`), the level's cut at the outcome's bounds as the seed one is."""
-    from .outcomes import bounds
+    """Add each summary row's interval with parameter uncertainty (:func:`.uncertainty.total_columns`)."""
     from .uncertainty import total_columns
 
     def table(rs: list[dict]) -> dict:
@@ -203,11 +193,7 @@ def add_total_intervals(
     for row in summary:
         key = (row["scenario"], row["group"], row["outcome"])
         base = (first, row["group"], row["outcome"]) if row["scenario"] != first else None
-        row.update(total_columns(ref.get(key), post.get(key), ref.get(base), post.get(base)))
-        if row["total_low"] == row["total_low"]:
-            low, high = bounds(row["outcome"])
-            row["total_low"] = min(max(row["total_low"], low), high)
-            row["total_high"] = max(min(row["total_high"], high), low)
+        row.update(total_columns(row["outcome"], ref.get(key), post.get(key), ref.get(base), post.get(base)))
 
 
 def _natural(name: str) -> list:

@@ -139,6 +139,19 @@ def bounds(outcome: str) -> tuple[float, float]:
     return 0.0, np.inf
 
 
+def within_bounds(low: float, high: float, outcome: str) -> tuple[float, float]:
+    """An interval for ``outcome``'s mean cut at its :func:`bounds` (NaN stays NaN).
+
+    A t interval over few seeds can run past a bound (a share below 0, pay below $0). The true
+    mean lies within the bounds, so cutting the interval there excludes nothing it could be:
+    the interval covers the mean exactly as often, and no longer shows impossible values.
+    """
+    if low != low:
+        return low, high
+    lo, hi = bounds(outcome)
+    return min(max(low, lo), hi), max(min(high, hi), lo)
+
+
 def unit_of(outcome: str) -> str:
     """The unit of an outcome ("share", "dollars", ...), or "" for a name :func:`describe` does not know."""
     try:

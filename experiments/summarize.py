@@ -114,7 +114,9 @@ def _add_totals(summary: list[dict], calibrated: dict, drawn: dict, first: str) 
     for row in summary:
         key = (row["arm"], row["group"], row["outcome"])
         base = (first, row["group"], row["outcome"]) if row["arm"] != first else None
-        row.update(total_columns(calibrated.get(key), drawn.get(key), calibrated.get(base), drawn.get(base)))
+        row.update(total_columns(row["outcome"], calibrated.get(key), drawn.get(key), calibrated.get(base),
+                                 drawn.get(base)))  # fmt: skip
+
 
 def _stats(v: np.ndarray, outcome: str) -> dict:
     """Mean over seeds, 95% interval, Monte Carlo standard error and seed count."""

@@ -135,17 +135,20 @@ def total_interval(
 
 
 def total_columns(
-    reference: dict[int, float] | None, posterior: dict[int, float] | None,
+    outcome: str, reference: dict[int, float] | None, posterior: dict[int, float] | None,
     base_reference: dict[int, float] | None = None, base_posterior: dict[int, float] | None = None,
 ) -> dict[str, float]:  # fmt: skip
-    """The total-interval columns of one summary row, from values by seed (or replicate).
+    """The total-interval columns of one summary row of ``outcome``, from values by seed (or replicate).
 
     reference, posterior: the row's values at the calibrated point and at each seed's draw;
     base_*: the reference arm's, for the difference (None for the reference arm itself).
-    Returns ``total_mean``, ``total_low``, ``total_high``, ``parameter_share`` and, with a base,
+    Returns ``total_mean``, ``total_low``, ``total_high`` (cut at the outcome's bounds, as the
+    seed-only interval is: :func:`.outcomes.within_bounds`), ``parameter_share`` and, with a base,
     ``diff_total``, ``diff_total_low``, ``diff_total_high``, ``diff_parameter_share`` (NaN where
     there is nothing to pair).
     """
+    from .outcomes import within_bounds
+
     nan = float("nan")
     out = dict(total_mean=nan, total_low=nan, total_high=nan, parameter_share=nan, diff_total=nan,
                diff_total_low=nan, diff_total_high=nan, diff_parameter_share=nan)  # fmt: skip
@@ -154,6 +157,7 @@ def total_columns(
     seeds = sorted(set(reference) & set(posterior))
     ref = np.array([reference[s] for s in seeds], dtype=float)
     mean, lo, hi, share = total_interval(ref, np.array([posterior[s] for s in seeds], dtype=float))
+    lo, hi = within_bounds(lo, hi, outcome)
     out.update(total_mean=mean, total_low=lo, total_high=hi, parameter_share=share)
     if base_reference and base_posterior:
         both = [s for s in seeds if s in base_reference and s in base_posterior]

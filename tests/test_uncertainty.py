@@ -209,3 +209,11 @@ def test_a_sweep_with_parameter_uncertainty_runs_each_replicate_at_its_draw_and_
     assert totals
     assert all(r["diff_total_high"] - r["diff_total_low"] >= (r["diff_high"] - r["diff_low"]) * (1 - 1e-9)
                for r in totals)  # fmt: skip
+    # Levels' total intervals stay within what the outcome can take, as the seed-only ones do.
+    from pathways.experiments.outcomes import bounds
+
+    levels = [r for r in summary if np.isfinite(r["total_low"])]
+    assert levels
+    for r in levels:
+        low, high = bounds(r["outcome"])
+        assert low <= r["total_low"] <= r["total_high"] <= high, r
