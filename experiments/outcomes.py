@@ -276,6 +276,7 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
     group = np.asarray(cols["group"])
     window = (month >= lo) & (month < hi)
     it_col = "jobs_share_it" if "jobs_share_it" in cols else None
+    recorded = _RecordedColumns(cols)
     for name in [*groups, "all"]:
         mask = window & (group == name)
         for outcome, col in (("pay_ratio", "pay_ratio"), ("good_job_share", "good_job_share"),
@@ -283,9 +284,7 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
                              ("theil_between", "theil_between")):  # fmt: skip
             if col is None:
                 continue
-            values = np.asarray(
-                [v for v, m in zip(cols[col], mask, strict=True) if m and v is not None], float
-            )
+            values = recorded.values(col, mask)
             if values.size and not (outcome == "theil_between" and name != "all"):
                 add(name, outcome, float(np.nanmean(values)))
 
@@ -295,9 +294,7 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
         for name in [*groups, "all"]:
             mask = in_year & (group == name)
             for col in ("pay_ratio", "unemployment_rate", "good_job_share"):
-                values = np.asarray(
-                    [v for v, m in zip(cols[col], mask, strict=True) if m and v is not None], float
-                )
+                values = recorded.values(col, mask)
                 if values.size:
                     add(name, f"{col}_year_{y}", float(np.nanmean(values)))
 
@@ -312,6 +309,26 @@ def key_outcomes(model: LabourMarket) -> list[dict]:
         for r in model.trial.estimates(groups):
             add(r["group"], f"trial_impact_y{r['year']}", r["impact"])
     return rows
+
+
+class _RecordedColumns:
+    """The monthly metrics' columns as float arrays, each converted once (a run's outcomes read each
+    column for every group and year)."""
+
+    def __init__(self, cols: dict[str, list]) -> None:
+        self.cols = cols
+        self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def values(self, col: str, mask: np.ndarray) -> np.ndarray:
+        """The recorded values of ``col`` in the rows ``mask`` (bool, one per row), in row order; rows
+        that record nothing (None) are left out."""
+        if col not in self._arrays:
+            column = self.cols[col]
+            present = np.array([v is not None for v in column], dtype=bool)
+            values = np.array([np.nan if v is None else v for v in column], dtype=float)
+            self._arrays[col] = values, present
+        values, present = self._arrays[col]
+        return values[mask & present]
 
 
 def _completed(model: LabourMarket, programs: list[int], group: int | None, since: int) -> float:
