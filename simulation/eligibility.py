@@ -12,10 +12,10 @@ EDUCATION_LEVELS = ("no_degree", "some_college", "ba_plus")  # Workers.education
 _STATE_CODES = {"unemployed": State.UNEMPLOYED, "employed": State.EMPLOYED, "out": State.OUT}
 
 
-def one_of(values: np.ndarray, codes: list[int]) -> np.ndarray:
-    """``np.isin(values, codes)`` for small non-negative integer codes, by a lookup table (a few
-    times faster: these tests run for every candidate every month). Values outside the codes,
-    negative ones included, are False."""
+def one_of(values: np.ndarray, codes: list[int] | np.ndarray) -> np.ndarray:
+    """``np.isin(values, codes)`` for small non-negative integer codes (groups, programs, employers),
+    by a lookup table (a few times faster: these tests run for every candidate every month). Values
+    outside the codes, negative ones (no one) included, are False."""
     table = np.zeros(max(codes, default=0) + 2, bool)  # the last entry stays False
     table[codes] = True
     return table[np.clip(values.astype(np.intp), -1, table.size - 1)]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import programs
+from .eligibility import one_of
 from .module import Module
 from .programs import PAID_MODELS, ProgramRun
 from .search import sector_pull
@@ -199,7 +200,7 @@ class Enrolment(Module):
             return np.zeros(0, np.int64)
         w, rate = model.workers, model.scenario.enrolment.consider_rate
         codes = [model.group_names.index(g) for g in spec.outreach_groups]
-        reached = not_looking & np.isin(w.group, codes) & (looks < rate * (1.0 + boost + spec.outreach_boost))
+        reached = not_looking & one_of(w.group, codes) & (looks < rate * (1.0 + boost + spec.outreach_boost))
         reached &= (w.credentials & np.uint16(program.credential_bit)) == 0
         return np.flatnonzero(reached)
 

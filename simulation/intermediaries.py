@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from .eligibility import one_of
 from .employers import N_RUNGS
 from .module import Module
 from .randomness import worker_uniform
@@ -83,7 +84,7 @@ class PlacementTeam(mesa.Agent):
         """Take on this month's graduates as clients: each is booked once, in the month of graduation."""
         m = self.model
         w = m.workers
-        new = int((np.isin(w.graduated, self._served()) & (w.graduated_month == m.elapsed)).sum())
+        new = int((one_of(w.graduated, self._served()) & (w.graduated_month == m.elapsed)).sum())
         m.ledger.add(self.spec.payer, "placement", new * self.spec.cost_per_client)
 
     def _served(self) -> list[int]:
@@ -92,7 +93,7 @@ class PlacementTeam(mesa.Agent):
     def clients(self, model: mesa.Model) -> np.ndarray:
         """This month's clients: unemployed graduates of the team's programs within the hand-off window."""
         w = model.workers
-        served = np.isin(w.graduated, self._served())
+        served = one_of(w.graduated, self._served())
         recent = (model.elapsed - w.graduated_month) < self.spec.handoff_months
         return np.flatnonzero(served & recent & (w.state == State.UNEMPLOYED))
 

@@ -30,6 +30,7 @@ import mesa
 import numpy as np
 from scipy.special import ndtri
 
+from .eligibility import one_of
 from .employers import N_RUNGS
 from .module import Module
 from .scenario import PAID_FINANCING, Program
@@ -267,7 +268,7 @@ def _connect(model: mesa.Model, program: ProgramRun, idx: np.ndarray) -> None:
     in_sector = employed & (w.occupation // N_RUNGS == program.sector)
     for count, pool in (
         (spec.mentoring_ties, np.flatnonzero(in_sector & (w.occupation % N_RUNGS >= 1))),
-        (spec.engagement_ties, np.flatnonzero(employed & np.isin(w.employer, program.partners))),
+        (spec.engagement_ties, np.flatnonzero(employed & one_of(w.employer, program.partners))),
     ):
         if count and pool.size:
             for _ in range(count):
