@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .hours import FULL_TIME_THRESHOLD
-from .order_statistics import cell_medians
+from .order_statistics import cell_medians, cell_percentiles
 from .schema import N_RUNGS
 from .workers import State, Workers
 
@@ -113,15 +113,13 @@ class CareerRecorder:
 
     def _pay_by_occupation(self, month: int, occupation: np.ndarray, pay: np.ndarray) -> None:
         """Percentiles of pay by occupation; occupation, pay: (m,) of the employed."""
-        order = np.argsort(occupation, kind="stable")
-        counts = np.bincount(occupation, minlength=len(self.occupation_names))
-        ends = np.cumsum(counts)
-        sorted_pay = pay[order]
+        values, counts = cell_percentiles(
+            pay, occupation.astype(np.int64), len(self.occupation_names), np.array(PERCENTILES, np.float64)
+        )
         for o, name in enumerate(self.occupation_names):
             if counts[o] == 0:
                 continue
-            values = np.percentile(sorted_pay[ends[o] - counts[o] : ends[o]], PERCENTILES)
-            for p, v in zip(PERCENTILES, values, strict=True):
+            for p, v in zip(PERCENTILES, values[o], strict=True):
                 self._add(month, f"pay_p{p}", name, float(v), counts[o])
 
     def _wage_growth(self, month: int, w: Workers, employed: np.ndarray, pay: np.ndarray) -> None:

@@ -1,4 +1,4 @@
-"""Medians of many small groups, exactly as ``np.median`` gives them, in numba kernels.
+"""Medians and percentiles of many small groups, exactly as numpy gives them, in numba kernels.
 
 numba's own ``np.median`` copies its input and selects with pivots that slow down on values
 gathered group by group (the metrics' full-time pay, ordered by group, took two to five times as
@@ -58,13 +58,9 @@ def median_in_place(a: np.ndarray) -> float:
 
 
 @njit(cache=True)
-def cell_medians(values: np.ndarray, cell: np.ndarray, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
-    """The median of ``values`` in each cell, as ``np.median`` gives it, and how many values each holds.
-
-    values: float64 (m,), no NaN; cell: int64 (m,), the cell of each value, 0..n_cells-1, or -1 for
-    none. Returns (float64 (n_cells,), NaN where empty; int64 (n_cells,)). One pass files the values
-    by cell; a selection per cell finds its middle.
-    """
+def _file_by_cell(values, cell, n_cells):
+    """``values`` filed cell after cell, in their order within a cell: (filed (sum of counts,), start
+    (n_cells + 1,) where each cell's run begins, counts (n_cells,)); values of cell -1 are left out."""
     counts = np.zeros(n_cells, np.int64)
     for i in range(cell.shape[0]):
         if cell[i] >= 0:
@@ -79,8 +75,71 @@ def cell_medians(values: np.ndarray, cell: np.ndarray, n_cells: int) -> tuple[np
         if c >= 0:
             filed[at[c]] = values[i]
             at[c] += 1
+    return filed, start, counts
+
+
+@njit(cache=True)
+def cell_medians(values: np.ndarray, cell: np.ndarray, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """The median of ``values`` in each cell, as ``np.median`` gives it, and how many values each holds.
+
+    values: float64 (m,), no NaN; cell: int64 (m,), the cell of each value, 0..n_cells-1, or -1 for
+    none. Returns (float64 (n_cells,), NaN where empty; int64 (n_cells,)). One pass files the values
+    by cell; a selection per cell finds its middle.
+    """
+    filed, start, counts = _file_by_cell(values, cell, n_cells)
     out = np.full(n_cells, np.nan)
     for c in range(n_cells):
         if counts[c] > 0:
             out[c] = median_in_place(filed[start[c] : start[c + 1]])
+    return out, counts
+
+
+@njit(cache=True)
+def percentiles_in_place(a: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``np.percentile(a, q)`` (its default, linear method) of a non-empty 1-D float64 array without NaN,
+    the same numbers to the last bit. q: float64 (k,), percents in [0, 100], ascending. Reorders ``a``.
+
+    Each percentile lies between two order statistics; they are selected in ascending order, each
+    within the part of ``a`` the previous selection left above it.
+    """
+    n = a.shape[0]
+    out = np.empty(q.shape[0])
+    done = 0  # a[:done] holds the smallest values, in no particular order
+    for j in range(q.shape[0]):
+        # numpy's steps: q / 100, the virtual index (n - 1) q, its floor and fraction, then a lerp
+        # computed from whichever end is nearer.
+        index = (n - 1) * (q[j] / 100.0)
+        below = np.floor(index)
+        gamma = index - below
+        k = n - 1 if index >= n - 1 else int(below)
+        low = select_in_place(a[done:], k - done)
+        done = k
+        high = low
+        if index < n - 1:
+            high = a[k + 1]
+            for i in range(k + 2, n):  # the smallest of the values above: the next one up
+                if a[i] < high:
+                    high = a[i]
+        diff = high - low
+        if gamma >= 0.5:
+            out[j] = high - diff * (1.0 - gamma)
+        else:
+            out[j] = low + diff * gamma
+    return out
+
+
+@njit(cache=True)
+def cell_percentiles(
+    values: np.ndarray, cell: np.ndarray, n_cells: int, q: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``np.percentile`` of ``values`` in each cell at the percents ``q``, and how many values each holds.
+
+    values: float64 (m,), no NaN; cell: int64 (m,), 0..n_cells-1, or -1 for none; q: float64 (k,),
+    ascending percents. Returns (float64 (n_cells, k), NaN rows where empty; int64 (n_cells,)).
+    """
+    filed, start, counts = _file_by_cell(values, cell, n_cells)
+    out = np.full((n_cells, q.shape[0]), np.nan)
+    for c in range(n_cells):
+        if counts[c] > 0:
+            out[c] = percentiles_in_place(filed[start[c] : start[c + 1]], q)
     return out, counts

@@ -1,4 +1,5 @@
-"""The medians the metrics and career measures take: the same numbers as np.median, to the last bit."""
+"""The medians and percentiles the metrics and career measures take: the same numbers as np.median and
+np.percentile, to the last bit."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pathways.simulation.order_statistics import cell_medians, median_in_place, select_in_place
+from pathways.simulation.order_statistics import (
+    cell_medians,
+    cell_percentiles,
+    median_in_place,
+    percentiles_in_place,
+    select_in_place,
+)
 
 # Few distinct values, so runs of equal values (pay at the floor, whole months of tenure) are common.
 VALUES = st.sampled_from([0.0, 1.0, 2.5, 12.0, 40_000.0, 40_000.5, 1e6, -3.0])
@@ -56,3 +63,46 @@ def test_cell_medians_are_numpys_median_of_each_cell(pairs):
             assert medians[c] == np.median(mine)  # exactly: the careers table must not move
         else:
             assert np.isnan(medians[c])
+
+
+CAREER_PERCENTS = np.array([10.0, 25.0, 50.0, 75.0, 90.0])  # careers.PERCENTILES
+# Percents whose virtual index lands on, near and either side of a half (the lerp switches ends there).
+PERCENTS = st.lists(st.sampled_from([0.0, 1.0, 10.0, 25.0, 33.3, 50.0, 62.5, 75.0, 90.0, 99.9, 100.0]),
+                    min_size=1, max_size=6).map(sorted)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(VALUES | st.floats(-1e6, 1e6), min_size=1, max_size=80), PERCENTS,
+       st.sampled_from(["as drawn", "sorted", "reversed"]))  # fmt: skip
+def test_percentiles_in_place_are_numpys_percentiles(values, percents, order):
+    a = np.array(values, np.float64)
+    a = {"as drawn": a, "sorted": np.sort(a), "reversed": np.sort(a)[::-1].copy()}[order]
+    q = np.array(percents)
+    expected = np.percentile(a, q)
+    scratch = a.copy()
+    got = percentiles_in_place(scratch, q)
+    assert np.array_equal(got, expected), got - expected  # to the last bit
+    assert np.array_equal(np.sort(scratch), np.sort(a))  # reordered, nothing lost
+
+
+def test_percentiles_of_large_samples_with_ties_match_numpy_to_the_bit():
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 3, 7, 1_000, 12_345):
+        a = np.maximum(rng.lognormal(10.8, 0.6, n).round(2), 31_200.0)
+        got = percentiles_in_place(a.copy(), CAREER_PERCENTS)
+        assert np.array_equal(got, np.percentile(a, CAREER_PERCENTS))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-1, 4), VALUES), max_size=60))
+def test_cell_percentiles_are_numpys_percentiles_of_each_cell(pairs):
+    cell = np.array([c for c, _ in pairs], np.int64)
+    values = np.array([v for _, v in pairs], np.float64)
+    got, counts = cell_percentiles(values, cell, 5, CAREER_PERCENTS)
+    for c in range(5):
+        mine = values[cell == c]
+        assert counts[c] == mine.size
+        if mine.size:
+            assert np.array_equal(got[c], np.percentile(mine, CAREER_PERCENTS))
+        else:
+            assert np.isnan(got[c]).all()
