@@ -34,7 +34,13 @@ def group_arrays(scenario: Scenario) -> dict[str, np.ndarray]:
 
 
 def draw_people(
-    workers: Workers, idx: np.ndarray, scenario: Scenario, rng: np.random.Generator, *, entrants: bool
+    workers: Workers,
+    idx: np.ndarray,
+    scenario: Scenario,
+    rng: np.random.Generator,
+    *,
+    entrants: bool,
+    groups: dict[str, np.ndarray] | None = None,
 ) -> None:
     """Fill rows ``idx`` with freshly drawn people.
 
@@ -43,12 +49,13 @@ def draw_people(
     people entering the labour market with no experience; each keeps the group
     already in its row, because an entrant replaces a retiree of the same group
     and takes over that person's place in the network (which keeps group shares
-    and network homophily stationary).
+    and network homophily stationary). ``groups``: :func:`group_arrays` of the scenario, if the
+    caller keeps it.
     """
     m = idx.shape[0]
     if m == 0:
         return
-    g = group_arrays(scenario)
+    g = group_arrays(scenario) if groups is None else groups
     n_sectors = len(scenario.sectors)
     lf = scenario.labour_force
 
