@@ -131,12 +131,8 @@ class Workers:
         )
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Every per-worker array by name."""
-        return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if isinstance(getattr(self, f.name), np.ndarray)
-        }
+        """Every per-worker array by name, in the order the class declares them."""
+        return {name: getattr(self, name) for name in ARRAY_FIELDS}
 
     def earnings(self, rows: np.ndarray | None = None) -> np.ndarray:
         """What each worker earns, dollars a year (float32): the pay rate times hours over full-time (0 if
@@ -237,3 +233,8 @@ class Workers:
         assert np.isin(s[in_program], [State.TRAINING, State.EMPLOYED, State.UNEMPLOYED]).all()
         assert (self.n_ties <= self.ties.shape[1]).all()
         assert (self.savings >= 0).all() and (self.debt >= 0).all()
+
+
+# The per-worker arrays' names (every field but the count of base tie columns), found once: the
+# demography module copies every array for each month's entrants.
+ARRAY_FIELDS = tuple(f.name for f in fields(Workers) if f.type == "np.ndarray")

@@ -51,6 +51,17 @@ def test_invariants_with_programs_and_navigators_busy():
     assert model.navigators[0].served > 0
 
 
+def test_the_worker_table_lists_every_per_worker_array():
+    # arrays() drives entry (every column of a retiree's row is replaced), checkpoints and the
+    # digests: a new column missing from it would keep a dead person's values.
+    from pathways.simulation.workers import Workers
+
+    w = Workers.empty(7, 3, 4, 2)
+    held = {name for name, value in vars(w).items() if isinstance(value, np.ndarray)}
+    assert set(w.arrays()) == held
+    assert all(a.shape[0] == 7 for a in w.arrays().values())
+
+
 def test_same_seed_same_results_different_seed_different():
     sc = small(workers=2000, burn_in=12, months=12)
     a, b, c = LabourMarket(sc), LabourMarket(sc), LabourMarket(sc, seed=2)
