@@ -24,7 +24,7 @@ from numba import njit
 
 from .employers import N_RUNGS
 from .hours import FULL_TIME_THRESHOLD
-from .order_statistics import median_in_place
+from .order_statistics import median as median_of
 from .wages import growth_factor
 from .workers import Channel, State, Workers
 
@@ -217,9 +217,10 @@ def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occup
                 full_pay[at[g]] = np.float64(wage[i])
                 at[g] += 1
     median = np.full(k + 1, np.nan)
+    keys = np.empty(start[k], np.uint64)
     for g in range(k):
         if full[g] > 0:
-            median[g] = median_in_place(full_pay[start[g] : start[g + 1]])
+            median[g] = median_of(full_pay[start[g] : start[g + 1]], keys)
     if start[k] > 0:
-        median[k] = median_in_place(full_pay)
+        median[k] = median_of(full_pay, keys)
     return by_state, flows, moved, total, good, in_program, by_sector, wages, wg, median
