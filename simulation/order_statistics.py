@@ -1,15 +1,15 @@
 """Medians and percentiles of many small groups, exactly as numpy gives them, in numba kernels.
 
-numba's own ``np.median`` copies its input and selects with pivots that slow down on values
-gathered group by group (the metrics' full-time pay, ordered by group, took two to five times as
-long as the same values in worker order). :func:`median_in_place` selects in the caller's scratch
-space with a three-way partition around a median-of-three pivot, so runs of equal values (pay at
-the floor, whole months of tenure) and ordered stretches cost no more than a shuffle.
+The monthly metrics take the median of every full-time worker's pay, by group and overall: at a
+million workers, hundreds of thousands of values a month. numba's own ``np.median`` copies its input
+and selects with pivots that slow down on values gathered group by group, and any selection by
+comparisons mispredicts a branch on about every other value. :func:`kth_smallest` finds an order
+statistic by the values' bits instead, eleven at a time (counting, not comparing), and compares only
+among the few hundred values left; :func:`median` uses it.
 
-The monthly metrics take a median of every full-time worker's pay, by group and overall: at a million
-workers, hundreds of thousands of values a month. :func:`kth_smallest` finds an order statistic there
-by the values' bits, eleven at a time (counting, not comparing: no branch to mispredict), and compares
-only among the few hundred values left; :func:`median` uses it.
+:func:`select_in_place` (a three-way partition around a median-of-three pivot, so runs of equal
+values and ordered stretches cost no more than a shuffle) does those last comparisons, and the
+successive selections of :func:`percentiles_in_place`.
 """
 
 from __future__ import annotations
@@ -44,22 +44,6 @@ def select_in_place(a: np.ndarray, k: int) -> float:
         else:
             return a[k]
     return a[k]
-
-
-@njit(cache=True)
-def median_in_place(a: np.ndarray) -> float:
-    """``np.median(a)`` of a non-empty 1-D float64 array without NaN: the middle value, or the mean of the
-    middle two, the same number to the last bit. Reorders ``a``."""
-    n = a.shape[0]
-    half = n // 2
-    if n % 2:
-        return select_in_place(a, half)
-    low = select_in_place(a, half - 1)
-    high = a[half]
-    for i in range(half + 1, n):  # the smallest of the upper half: the next value up
-        if a[i] < high:
-            high = a[i]
-    return (low + high) / 2
 
 
 _DIGIT = 11  # bits of the key counted at a time: 2,048 bins, a histogram that stays in L1 cache
@@ -181,13 +165,14 @@ def cell_medians(values: np.ndarray, cell: np.ndarray, n_cells: int) -> tuple[np
 
     values: float64 (m,), no NaN; cell: int64 (m,), the cell of each value, 0..n_cells-1, or -1 for
     none. Returns (float64 (n_cells,), NaN where empty; int64 (n_cells,)). One pass files the values
-    by cell; a selection per cell finds its middle.
+    by cell; a radix selection per cell (:func:`median`) finds its middle.
     """
     filed, start, counts = _file_by_cell(values, cell, n_cells)
     out = np.full(n_cells, np.nan)
+    keys = np.empty(filed.shape[0], np.uint64)
     for c in range(n_cells):
         if counts[c] > 0:
-            out[c] = median_in_place(filed[start[c] : start[c + 1]])
+            out[c] = median(filed[start[c] : start[c + 1]], keys)
     return out, counts
 
 
