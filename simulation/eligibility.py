@@ -13,10 +13,11 @@ _STATE_CODES = {"unemployed": State.UNEMPLOYED, "employed": State.EMPLOYED, "out
 
 
 def one_of(values: np.ndarray, codes: list[int] | np.ndarray) -> np.ndarray:
-    """``np.isin(values, codes)`` for small non-negative integer codes (groups, programs, employers),
+    """``np.isin(values, codes)`` for non-negative integer codes (groups, programs, employers, workers),
     by a lookup table (a few times faster: these tests run for every candidate every month). Values
     outside the codes, negative ones (no one) included, are False."""
-    table = np.zeros(max(codes, default=0) + 2, bool)  # the last entry stays False
+    codes = np.asarray(codes, dtype=np.intp)
+    table = np.zeros((int(codes.max()) if codes.size else 0) + 2, bool)  # the last entry stays False
     table[codes] = True
     return table[np.clip(values.astype(np.intp), -1, table.size - 1)]
 

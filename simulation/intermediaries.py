@@ -109,7 +109,7 @@ class PlacementTeam(mesa.Agent):
         """
         m = self.model
         t = m.employers
-        rows = np.flatnonzero(np.isin(searchers, clients))
+        rows = np.flatnonzero(one_of(searchers, clients))
         if rows.size == 0 or self.spec.handoffs == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         out_rows, out_posts = [], []
@@ -143,7 +143,7 @@ class PlacementTeam(mesa.Agent):
         if self.spec.coaching_months == 0:
             return
         w = self.model.workers
-        mine = hired[np.isin(hired, clients)]
+        mine = hired[one_of(hired, clients)]
         w.coached_left[mine] = self.spec.coaching_months
         w.coach_factor[mine] = self.spec.coaching_separation_factor
 

@@ -390,3 +390,6 @@ def test_one_of_is_isin_for_small_codes_negative_and_out_of_range_values_include
             values = rng.integers(-3, 12, size=40).astype(dtype)
             codes = sorted(set(rng.integers(0, 10, size=rng.integers(0, 5)).tolist()))
             np.testing.assert_array_equal(one_of(values, codes), np.isin(values, codes))
+            # As an array too, unsorted and repeated (a placement team's clients, a program's partners).
+            as_array = rng.integers(0, 10, size=rng.integers(0, 6))
+            np.testing.assert_array_equal(one_of(values, as_array), np.isin(values, as_array))

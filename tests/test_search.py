@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import small
 from pathways.simulation import LabourMarket, State, search
@@ -64,3 +66,33 @@ def test_draws_do_not_depend_on_who_else_searches():
     part = search.build_applications(*args_half, **kwargs)
     keep = np.isin(full.searcher, half)
     np.testing.assert_array_equal(full.posting[keep], part.posting)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=40), st.lists(st.integers(0, 12), max_size=15), st.booleans(),
+       st.booleans())  # fmt: skip
+def test_merge_order_is_a_stable_sort_by_searcher(a, b, a_in_order, b_in_order):
+    # The month's applications and a team's hand-offs come searcher by searcher; the merge pass must
+    # give exactly the stable sort numpy would, and fall back to it when a run is out of order.
+    row_a = np.array(sorted(a) if a_in_order else a, np.int64)
+    row_b = np.array(sorted(b) if b_in_order else b, np.int64)
+    expected = np.argsort(np.concatenate([row_a, row_b]), kind="stable")
+    assert np.array_equal(search._stable_merge_order(row_a, row_b), expected)
+
+
+def test_merge_keeps_one_application_per_searcher_and_posting_the_strongest():
+    public, referral, handoff = Channel.PUBLIC, Channel.REFERRAL, Channel.HANDOFF
+
+    def apps(searcher, posting, channel, row):
+        return search.Applications(
+            np.array(searcher), np.array(posting), np.array(channel, np.int8), np.array(row)
+        )
+
+    a = apps([5, 5, 9], [30, 31, 30], [public, referral, public], [0, 0, 1])
+    b = apps([5, 9], [31, 40], [handoff, handoff], [0, 1])
+    m = search.merge(a, b)
+    pairs = sorted(zip(m.searcher.tolist(), m.posting.tolist(), m.channel.tolist(), strict=True))
+    strongest = max(Channel.REFERRAL, Channel.HANDOFF, key=lambda c: search.STRENGTH[c])
+    assert pairs == sorted([(5, 30, Channel.PUBLIC), (5, 31, strongest), (9, 30, Channel.PUBLIC),
+                            (9, 40, Channel.HANDOFF)])  # fmt: skip
+    assert (np.diff(m.row) >= 0).all()  # grouped by searcher
