@@ -81,6 +81,7 @@ def _run_arms(job: tuple[list[tuple[str, Scenario]], int, bool, str | None]) -> 
     out = []
     for label, scenario in arms:
         model = LabourMarket(scenario, seed=seed)
+        model.record_careers = False  # only the key outcomes are kept
         burn_ins.run(model, scenario)
         out.append([{"scenario": label, "seed": seed, **row} for row in key_outcomes(model)])
     return out

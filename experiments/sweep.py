@@ -417,6 +417,7 @@ def execute(task: Task) -> list[dict]:
             if isinstance(scenario, str):
                 raise ScenarioError(scenario)
             model = LabourMarket(scenario, seed=run.seed)
+            model.record_careers = False  # only the key outcomes are kept
             burn_ins.run(model, scenario)
             rows = [r for r in key_outcomes(model) if not keep or r["outcome"] in keep]
             out.append({"run_id": run.run_id, "rows": rows, "seconds": time.perf_counter() - start})

@@ -88,6 +88,9 @@ class LabourMarket(mesa.Model):
     keep_matching_problem = False
     # Set to an ApplicationLog to keep every application of its months (pathways run --application-log).
     application_log = None
+    # Set False where nothing reads the yearly career measures (compare and sweep keep only the key
+    # outcomes): they only observe, so nothing else changes, and they are a few percent of a small run.
+    record_careers = True
 
     def __init__(
         self,

@@ -65,6 +65,6 @@ class Recording(Module):
             model.mobility.observe(w, model.month, model.group_names)
             if model.trial is not None:
                 model.trial.record(w, model.month)
-            if model.careers.observes(model.month):
+            if model.record_careers and model.careers.observes(model.month):
                 model.careers.observe(w, model.month, self.prefers_part_time(model))
         model.metrics.snapshot(w)

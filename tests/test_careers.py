@@ -211,3 +211,17 @@ def test_tenure_pays_at_each_anniversary_and_the_general_raise_every_month():
         15_080.0
     )
 
+
+def test_leaving_out_the_career_measures_changes_no_other_result(run):
+    # compare and sweep keep only the key outcomes and switch the careers off: they only observe.
+    from pathways.experiments.outcomes import key_outcomes
+
+    lean = LabourMarket(calibrated(workers=6000, burn_in=60, months=36))
+    lean.record_careers = False
+    lean.run()
+    assert lean.careers.rows == [] and run.careers.rows
+    full, kept = key_outcomes(run), key_outcomes(lean)
+    assert [(r["group"], r["outcome"]) for r in kept] == [(r["group"], r["outcome"]) for r in full]
+    np.testing.assert_array_equal([r["value"] for r in kept], [r["value"] for r in full])  # NaN = NaN
+    for name, a in run.workers.arrays().items():
+        assert np.array_equal(a, lean.workers.arrays()[name]), name
