@@ -90,8 +90,12 @@ class MetricsRecorder:
         self._prev_state = workers.state.copy()
         self._prev_employer = workers.employer.copy()
 
-    def record(self, month: int, workers: Workers, hires_channel: np.ndarray, openings: int) -> None:
-        """Add this month's rows. ``hires_channel``: (h,) Channel of each hire this month."""
+    def record(self, month: int, workers: Workers, hires_channel: np.ndarray, openings: int) -> np.ndarray:
+        """Add this month's rows. ``hires_channel``: (h,) Channel of each hire this month.
+
+        Returns what the employed of each group earned this month, dollars, float64 (n_groups,):
+        :meth:`.Workers.earnings` over 12, summed in worker order as ``np.bincount`` would.
+        """
         k = self.n_groups
         n_states = len(State)
         n_sectors = len(self.sector_names)
@@ -107,7 +111,7 @@ class MetricsRecorder:
             self._prev_employer if have_prev else none.astype(np.int32), workers.wage, workers.hours,
             workers.occupation, workers.program, k, n_states, n_sectors, line, FULL_TIME_THRESHOLD,
         )  # fmt: skip
-        by_state, flows, moved, total, good, in_program, by_sector, wages, wg, median = tally
+        by_state, flows, moved, total, good, in_program, by_sector, wages, wg, median, earned = tally
         # Row k is everyone.
         by_state, good, in_program, by_sector = map(with_total, (by_state, good, in_program, by_sector))
         emp, unemp = by_state[:, State.EMPLOYED], by_state[:, State.UNEMPLOYED]
@@ -157,6 +161,7 @@ class MetricsRecorder:
         rows["openings"].extend([None] * k + [openings])
         for s, col in enumerate(self.sector_columns):
             rows[col].extend(sector_share[:, s].tolist())
+        return earned
 
     def columns(self) -> dict[str, list]:
         return self.rows
@@ -168,8 +173,10 @@ def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occup
     """One pass over the workers (n,) for a month's rows: counts by (group, state), flows by (group,
     last month's state, state) and job-to-job moves (if ``prev_state`` has n entries), pay totals,
     good jobs (pay >= ``line``), program members and jobs by sector per group; the employed's pay
-    (float64) and group in worker order, for the Theil index; and the median full-time pay per group
-    and of everyone ((k + 1,), NaN where none). Sums run in worker order, as ``np.bincount``'s do."""
+    (float64) and group in worker order, for the Theil index; the median full-time pay per group
+    and of everyone ((k + 1,), NaN where none); and the month's earnings per group (float32 for each
+    worker, as :meth:`.Workers.earnings` / 12 gives them). Sums run in worker order, as
+    ``np.bincount``'s do."""
     n = group.shape[0]
     have_prev = prev_state.shape[0] == n
     by_state = np.zeros((k, n_states), np.int64)
@@ -180,6 +187,7 @@ def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occup
     in_program = np.zeros(k, np.int64)
     by_sector = np.zeros((k, n_sectors), np.int64)
     full = np.zeros(k, np.int64)
+    earned = np.zeros(k)
     n_emp = 0
     for i in range(n):
         g, s = group[i], state[i]
@@ -197,6 +205,9 @@ def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occup
             by_sector[g, occupation[i] // N_RUNGS] += 1
             if hours[i] >= full_time:
                 full[g] += 1
+            # In float32, step by step as numpy computes wage * (hours / 40) / 12 for the same arrays.
+            month_pay = wage[i] * (np.float32(hours[i]) / np.float32(40.0)) / np.float32(12.0)
+            earned[g] += np.float64(month_pay)
             if have_prev and prev_state[i] == State.EMPLOYED and employer[i] != prev_employer[i]:
                 moved[g] += 1
     wages = np.empty(n_emp)
@@ -223,4 +234,4 @@ def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occup
             median[g] = median_of(full_pay[start[g] : start[g + 1]], keys)
     if start[k] > 0:
         median[k] = median_of(full_pay, keys)
-    return by_state, flows, moved, total, good, in_program, by_sector, wages, wg, median
+    return by_state, flows, moved, total, good, in_program, by_sector, wages, wg, median, earned

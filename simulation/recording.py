@@ -17,7 +17,6 @@ from .metrics import MetricsRecorder
 from .mobility import MobilityTracker
 from .module import Module
 from .trial import SyntheticTrial
-from .workers import State
 
 if TYPE_CHECKING:
     from .model import LabourMarket
@@ -57,11 +56,10 @@ class Recording(Module):
         model.funnel.follow(w, model.elapsed)
         if model.month >= 0:
             openings = int(model.employers.openings.sum())
-            model.metrics.record(model.month, w, model.month_log.hires_channel, openings)
-            employed = w.state == State.EMPLOYED
-            pay = w.earnings(employed) / 12.0  # a month's earnings of the employed
-            k = len(model.group_names)
-            model.earnings_by_group += np.bincount(w.group[employed], weights=pay, minlength=k)
+            # The metrics' pass over the workers also sums what each group earned this month.
+            model.earnings_by_group += model.metrics.record(
+                model.month, w, model.month_log.hires_channel, openings
+            )
             model.mobility.observe(w, model.month, model.group_names)
             if model.trial is not None:
                 model.trial.record(w, model.month)
