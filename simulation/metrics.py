@@ -38,14 +38,21 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def theil(wages: np.ndarray, group: np.ndarray, n_groups: int) -> tuple[np.ndarray, float, float]:
+def theil(
+    wages: np.ndarray,
+    group: np.ndarray,
+    n_groups: int,
+    counts: np.ndarray | None = None,
+    totals: np.ndarray | None = None,
+) -> tuple[np.ndarray, float, float]:
     """Theil T of ``wages`` (dollars, shape (m,), all > 0) and its decomposition by ``group``.
 
     Returns (T_g for each group, shape (n_groups,); between part; within part).
-    The total is between + within.
+    The total is between + within. counts, totals: how many wages each group has and their sum
+    (float64, summed in order), if the caller has them already (the metrics' pass does).
     """
-    n = np.bincount(group, minlength=n_groups).astype(np.float64)
-    total = np.bincount(group, weights=wages, minlength=n_groups)
+    n = (np.bincount(group, minlength=n_groups) if counts is None else counts).astype(np.float64)
+    total = np.bincount(group, weights=wages, minlength=n_groups) if totals is None else totals
     wlogw = np.bincount(group, weights=wages * np.log(wages), minlength=n_groups)
     mu_g = np.divide(total, n, out=np.full(n_groups, np.nan), where=n > 0)
     t_g = np.divide(wlogw, total, out=np.full(n_groups, np.nan), where=total > 0) - np.log(mu_g)
@@ -118,7 +125,10 @@ class MetricsRecorder:
         train, out = by_state[:, State.TRAINING], by_state[:, State.OUT]
         pop = by_state.sum(axis=1)
         mean = _ratio(with_total(total), emp)
-        t_g, between, within = theil(wages, wg, k) if wages.size else (np.full(k, np.nan), 0, 0)
+        if wages.size:
+            t_g, between, within = theil(wages, wg, k, counts=emp[:k], totals=total)
+        else:
+            t_g, between, within = np.full(k, np.nan), 0, 0
         theil_col = np.append(t_g, between + within)
         between_col = np.full(k + 1, np.nan)
         within_col = np.full(k + 1, np.nan)

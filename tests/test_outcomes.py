@@ -28,6 +28,10 @@ def test_theil_decomposes_exactly():
     for g in range(4):
         w = wages[group == g]
         assert t_g[g] == pytest.approx(np.mean(w / w.mean() * np.log(w / w.mean())), rel=1e-10)
+    # Given the groups' counts and pay totals (as the metrics' pass has them), the same numbers exactly.
+    counts, totals = np.bincount(group, minlength=4), np.bincount(group, weights=wages, minlength=4)
+    given = theil(wages, group, 4, counts=counts, totals=totals)
+    assert np.array_equal(given[0], t_g) and given[1:] == (between, within)
 
 
 def test_theil_is_zero_for_equal_pay_and_between_is_zero_for_equal_means():
