@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from .model import LabourMarket
     from .scenario import Scenario
 
+_EMPLOYED = int(State.EMPLOYED)
+
 
 @dataclass
 class EmployerTable:
@@ -270,10 +272,18 @@ def occupation_log_sd(rung, default: float) -> float:
 
 
 def filled_jobs(workers: Workers, n_employers: int) -> np.ndarray:
-    """Filled jobs per employer and rung, int (E, 3)."""
-    emp = workers.state == State.EMPLOYED
-    slot = workers.employer[emp].astype(np.int64) * N_RUNGS + workers.occupation[emp] % N_RUNGS
-    return np.bincount(slot, minlength=n_employers * N_RUNGS).reshape(-1, N_RUNGS)
+    """Filled jobs per employer and rung, int64 (E, 3)."""
+    return _count_jobs(workers.state, workers.employer, workers.occupation, n_employers)
+
+
+@njit(cache=True)
+def _count_jobs(state, employer, occupation, n_employers):
+    # One pass over the workers instead of a mask, two gathers and a bincount.
+    filled = np.zeros((n_employers, N_RUNGS), np.int64)
+    for i in range(state.shape[0]):
+        if state[i] == _EMPLOYED:
+            filled[employer[i], occupation[i] % N_RUNGS] += 1
+    return filled
 
 
 class Employer(mesa.Agent):
