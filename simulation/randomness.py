@@ -21,6 +21,8 @@ import numpy as np
 from numba import njit, types
 from numba.extending import get_cython_function_address
 
+from . import threads
+
 
 def _key(name: str) -> int:
     return zlib.crc32(name.encode())
@@ -42,8 +44,12 @@ class Streams:
         return gen
 
     def uniform(self, name: str, n: int) -> np.ndarray:
-        """The next uniform draw per worker from stream ``name``: float32 (n,) (``LabourMarket.draws``)."""
-        return self[name].random(n, dtype=np.float32)
+        """The next uniform draw per worker from stream ``name``: float32 (n,) (``LabourMarket.draws``).
+
+        For a large market the draws are filled on several threads (:func:`fill_uniform32`), the same
+        numbers as one call of ``Generator.random``, leaving the stream where that call would.
+        """
+        return fill_uniform32(self[name], n)
 
     def key(self, name: str) -> int:
         """A 63-bit key for :func:`pair_uniform`, unique to this seed and stream."""
@@ -52,6 +58,42 @@ class Streams:
             seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(_key(name), 1))
             k = self._keys[name] = int(seq.generate_state(1, np.uint64)[0] >> np.uint64(1))
         return k
+
+
+def fill_uniform32(gen: np.random.Generator, n: int) -> np.ndarray:
+    """``gen.random(n, dtype=np.float32)``, filled on :func:`.threads.split`'s threads when ``n`` is large.
+
+    A PCG64 float32 draw is half of one 64-bit output (the low half, then the high half, kept for the
+    next draw). So the outputs can be split into ranges: each thread takes a copy of the generator
+    advanced to its first output (``PCG64.advance``), fills its stretch, and the stream is left at
+    the last range's end, half-used output and all, exactly where one call would leave it.
+    """
+    if (
+        n < 2 * threads.MIN_ITEMS
+        or threads.threads() == 1
+        or not isinstance(gen.bit_generator, np.random.PCG64)
+    ):
+        return gen.random(n, dtype=np.float32)
+    out = np.empty(n, np.float32)
+    start = 0
+    if gen.bit_generator.state["has_uint32"]:  # the other half of an output is drawn first
+        out[0] = gen.random(dtype=np.float32)
+        start = 1
+    state = gen.bit_generator.state
+    ends: list[dict] = []
+
+    def fill(lo: int, hi: int) -> None:
+        part = np.random.Generator(np.random.PCG64(0))
+        part.bit_generator.state = state
+        part.bit_generator.advance(lo)
+        a, b = start + 2 * lo, min(start + 2 * hi, n)
+        part.random(b - a, dtype=np.float32, out=out[a:b])
+        if b == n:
+            ends.append(part.bit_generator.state)
+
+    threads.split(fill, (n - start + 1) // 2)
+    gen.bit_generator.state = ends[0]
+    return out
 
 
 @njit(cache=True, inline="always")

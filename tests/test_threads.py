@@ -55,6 +55,21 @@ def test_split_runs_every_range_once_on_several_threads(many_threads):
     assert first == [threading.get_ident()] and len({ident for _, _, ident in seen}) >= 2
 
 
+@pytest.mark.parametrize("n", [1, 2, 5, 6, 1_001, 40_000, 100_001])
+@pytest.mark.parametrize("drawn_before", [0, 1, 2])
+def test_per_worker_draws_filled_on_threads_are_one_calls_and_leave_the_stream_where_it_would(
+    many_threads, n, drawn_before
+):
+    # An odd number drawn before leaves half of a 64-bit output for the next draw: it must come first.
+    from pathways.simulation.randomness import fill_uniform32
+
+    one, split = np.random.default_rng(7), np.random.default_rng(7)
+    one.random(drawn_before, dtype=np.float32), split.random(drawn_before, dtype=np.float32)
+    assert np.array_equal(fill_uniform32(split, n), one.random(n, dtype=np.float32))
+    assert split.bit_generator.state == one.bit_generator.state
+    assert np.array_equal(split.random(3, dtype=np.float32), one.random(3, dtype=np.float32))
+
+
 def test_small_loops_stay_on_the_calling_thread():
     seen = []
     with threads.kernel_threads(4):
