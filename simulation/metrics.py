@@ -210,11 +210,9 @@ def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occup
             n_emp += 1
             pay = np.float64(wage[i])
             total[g] += pay
-            if pay >= line:
-                good[g] += 1
+            good[g] += pay >= line  # counts without a branch: pay and hours are unpredictable
             by_sector[g, occupation[i] // N_RUNGS] += 1
-            if hours[i] >= full_time:
-                full[g] += 1
+            full[g] += hours[i] >= full_time
             # In float32, step by step as numpy computes wage * (hours / 40) / 12 for the same arrays.
             month_pay = wage[i] * (np.float32(hours[i]) / np.float32(40.0)) / np.float32(12.0)
             earned[g] += np.float64(month_pay)
