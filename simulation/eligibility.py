@@ -17,9 +17,13 @@ def one_of(values: np.ndarray, codes: list[int] | np.ndarray) -> np.ndarray:
     by a lookup table (a few times faster: these tests run for every candidate every month). Values
     outside the codes, negative ones (no one) included, are False."""
     codes = np.asarray(codes, dtype=np.intp)
-    table = np.zeros((int(codes.max()) if codes.size else 0) + 2, bool)  # the last entry stays False
-    table[codes] = True
-    return table[np.clip(values.astype(np.intp), -1, table.size - 1)]
+    # Entry c + 1 says whether c is a code; the first and last entries stay False, so clipping the
+    # index there (np.take's clip mode, half the time of np.clip) answers every value outside.
+    table = np.zeros((int(codes.max()) if codes.size else 0) + 3, bool)
+    table[codes + 1] = True
+    index = values.astype(np.intp)
+    index += 1
+    return np.take(table, index, mode="clip")
 
 
 def eligible(
