@@ -6,6 +6,10 @@ Three measurements, printed as tables:
    and 1M workers, 120 simulated months): worker-months per second and peak
    resident memory. Each size runs in its own process so its peak memory is
    its own; numba kernels are compiled (or loaded from cache) before timing.
+   Then where a month's time goes, module by module, and how many calls a
+   month each module makes at 10,000 workers (Python functions, numpy
+   functions, numba kernels: the fixed cost of a small market, counted, so it
+   does not vary with the machine's load as timings do).
 2. The matching kernel against the plain-Python reference and the ``matching``
    package's hospital-resident solver, all on the same instance taken from a
    real month of the baseline.
@@ -65,6 +69,41 @@ def _time_modules(model: LabourMarket) -> dict[str, float]:
 
         module.step = timed
     return spent
+
+
+def count_calls(scenario_file: str = BASELINE, workers: int = 10_000, months: int = 12,
+                burn_in: int = 24) -> dict[str, float]:  # fmt: skip
+    """Calls a month made in each module's step (Python functions and C functions: numpy's, numba
+    kernels' entry points), over ``months`` recorded months after ``burn_in``. The same scenario runs
+    small first, so compiling or loading kernels is not counted; kernels split over threads run on
+    the calling thread below :data:`.threads.MIN_ITEMS` items, so 10,000 workers count everything."""
+    path = Path(builtin_dir()) / scenario_file
+    def scenario(n: int):
+        return load_scenario(path, {"run": {"workers": n, "months": months, "burn_in_months": burn_in}})
+    LabourMarket(scenario(1000)).run()
+    model = LabourMarket(scenario(workers))
+    model.run(0)
+    calls = {m.name: 0 for m in model.modules}
+    inside: list[str] = []
+    for module in model.modules:
+        def counted(mdl, step=module.step, name=module.name):
+            inside.append(name)
+            try:
+                step(mdl)
+            finally:
+                inside.pop()
+        module.step = counted
+
+    def profile(frame, event, arg) -> None:
+        if inside and event in ("call", "c_call"):
+            calls[inside[-1]] += 1
+
+    sys.setprofile(profile)
+    try:
+        model.run()
+    finally:
+        sys.setprofile(None)
+    return {name: n / months for name, n in calls.items()}
 
 
 def child_engine(workers: int, months: int) -> dict:
@@ -307,6 +346,16 @@ def run_bench(
             spent = r["modules"].get(name, r["seconds"] - sum(r["modules"].values()))
             cells.append(f"{spent / months * 1000:>12.1f} ms {spent / r['seconds']:>5.0%}")
         print(f"{name:<16}" + "".join(f"{c:>22}" for c in cells))
+
+    scenarios = {"baseline": BASELINE, "Per Scholas-style (the sweep's)": "sectoral_tuition_free.toml"}
+    counts = {label: count_calls(file) for label, file in scenarios.items()}
+    print("\nCalls a month at 10,000 workers (Python functions, numpy functions and numba kernels called in"
+          "\neach module's step: counted, not timed, so a small market's fixed cost compares across machines "
+          "and loads)")  # fmt: skip
+    print(f"{'module':<16}" + "".join(f"{label:>34}" for label in counts))
+    for name in next(iter(counts.values())):
+        print(f"{name:<16}" + "".join(f"{c[name]:>34,.0f}" for c in counts.values()))
+    print(f"{'total':<16}" + "".join(f"{sum(c.values()):>34,.0f}" for c in counts.values()))
 
     if matching:
         rows = bench_matching()

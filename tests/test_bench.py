@@ -30,3 +30,11 @@ def test_the_sweep_bench_burns_in_once_per_seed_when_it_reuses_burn_ins():
     got = [(r["reuse"], r["runs"], r["burn_ins"], r["failed"]) for r in rows]
     assert got == [(False, 8, 8, 0), (True, 8, 1, 0)]  # 8 seat counts x 1 seed
     assert all(r["runs_per_minute"] > 0 for r in rows)
+
+
+def test_calls_a_month_are_counted_for_every_module_and_the_same_each_time():
+    # The count stands in for timings on a loaded machine: it must not move between identical runs.
+    first = bench.count_calls("sectoral_tuition_free.toml", workers=1500, months=2, burn_in=2)
+    assert list(first) == [m.name for m in default_modules()]
+    assert first["job_search"] > 0 and first["enrolment"] > 0
+    assert bench.count_calls("sectoral_tuition_free.toml", workers=1500, months=2, burn_in=2) == first
