@@ -123,7 +123,8 @@ def test_kth_smallest_by_radix_is_the_sorted_value_and_leaves_the_input_alone(va
     k = data.draw(st.integers(0, a.size - 1))
     assert kth_smallest(a, k, keys) == np.sort(before)[k]
     assert np.array_equal(a, before)
-    assert median(a, keys) == np.median(before)  # to the last bit
+    with np.errstate(over="ignore"):  # the mean of two huge middle values is inf in both
+        assert median(a, keys) == np.median(before)  # to the last bit
 
 
 def test_radix_median_of_a_million_wages_is_numpys_median():
