@@ -91,13 +91,33 @@ def offer_pay(
     return np.exp(log_pay)
 
 
-@njit(cache=True)
-def typical_incumbents(state, occupation, experience, skill, transfer, n_occupations):
+def typical_incumbents(
+    state: np.ndarray, occupation: np.ndarray, experience: np.ndarray, skill: np.ndarray, transfer: float,
+    n_occupations: int,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Mean log(1 + relevant years) and mean skill of each occupation's employed, float64 (n_occupations,).
 
+    state, occupation: (n,); experience: (n, n_sectors) months; skill: (n, n_sectors) sd units.
     NaN where an occupation has no one. Workers are summed in row order (the plain model sums the
-    same way, so the two agree to the last bit).
+    same way, so the two agree to the last bit). In a large market each worker's log years, the costly
+    part, are found on :func:`.threads.split`'s threads first; the sums stay in row order on one thread,
+    so the means are the same to the last bit.
     """
+    n = state.shape[0]
+    if n < threads.MIN_ITEMS or threads.threads() == 1:
+        return _typical_incumbents(state, occupation, experience, skill, transfer, n_occupations)
+    log_years = np.empty(n)
+    threads.split(_log_years_range, n, log_years, state, occupation, experience, transfer)
+    return _typical_from_log_years(state, occupation, log_years, skill, n_occupations)
+
+
+@njit(cache=True, inline="always")
+def _log_years(experience_row, occupation, transfer):
+    return np.log1p(relevant_years(experience_row, occupation // N_RUNGS, transfer))
+
+
+@njit(cache=True)
+def _typical_incumbents(state, occupation, experience, skill, transfer, n_occupations):
     total_x = np.zeros(n_occupations)
     total_s = np.zeros(n_occupations)
     count = np.zeros(n_occupations)
@@ -105,13 +125,40 @@ def typical_incumbents(state, occupation, experience, skill, transfer, n_occupat
         if state[i] != _EMPLOYED:
             continue
         o = occupation[i]
-        s = o // N_RUNGS
-        total_x[o] += np.log1p(relevant_years(experience[i], s, transfer))
-        total_s[o] += skill[i, s]
+        total_x[o] += _log_years(experience[i], o, transfer)
+        total_s[o] += skill[i, o // N_RUNGS]
         count[o] += 1.0
-    mean_x = np.full(n_occupations, np.nan)
-    mean_s = np.full(n_occupations, np.nan)
-    for o in range(n_occupations):
+    return _means(total_x, total_s, count)
+
+
+@njit(cache=True, nogil=True)
+def _log_years_range(lo, hi, out, state, occupation, experience, transfer):
+    """:func:`_log_years` of the employed among workers ``lo..hi-1``, into ``out`` (n,)."""
+    for i in range(lo, hi):
+        if state[i] == _EMPLOYED:
+            out[i] = _log_years(experience[i], occupation[i], transfer)
+
+
+@njit(cache=True)
+def _typical_from_log_years(state, occupation, log_years, skill, n_occupations):
+    total_x = np.zeros(n_occupations)
+    total_s = np.zeros(n_occupations)
+    count = np.zeros(n_occupations)
+    for i in range(state.shape[0]):
+        if state[i] != _EMPLOYED:
+            continue
+        o = occupation[i]
+        total_x[o] += log_years[i]
+        total_s[o] += skill[i, o // N_RUNGS]
+        count[o] += 1.0
+    return _means(total_x, total_s, count)
+
+
+@njit(cache=True)
+def _means(total_x, total_s, count):
+    mean_x = np.full(count.shape[0], np.nan)
+    mean_s = np.full(count.shape[0], np.nan)
+    for o in range(count.shape[0]):
         if count[o] > 0:
             mean_x[o] = total_x[o] / count[o]
             mean_s[o] = total_s[o] / count[o]
