@@ -113,12 +113,24 @@ def pair_start(key: int, month: int) -> np.uint64:
 
 
 @njit(cache=True, inline="always")
+def pair_row(h0: np.uint64, a: int) -> np.uint64:
+    """The hash state of ``a``'s draws (a worker's, say) from the state ``h0`` of :func:`pair_start`:
+    ``row_draw(pair_row(h0, a), b)`` is :func:`pair_draw` ``(h0, a, b)``, with one step fewer per draw
+    when one ``a`` takes several."""
+    return _mix(h0 ^ (np.uint64(a) * np.uint64(0x9E3779B97F4A7C15)))
+
+
+@njit(cache=True, inline="always")
+def row_draw(h_row: np.uint64, b: int) -> float:
+    """The draw for column ``b`` of the row whose state :func:`pair_row` gave: uniform in (0, 1)."""
+    h = _mix(h_row ^ (np.uint64(b) + np.uint64(0x9E3779B97F4A7C15)))
+    return ((h >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
+
+
+@njit(cache=True, inline="always")
 def pair_draw(h0: np.uint64, a: int, b: int) -> float:
     """One number of :func:`pair_uniform`: the draw for (a, b) from the state ``h0`` of :func:`pair_start`."""
-    golden = np.uint64(0x9E3779B97F4A7C15)
-    h = _mix(h0 ^ (np.uint64(a) * golden))
-    h = _mix(h ^ (np.uint64(b) + golden))
-    return ((h >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
+    return row_draw(pair_row(h0, a), b)
 
 
 @njit(cache=True)
@@ -149,15 +161,14 @@ def worker_uniform(key: int, month: int, workers: np.ndarray, width: int) -> np.
 
     Like a per-worker draw for everyone, but computed only for ``workers``
     (shape (m,)): returns float64 (m, width). Worker ``i`` gets the same
-    numbers whichever other workers are in the list.
+    numbers whichever other workers are in the list. Column ``j`` of worker ``w``
+    is :func:`pair_uniform` of (w, j): kernels draw them one at a time with
+    :func:`pair_row` and :func:`row_draw`.
     """
     out = np.empty((workers.shape[0], width), dtype=np.float64)
-    golden = np.uint64(0x9E3779B97F4A7C15)
-    h0 = _mix(np.uint64(key) + golden)
-    h0 = _mix(h0 ^ (np.uint64(month) * golden))
+    h0 = pair_start(key, month)
     for i in range(workers.shape[0]):
-        hw = _mix(h0 ^ (np.uint64(workers[i]) * golden))
+        hw = pair_row(h0, workers[i])
         for j in range(width):
-            h = _mix(hw ^ (np.uint64(j) + golden))
-            out[i, j] = ((h >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
+            out[i, j] = row_draw(hw, j)
     return out

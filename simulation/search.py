@@ -25,7 +25,7 @@ from numba import njit
 
 from . import threads
 from .employers import N_RUNGS, EmployerTable
-from .randomness import worker_uniform
+from .randomness import pair_row, pair_start, row_draw, worker_uniform
 from .separations import new_job_factor, youth_factor
 from .workers import Channel, State, Workers
 
@@ -338,32 +338,25 @@ def build_applications(
     :func:`internal_posting`), which the plain-Mesa benchmark model's agents call too.
     """
     n_sectors = workers.taste.shape[1]
-    n_extra = int(extra_public.max(initial=0))
-    u_sector, u_post, u_up, u_tie = searcher_draws(
-        searchers,
-        n_sectors,
-        public_applications,
-        n_extra,
-        max_contacts(workers, referral_contacts) + 1,
-        month,
-        key,
-        key_extra,
-    )
+    n_public = public_applications + int(extra_public.max(initial=0))
+    n_contacts = max_contacts(workers, referral_contacts)
     posts, cum, bounds = posting_sampler(table.openings.ravel(), table.sector, n_sectors, aim_high)
     guide, scale = posting_guide(cum)
-    asked = contacts_asked(workers.n_ties[searchers], workers.base_ties, referral_contacts, u_tie[:, -1])
     m = searchers.shape[0]
-    width = u_post.shape[1] + u_tie.shape[1]
+    # Each searcher's uniforms are hashed inside the kernels, column by column as :func:`searcher_draws`
+    # lays them out, rather than written to an (m, columns) table first.
+    first_tie = n_sectors + 2 * public_applications
+    width = n_public + n_contacts + 1
     post, channel = np.full((m, width), -1, dtype=np.int64), np.zeros((m, width), dtype=np.int8)
-    tie_employer = np.empty((m, u_tie.shape[1] - 1), np.int32)
+    tie_employer = np.empty((m, n_contacts), np.int32)
     threads.split(_ties_employers, m, tie_employer, searchers, workers.ties, workers.n_ties, workers.employer,
-                  u_tie, asked)  # fmt: skip
+                  workers.base_ties, referral_contacts, key, month, first_tie)  # fmt: skip
     threads.split(
         _applications_kernel, m, post, channel, searchers, workers.taste, workers.experience,
         workers.occupation, workers.employer, tie_employer, table.sector, table.openings.ravel() > 0,
         np.asarray(rung_months, np.float64), extra_public.astype(np.int64), public_applications,
-        min(sectors_considered, n_sectors), experience_pull, reach_up,
-        u_sector, u_post, u_up, posts, cum, bounds, guide, scale, STRENGTH,
+        min(sectors_considered, n_sectors), experience_pull, reach_up, key, key_extra, month,
+        n_public - public_applications, posts, cum, bounds, guide, scale, STRENGTH,
     )  # fmt: skip
     return Applications(*_collect(post, channel, searchers))
 
@@ -509,29 +502,45 @@ def internal_posting(own_occupation: int, own_employer: int, open_post: np.ndarr
 @njit(cache=True, nogil=True)
 def _applications_kernel(
     lo, hi, post, channel, searchers, taste, experience, occupation, employer, tie_employer, emp_sector,
-    open_post, rung_months, extra_public, public_applications, k, experience_pull, reach_up,
-    u_sector, u_post, u_up, posts, cum, bounds, guide, scale, strength,
+    open_post, rung_months, extra_public, public_applications, k, experience_pull, reach_up, key, key_extra,
+    month, n_extra, posts, cum, bounds, guide, scale, strength,
 ):  # fmt: skip
-    """Applications of searchers ``lo..hi-1`` into rows of post, channel (m, width), filled with -1 and 0."""
+    """Applications of searchers ``lo..hi-1`` into rows of post, channel (m, width), filled with -1 and 0.
+
+    The draws are :func:`searcher_draws`' columns for (key, month) and (key_extra, month), n_extra
+    extra public applications at most, hashed here one searcher at a time.
+    """
     n_sectors = taste.shape[1]
-    n_public = u_post.shape[1]
+    n_public = post.shape[1] - tie_employer.shape[1] - 1
     n_contacts = tie_employer.shape[1]
     width = n_public + n_contacts + 1
+    pa = public_applications
     pull = np.empty(n_sectors)
+    u_sector = np.empty(n_sectors)
     top = np.empty(k, dtype=np.int64)
+    h0, h0_extra = pair_start(key, month), pair_start(key_extra, month)
     for i in range(lo, hi):
         w = searchers[i]
-        favourite_sectors(taste[w], experience[w], experience_pull, u_sector[i], pull, top)
+        hw = pair_row(h0, w)
+        for s in range(n_sectors):
+            u_sector[s] = row_draw(hw, s)
+        favourite_sectors(taste[w], experience[w], experience_pull, u_sector, pull, top)
         own = occupation[w]
         # Public postings (navigator clients' extra ones last).
         if posts.shape[0] > 0:
-            for j in range(min(n_public, public_applications + extra_public[i])):
+            n_mine = min(n_public, pa + extra_public[i])
+            hx = pair_row(h0_extra, w) if n_mine > pa else hw
+            for j in range(n_mine):
                 s = top[j % k]
+                if j < pa:
+                    u_post, u_up = row_draw(hw, n_sectors + j), row_draw(hw, n_sectors + pa + j)
+                else:
+                    u_post, u_up = row_draw(hx, j - pa), row_draw(hx, n_extra + j - pa)
                 post[i, j] = public_posting(
-                    s, experience[w, s], rung_months[s], own, u_up[i, j], u_post[i, j], reach_up,
+                    s, experience[w, s], rung_months[s], own, u_up, u_post, reach_up,
                     posts, cum, bounds, guide, scale,
                 )  # fmt: skip
-                channel[i, j] = NAVIGATOR if j >= public_applications else PUBLIC
+                channel[i, j] = NAVIGATOR if j >= pa else PUBLIC
         # Referrals from the ties asked (their employers found beforehand: :func:`_ties_employers`).
         for c in range(n_contacts):
             col = n_public + c
@@ -549,19 +558,26 @@ def _applications_kernel(
 
 
 @njit(cache=True, nogil=True)
-def _ties_employers(lo, hi, out, searchers, ties, n_ties, employer, u_tie, asked):
+def _ties_employers(lo, hi, out, searchers, ties, n_ties, employer, base_ties, referral_contacts, key, month,
+                    first_tie):  # fmt: skip
     """The employer of each tie searchers ``lo..hi-1`` ask, into ``out`` (m, contacts); -1 where the
-    contact is not asked, the slot holds no tie, or the tie is not employed (:func:`tie_asked`).
+    contact is not asked, the slot holds no tie, or the tie is not employed (:func:`contacts_to_ask`,
+    :func:`tie_asked`, with :func:`searcher_draws`' tie columns from ``first_tie`` on: one per
+    contact, then the one settling how many are asked).
 
     A pass of its own because these are the search's scattered reads (a tie's row, then its
     employer): alone in a short loop the processor overlaps them; inside the big loop they stalled it.
     """
+    n_contacts = out.shape[1]
+    h0 = pair_start(key, month)
     for i in range(lo, hi):
         w = searchers[i]
-        for c in range(out.shape[1]):
+        hw = pair_row(h0, w)
+        asked = contacts_to_ask(n_ties[w], base_ties, referral_contacts, row_draw(hw, first_tie + n_contacts))
+        for c in range(n_contacts):
             e = -1
-            if c < asked[i]:
-                tie = ties[w, tie_asked(u_tie[i, c], n_ties[w])]
+            if c < asked:
+                tie = ties[w, tie_asked(row_draw(hw, first_tie + c), n_ties[w])]
                 if tie >= 0:
                     e = employer[tie]
             out[i, c] = e

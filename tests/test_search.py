@@ -68,6 +68,16 @@ def test_draws_do_not_depend_on_who_else_searches():
     np.testing.assert_array_equal(full.posting[keep], part.posting)
 
 
+def test_a_searchers_draw_columns_are_the_pair_draws_of_worker_and_column():
+    # The applications kernel hashes each column as it goes (pair_row, row_draw); the reference reads the table.
+    from pathways.simulation.randomness import pair_uniform, worker_uniform
+
+    workers = np.array([0, 5, 77, 123_456_789], np.int64)
+    table = worker_uniform(99, 7, workers, 9)
+    for j in range(9):
+        assert np.array_equal(table[:, j], pair_uniform(99, 7, workers, np.full(workers.size, j)))
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.integers(0, 12), max_size=40), st.lists(st.integers(0, 12), max_size=15), st.booleans(),
        st.booleans())  # fmt: skip
