@@ -361,24 +361,41 @@ def build_applications(
     return Applications(*_collect(post, channel, searchers))
 
 
-@njit(cache=True)
-def _collect(post, channel, searchers):
+def _collect(post: np.ndarray, channel: np.ndarray, searchers: np.ndarray) -> tuple[np.ndarray, ...]:
     """The applications in a table of postings (m, width; -1: none) and their channels, row by row (so
-    grouped by searcher, as ``np.nonzero`` orders them): (searcher, posting, channel, row), each (a,)."""
-    n = 0
-    for i in range(post.shape[0]):
+    grouped by searcher, as ``np.nonzero`` orders them): (searcher, posting, channel, row), each (a,).
+
+    Each row's applications are counted and then written on :func:`.threads.split`'s threads, each
+    row at its own offset, so the order is the same however the rows are split.
+    """
+    m = post.shape[0]
+    start = np.empty(m + 1, np.int64)
+    start[0] = 0
+    threads.split(_count_rows, m, start[1:], post)
+    np.cumsum(start, out=start)
+    n = int(start[m])
+    out = (np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int8), np.empty(n, np.int64))
+    threads.split(_collect_rows, m, post, channel, searchers, start, *out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _count_rows(lo, hi, count, post):
+    for i in range(lo, hi):
+        c = 0
         for j in range(post.shape[1]):
-            if post[i, j] >= 0:
-                n += 1
-    searcher, posting = np.empty(n, np.int64), np.empty(n, np.int64)
-    chan, row = np.empty(n, np.int8), np.empty(n, np.int64)
-    a = 0
-    for i in range(post.shape[0]):
+            c += post[i, j] >= 0
+        count[i] = c
+
+
+@njit(cache=True, nogil=True)
+def _collect_rows(lo, hi, post, channel, searchers, start, searcher, posting, chan, row):
+    for i in range(lo, hi):
+        a = start[i]
         for j in range(post.shape[1]):
             if post[i, j] >= 0:
                 searcher[a], posting[a], chan[a], row[a] = searchers[i], post[i, j], channel[i, j], i
                 a += 1
-    return searcher, posting, chan, row
 
 
 @njit(cache=True, inline="always")
