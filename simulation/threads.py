@@ -91,17 +91,40 @@ def bounds(n_items: int, n_parts: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(edges))
 
 
+def n_parts(n_items: int) -> int:
+    """How many ranges :func:`split` and :func:`split_parts` cut ``n_items`` into."""
+    return threads() if n_items >= MIN_ITEMS else 1
+
+
 def split(kernel: Callable, n_items: int, *args) -> None:
     """``kernel(lo, hi, *args)`` over ranges covering 0..n_items, on up to :func:`threads` threads.
 
     The kernel must write only items ``lo..hi-1`` of its outputs and release the GIL.
     """
-    n = threads() if n_items >= MIN_ITEMS else 1
+    n = n_parts(n_items)
     if n == 1:
         kernel(0, n_items, *args)
-        return
-    parts = bounds(n_items, n)
-    futures = [_executor(n - 1).submit(kernel, lo, hi, *args) for lo, hi in parts[1:]]
-    kernel(parts[0][0], parts[0][1], *args)  # the calling thread takes the first range
+    else:
+        _on_threads([(kernel, lo, hi, *args) for lo, hi in bounds(n_items, n)])
+
+
+def split_parts(kernel: Callable, n_items: int, *args) -> None:
+    """``kernel(part, lo, hi, *args)`` for part ``0..n_parts(n_items) - 1`` and its range, on threads.
+
+    For kernels that count: each part adds into its own slot of outputs with a leading axis of
+    :func:`n_parts` (zeroed by the caller), and the caller sums the slots. Counts so summed are the
+    same however the items were split; float sums would not be, so they stay in one ordered pass.
+    """
+    n = n_parts(n_items)
+    if n == 1:
+        kernel(0, 0, n_items, *args)
+    else:
+        _on_threads([(kernel, p, lo, hi, *args) for p, (lo, hi) in enumerate(bounds(n_items, n))])
+
+
+def _on_threads(calls: list[tuple]) -> None:
+    """Each ``(function, *args)`` of ``calls`` at once: the first on this thread, the rest on the pool."""
+    futures = [_executor(len(calls) - 1).submit(*call) for call in calls[1:]]
+    calls[0][0](*calls[0][1:])
     for future in futures:
         future.result()

@@ -55,6 +55,27 @@ def test_split_runs_every_range_once_on_several_threads(many_threads):
     assert first == [threading.get_ident()] and len({ident for _, _, ident in seen}) >= 2
 
 
+@njit(nogil=True)
+def _count_odd(part, lo, hi, x, out):
+    for i in range(lo, hi):
+        out[part] += x[i] % 2
+
+
+def test_split_parts_gives_each_range_its_own_slot_and_the_counts_add_up(many_threads):
+    x = np.arange(100_003)
+    out = np.zeros(threads.n_parts(x.size), np.int64)
+    assert out.size == 3
+    threads.split_parts(_count_odd, x.size, x, out)
+    assert out.sum() == 50_001 and np.all(out > 0)
+    seen: list[tuple[int, int, int]] = []
+    threads.split_parts(lambda part, lo, hi: seen.append((part, lo, hi)), 10)
+    assert sorted(seen) == [(p, lo, hi) for p, (lo, hi) in enumerate(threads.bounds(10, 3))]
+    with threads.kernel_threads(1):
+        out = np.zeros(threads.n_parts(x.size), np.int64)
+        threads.split_parts(_count_odd, x.size, x, out)
+        assert out.tolist() == [50_001]
+
+
 @pytest.mark.parametrize("n", [1, 2, 5, 6, 1_001, 40_000, 100_001])
 @pytest.mark.parametrize("drawn_before", [0, 1, 2])
 def test_per_worker_draws_filled_on_threads_are_one_calls_and_leave_the_stream_where_it_would(
