@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import threads
 from .employers import N_RUNGS
 from .hours import FULL_TIME_THRESHOLD
 from .order_statistics import median as median_of
@@ -49,15 +50,25 @@ def theil(
 
     Returns (T_g for each group, shape (n_groups,); between part; within part).
     The total is between + within. counts, totals: how many wages each group has and their sum
-    (float64, summed in order), if the caller has them already (the metrics' pass does).
+    (float64, summed in order), if the caller has them already.
     """
-    n = (np.bincount(group, minlength=n_groups) if counts is None else counts).astype(np.float64)
+    n = np.bincount(group, minlength=n_groups) if counts is None else counts
     total = np.bincount(group, weights=wages, minlength=n_groups) if totals is None else totals
     wlogw = np.bincount(group, weights=wages * np.log(wages), minlength=n_groups)
-    mu_g = np.divide(total, n, out=np.full(n_groups, np.nan), where=n > 0)
-    t_g = np.divide(wlogw, total, out=np.full(n_groups, np.nan), where=total > 0) - np.log(mu_g)
-    share = total / total.sum()
-    mu = total.sum() / n.sum()
+    return theil_of_sums(n, total, wlogw)
+
+
+def theil_of_sums(
+    counts: np.ndarray, totals: np.ndarray, wlogw: np.ndarray
+) -> tuple[np.ndarray, float, float]:
+    """:func:`theil` from each group's number of wages, their sum and the sum of ``w * log(w)``
+    (each (n_groups,), the sums in wage order); the metrics' pass makes them without listing the wages."""
+    n = np.asarray(counts).astype(np.float64)
+    n_groups = n.shape[0]
+    mu_g = np.divide(totals, n, out=np.full(n_groups, np.nan), where=n > 0)
+    t_g = np.divide(wlogw, totals, out=np.full(n_groups, np.nan), where=totals > 0) - np.log(mu_g)
+    share = totals / totals.sum()
+    mu = totals.sum() / n.sum()
     present = n > 0
     between = float(np.sum(share[present] * np.log(mu_g[present] / mu)))
     within = float(np.sum(share[present] * t_g[present]))
@@ -118,15 +129,15 @@ class MetricsRecorder:
             self._prev_employer if have_prev else none.astype(np.int32), workers.wage, workers.hours,
             workers.occupation, workers.program, k, n_states, n_sectors, line, FULL_TIME_THRESHOLD,
         )  # fmt: skip
-        by_state, flows, moved, total, good, in_program, by_sector, wages, wg, median, earned = tally
+        by_state, flows, moved, total, good, in_program, by_sector, wlogw, median, earned = tally
         # Row k is everyone.
         by_state, good, in_program, by_sector = map(with_total, (by_state, good, in_program, by_sector))
         emp, unemp = by_state[:, State.EMPLOYED], by_state[:, State.UNEMPLOYED]
         train, out = by_state[:, State.TRAINING], by_state[:, State.OUT]
         pop = by_state.sum(axis=1)
         mean = _ratio(with_total(total), emp)
-        if wages.size:
-            t_g, between, within = theil(wages, wg, k, counts=emp[:k], totals=total)
+        if emp[k]:
+            t_g, between, within = theil_of_sums(emp[:k], total, wlogw)
         else:
             t_g, between, within = np.full(k, np.nan), 0, 0
         theil_col = np.append(t_g, between + within)
@@ -177,63 +188,80 @@ class MetricsRecorder:
         return self.rows
 
 
-@njit(cache=True)
 def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occupation, program,
            k, n_states, n_sectors, line, full_time):  # fmt: skip
-    """One pass over the workers (n,) for a month's rows: counts by (group, state), flows by (group,
-    last month's state, state) and job-to-job moves (if ``prev_state`` has n entries), pay totals,
-    good jobs (pay >= ``line``), program members and jobs by sector per group; the employed's pay
-    (float64) and group in worker order, for the Theil index; the median full-time pay per group
+    """One month's tallies over the workers (n,): counts by (group, state), flows by (group, last
+    month's state, state) and job-to-job moves (if ``prev_state`` has n entries), pay totals, good
+    jobs (pay >= ``line``), program members and jobs by sector per group; the sum of pay * log(pay)
+    per group, for the Theil index (:func:`theil_of_sums`); the median full-time pay per group
     and of everyone ((k + 1,), NaN where none); and the month's earnings per group (float32 for each
-    worker, as :meth:`.Workers.earnings` / 12 gives them). Sums run in worker order, as
-    ``np.bincount``'s do."""
+    worker, as :meth:`.Workers.earnings` / 12 gives them).
+
+    The counts are made on :func:`.threads.split_parts`' threads and summed; the sums of pay run
+    in worker order in one pass, as ``np.bincount``'s do.
+    """
     n = group.shape[0]
-    have_prev = prev_state.shape[0] == n
-    by_state = np.zeros((k, n_states), np.int64)
-    flows = np.zeros((k, n_states, n_states), np.int64)
-    moved = np.zeros(k, np.int64)
-    total = np.zeros(k)
-    good = np.zeros(k, np.int64)
-    in_program = np.zeros(k, np.int64)
-    by_sector = np.zeros((k, n_sectors), np.int64)
-    full = np.zeros(k, np.int64)
-    earned = np.zeros(k)
-    n_emp = 0
-    for i in range(n):
+    parts = threads.n_parts(n)
+    by_state = np.zeros((parts, k, n_states), np.int64)
+    flows = np.zeros((parts, k, n_states, n_states), np.int64)
+    moved, good = np.zeros((parts, k), np.int64), np.zeros((parts, k), np.int64)
+    in_program, full = np.zeros((parts, k), np.int64), np.zeros((parts, k), np.int64)
+    by_sector = np.zeros((parts, k, n_sectors), np.int64)
+    threads.split_parts(_count_range, n, group, state, prev_state, employer, prev_employer, wage, hours,
+                        occupation, program, line, full_time, by_state, flows, moved, good, in_program,
+                        by_sector, full)  # fmt: skip
+    by_state, flows, moved, good = by_state.sum(0), flows.sum(0), moved.sum(0), good.sum(0)
+    in_program, by_sector, full = in_program.sum(0), by_sector.sum(0), full.sum(0)
+    total, wlogw, median, earned = _pay_pass(group, state, wage, hours, full, full_time)
+    return by_state, flows, moved, total, good, in_program, by_sector, wlogw, median, earned
+
+
+@njit(cache=True, nogil=True)
+def _count_range(part, lo, hi, group, state, prev_state, employer, prev_employer, wage, hours, occupation,
+                 program, line, full_time, by_state, flows, moved, good, in_program, by_sector,
+                 full):  # fmt: skip
+    """The counts of :func:`_tally` over workers ``lo..hi-1``, added into slot ``part`` of each output."""
+    have_prev = prev_state.shape[0] == group.shape[0]
+    for i in range(lo, hi):
         g, s = group[i], state[i]
-        by_state[g, s] += 1
+        by_state[part, g, s] += 1
         if program[i] >= 0:
-            in_program[g] += 1
+            in_program[part, g] += 1
         if have_prev:
-            flows[g, prev_state[i], s] += 1
+            flows[part, g, prev_state[i], s] += 1
         if s == State.EMPLOYED:
-            n_emp += 1
-            pay = np.float64(wage[i])
-            total[g] += pay
-            good[g] += pay >= line  # counts without a branch: pay and hours are unpredictable
-            by_sector[g, occupation[i] // N_RUNGS] += 1
-            full[g] += hours[i] >= full_time
-            # In float32, step by step as numpy computes wage * (hours / 40) / 12 for the same arrays.
-            month_pay = wage[i] * (np.float32(hours[i]) / np.float32(40.0)) / np.float32(12.0)
-            earned[g] += np.float64(month_pay)
+            good[part, g] += np.float64(wage[i]) >= line  # counts without a branch: pay is unpredictable
+            by_sector[part, g, occupation[i] // N_RUNGS] += 1
+            full[part, g] += hours[i] >= full_time
             if have_prev and prev_state[i] == State.EMPLOYED and employer[i] != prev_employer[i]:
-                moved[g] += 1
-    wages = np.empty(n_emp)
-    wg = np.empty(n_emp, np.intp)
+                moved[part, g] += 1
+
+
+@njit(cache=True)
+def _pay_pass(group, state, wage, hours, full, full_time):
+    """The pay sums and medians of :func:`_tally`, in worker order; ``full`` (k,) counts each group's
+    full-time employed. The sums are those ``np.bincount`` makes of the employed's pay, pay * log(pay)
+    and month's earnings."""
+    k = full.shape[0]
+    total = np.zeros(k)
+    wlogw = np.zeros(k)
+    earned = np.zeros(k)
     start = np.zeros(k + 1, np.int64)
     for g in range(k):
         start[g + 1] = start[g] + full[g]
     at = start[:k].copy()
     full_pay = np.empty(start[k])
-    j = 0
-    for i in range(n):
+    for i in range(state.shape[0]):
         if state[i] == State.EMPLOYED:
             g = group[i]
-            wages[j] = np.float64(wage[i])
-            wg[j] = g
-            j += 1
+            pay = np.float64(wage[i])
+            total[g] += pay
+            wlogw[g] += pay * np.log(pay)
+            # In float32, step by step as numpy computes wage * (hours / 40) / 12 for the same arrays.
+            month_pay = wage[i] * (np.float32(hours[i]) / np.float32(40.0)) / np.float32(12.0)
+            earned[g] += np.float64(month_pay)
             if hours[i] >= full_time:
-                full_pay[at[g]] = np.float64(wage[i])
+                full_pay[at[g]] = pay
                 at[g] += 1
     median = np.full(k + 1, np.nan)
     keys = np.empty(start[k], np.uint64)
@@ -242,4 +270,4 @@ def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occup
             median[g] = median_of(full_pay[start[g] : start[g + 1]], keys)
     if start[k] > 0:
         median[k] = median_of(full_pay, keys)
-    return by_state, flows, moved, total, good, in_program, by_sector, wages, wg, median, earned
+    return total, wlogw, median, earned

@@ -34,6 +34,20 @@ def test_theil_decomposes_exactly():
     assert np.array_equal(given[0], t_g) and given[1:] == (between, within)
 
 
+def test_the_monthly_theil_is_theil_of_the_employeds_pay_exactly():
+    # The metrics' pass sums pay and pay * log(pay) by group itself, without listing the wages.
+    model = LabourMarket(small(workers=3000, months=3, burn_in=6, seed=2))
+    model.run()
+    w, k = model.workers, len(model.group_names)
+    employed = w.state == State.EMPLOYED
+    t_g, between, within = theil(w.wage[employed].astype(np.float64), w.group[employed].astype(np.intp), k)
+    rows = model.metrics.columns()
+    assert rows["group"][-1] == "all"
+    np.testing.assert_array_equal(rows["theil"][-(k + 1) : -1], t_g)
+    assert rows["theil"][-1] == between + within
+    assert (rows["theil_between"][-1], rows["theil_within"][-1]) == (between, within)
+
+
 def test_theil_is_zero_for_equal_pay_and_between_is_zero_for_equal_means():
     _t_g, between, within = theil(np.full(10, 40_000.0), np.arange(10) % 2, 2)
     assert between == pytest.approx(0) and within == pytest.approx(0)
