@@ -69,7 +69,7 @@ def test_draws_do_not_depend_on_who_else_searches():
 
 
 def test_a_searchers_draw_columns_are_the_pair_draws_of_worker_and_column():
-    # The applications kernel hashes each column as it goes (pair_row, row_draw); the reference reads the table.
+    # The applications kernel hashes each column as it goes (pair_row, row_draw), the reference a table.
     from pathways.simulation.randomness import pair_uniform, worker_uniform
 
     workers = np.array([0, 5, 77, 123_456_789], np.int64)
