@@ -83,9 +83,17 @@ def searching_all(
 @njit(cache=True, nogil=True)
 def _searching_range(lo, hi, out, state, program, u, on_the_job_search, tenure, age, new_job_multiplier,
                      new_job_months, young_extra):  # fmt: skip
+    # As with separations, the new-job factor is highest at tenure 0: a draw at or above the chance
+    # of looking at that tenure means not looking, found without the exponential (the same outcome).
+    new_job_most = new_job_factor(0, new_job_multiplier, new_job_months)
     for i in range(lo, hi):
         factor = 1.0
         if state[i] == _EMPLOYED:
+            youth = youth_factor(age[i], young_extra)
+            if (tenure[i] >= 0 and new_job_multiplier >= 1.0 and youth >= 0.0
+                    and u[i] >= on_the_job_search * (new_job_most * youth)):  # fmt: skip
+                out[i] = False
+                continue
             factor = search_factor(tenure[i], age[i], new_job_multiplier, new_job_months, young_extra)
         out[i] = searching(state[i], program[i] >= 0, u[i], on_the_job_search, factor)
 

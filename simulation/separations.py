@@ -67,10 +67,17 @@ def separation_outcome(
     """
     if in_program:
         return STAY
-    p = _hazard(sector_rate * coach_factor * age_factor, tenure, surplus, new_job_multiplier, new_job_months)
     if u_leave < leave_rate:
         return TO_OUT
-    if u_separation < p:
+    rate = sector_rate * coach_factor * age_factor
+    # The new-job factor only fades, so the hazard is highest at tenure 0 (exp(0) is exactly 1): a draw
+    # at or above that settles the month without the exponential, and rounding is monotone, so the
+    # outcome is the same to the bit. Most months for most workers end here.
+    if tenure >= 0 and new_job_multiplier >= 1.0 and u_separation >= _hazard(
+        rate, 0, surplus, new_job_multiplier, new_job_months
+    ):
+        return STAY
+    if u_separation < _hazard(rate, tenure, surplus, new_job_multiplier, new_job_months):
         return TO_UNEMPLOYMENT
     return STAY
 

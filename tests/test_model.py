@@ -253,6 +253,38 @@ def test_separation_kernel_matches_the_formula():
     assert (code[w.program >= 0] == separations.STAY).all()
 
 
+def test_the_separation_and_search_shortcuts_decide_as_the_full_formulas_do():
+    """A draw at or above the tenure-0 chance settles the month without the exponential; at the edge
+    (draws exactly at the full hazard, at the tenure-0 one, a bit either side) nothing changes."""
+    from pathways.simulation import search, separations
+    from pathways.simulation.separations import _hazard
+
+    rng = np.random.default_rng(11)
+    for _ in range(3000):
+        sector_rate, coach, age_factor = rng.random() * 0.1, rng.choice([0.5, 1.0]), 1 + rng.random()
+        tenure, surplus = int(rng.integers(0, 200)), rng.choice([0.0, rng.random() * 0.05])
+        multiplier, months = 1 + 3 * rng.random(), rng.choice([0.5, 6.0, 24.0])
+        rate = sector_rate * float(np.float32(coach)) * age_factor  # in float64, as the kernel has it
+        full = _hazard(rate, tenure, surplus, multiplier, months)
+        at_zero = _hazard(rate, 0, surplus, multiplier, months)
+        edge = (full, at_zero, np.nextafter(full, 0), np.nextafter(at_zero, 0), np.nextafter(at_zero, 1))
+        for u in (*edge, rng.random()):
+            got = separations.separation_outcome(sector_rate, np.float32(coach), tenure, surplus, False,
+                                                 multiplier, months, 0.0, u, 1.0, age_factor)  # fmt: skip
+            assert got == (separations.TO_UNEMPLOYMENT if u < full else separations.STAY)
+    n = 20_000
+    state = rng.choice([int(State.EMPLOYED), int(State.UNEMPLOYED), int(State.OUT)], n).astype(np.int8)
+    program = np.where(rng.random(n) < 0.05, 0, -1).astype(np.int16)
+    tenure, age = rng.integers(0, 120, n).astype(np.int16), rng.integers(216, 780, n).astype(np.int16)
+    factor = np.array([search.search_factor(t, a, 2.5, 6.0, 0.8) for t, a in zip(tenure, age, strict=True)])
+    u = (0.3 * factor).astype(np.float32)  # at the edge: half just at each worker's chance of looking
+    u[::2] = rng.random(n // 2).astype(np.float32)
+    got = search.searching_all(state, program, u, 0.3, tenure, age, 2.5, 6.0, 0.8)
+    expected = [search.searching(s, p >= 0, x, 0.3, f if s == State.EMPLOYED else 1.0)
+                for s, p, x, f in zip(state, program, u, factor, strict=True)]  # fmt: skip
+    np.testing.assert_array_equal(got, expected)
+
+
 def test_screens_are_waived_only_after_months_of_unfilled_openings():
     from pathways.simulation.employers import update_openings
 
