@@ -627,11 +627,53 @@ def merge(a: Applications, b: Applications) -> Applications:
     """Both sets of applications, grouped by searcher, one per (searcher, posting), strongest channel kept."""
     if b.row.size == 0:
         return a
+    if _in_order(a.row) and _in_order(b.row):
+        # The usual case (the month's applications and a team's hand-offs both come searcher by
+        # searcher): one pass, the same result as the sort and the sweep below.
+        return Applications(*_merge_runs(a.searcher, a.posting, a.channel, a.row, b.searcher, b.posting,
+                                         b.channel, b.row, STRENGTH))  # fmt: skip
     joined = Applications(
         *(np.concatenate([getattr(a, f), getattr(b, f)]) for f in ("searcher", "posting", "channel", "row"))
     )
     joined = joined.select(_stable_merge_order(a.row, b.row))
     return joined.select(_keep_strongest_grouped(joined.row, joined.posting, joined.channel, STRENGTH))
+
+
+@njit(cache=True)
+def _in_order(row):
+    for i in range(1, row.shape[0]):
+        if row[i] < row[i - 1]:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _merge_runs(searcher_a, posting_a, channel_a, row_a, searcher_b, posting_b, channel_b, row_b, strength):
+    """:func:`merge` of two sets of applications each in order of ``row``: row by row, ``a``'s then
+    ``b``'s, one per posting (:func:`keep_strongest`). Returns (searcher, posting, channel, row)."""
+    na, nb = row_a.shape[0], row_b.shape[0]
+    searcher, posting = np.empty(na + nb, searcher_a.dtype), np.empty(na + nb, posting_a.dtype)
+    channel, row = np.empty(na + nb, np.int8), np.empty(na + nb, row_a.dtype)
+    post, chan = np.empty(na + nb, np.int64), np.empty(na + nb, np.int8)  # one row's applications
+    i = j = n = 0
+    while i < na or j < nb:
+        r = row_a[i] if j == nb or (i < na and row_a[i] <= row_b[j]) else row_b[j]
+        who = searcher_a[i] if i < na and row_a[i] == r else searcher_b[j]
+        k = 0
+        while i < na and row_a[i] == r:
+            post[k], chan[k] = posting_a[i], channel_a[i]
+            i += 1
+            k += 1
+        while j < nb and row_b[j] == r:
+            post[k], chan[k] = posting_b[j], channel_b[j]
+            j += 1
+            k += 1
+        keep_strongest(post[:k], chan[:k], strength)
+        for c in range(k):
+            if post[c] >= 0:
+                searcher[n], posting[n], channel[n], row[n] = who, post[c], chan[c], r
+                n += 1
+    return searcher[:n].copy(), posting[:n].copy(), channel[:n].copy(), row[:n].copy()
 
 
 @njit(cache=True)

@@ -90,6 +90,31 @@ def test_merge_order_is_a_stable_sort_by_searcher(a, b, a_in_order, b_in_order):
     assert np.array_equal(search._stable_merge_order(row_a, row_b), expected)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5), st.sampled_from(list(Channel))), max_size=40),
+       st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5), st.sampled_from(list(Channel))), max_size=15),
+       st.booleans())  # fmt: skip
+def test_merge_in_one_pass_equals_the_sort_and_sweep(a, b, in_order):
+    # Rows in order take the one-pass merge; the reference is the stable sort by row, then one
+    # application per (row, posting), the strongest channel, the first on a tie.
+    def apps(items):
+        items = sorted(items, key=lambda x: x[0]) if in_order else items
+        row = np.array([r for r, _, _ in items], np.int64)
+        return search.Applications(row + 100, np.array([p for _, p, _ in items], np.int64),
+                                   np.array([c for _, _, c in items], np.int8), row)  # fmt: skip
+
+    first, second = apps(a), apps(b)
+    fields = ("searcher", "posting", "channel", "row")
+    joined = [np.concatenate([getattr(first, f), getattr(second, f)]) for f in fields]
+    order = np.argsort(joined[3], kind="stable")
+    joined = [x[order] for x in joined]
+    keep = search._keep_strongest_grouped(joined[3], joined[1], joined[2], search.STRENGTH)
+    merged = search.merge(first, second)
+    expected = first if second.row.size == 0 else search.Applications(*(x[keep] for x in joined))
+    for f in fields:
+        assert np.array_equal(getattr(merged, f), getattr(expected, f)), f
+
+
 def test_merge_keeps_one_application_per_searcher_and_posting_the_strongest():
     public, referral, handoff = Channel.PUBLIC, Channel.REFERRAL, Channel.HANDOFF
 
