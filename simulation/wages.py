@@ -104,31 +104,16 @@ def typical_incumbents(
     so the means are the same to the last bit.
     """
     n = state.shape[0]
-    if n < threads.MIN_ITEMS or threads.threads() == 1:
-        return _typical_incumbents(state, occupation, experience, skill, transfer, n_occupations)
-    log_years = np.empty(n)
-    threads.split(_log_years_range, n, log_years, state, occupation, experience, transfer)
-    return _typical_from_log_years(state, occupation, log_years, skill, n_occupations)
+    log_years = np.empty(0)  # found in the summing pass itself
+    if threads.n_parts(n) > 1:
+        log_years = np.empty(n)
+        threads.split(_log_years_range, n, log_years, state, occupation, experience, transfer)
+    return _typical_sums(state, occupation, experience, skill, transfer, log_years, n_occupations)
 
 
 @njit(cache=True, inline="always")
 def _log_years(experience_row, occupation, transfer):
     return np.log1p(relevant_years(experience_row, occupation // N_RUNGS, transfer))
-
-
-@njit(cache=True)
-def _typical_incumbents(state, occupation, experience, skill, transfer, n_occupations):
-    total_x = np.zeros(n_occupations)
-    total_s = np.zeros(n_occupations)
-    count = np.zeros(n_occupations)
-    for i in range(state.shape[0]):
-        if state[i] != _EMPLOYED:
-            continue
-        o = occupation[i]
-        total_x[o] += _log_years(experience[i], o, transfer)
-        total_s[o] += skill[i, o // N_RUNGS]
-        count[o] += 1.0
-    return _means(total_x, total_s, count)
 
 
 @njit(cache=True, nogil=True)
@@ -140,7 +125,10 @@ def _log_years_range(lo, hi, out, state, occupation, experience, transfer):
 
 
 @njit(cache=True)
-def _typical_from_log_years(state, occupation, log_years, skill, n_occupations):
+def _typical_sums(state, occupation, experience, skill, transfer, log_years, n_occupations):
+    """:func:`typical_incumbents`' sums in row order; log_years: (n,) each worker's, found beforehand
+    (:func:`_log_years_range`), or empty to find them here."""
+    given = log_years.shape[0] == state.shape[0]
     total_x = np.zeros(n_occupations)
     total_s = np.zeros(n_occupations)
     count = np.zeros(n_occupations)
@@ -148,7 +136,7 @@ def _typical_from_log_years(state, occupation, log_years, skill, n_occupations):
         if state[i] != _EMPLOYED:
             continue
         o = occupation[i]
-        total_x[o] += log_years[i]
+        total_x[o] += log_years[i] if given else _log_years(experience[i], o, transfer)
         total_s[o] += skill[i, o // N_RUNGS]
         count[o] += 1.0
     return _means(total_x, total_s, count)
