@@ -629,13 +629,14 @@ def merge(a: Applications, b: Applications) -> Applications:
         return a
     if _in_order(a.row) and _in_order(b.row):
         # The usual case (the month's applications and a team's hand-offs both come searcher by
-        # searcher): one pass, the same result as the sort and the sweep below.
+        # searcher; a team serving several programs hands off program by program): one pass, the
+        # same result as the sort and the sweep below.
         return Applications(*_merge_runs(a.searcher, a.posting, a.channel, a.row, b.searcher, b.posting,
                                          b.channel, b.row, STRENGTH))  # fmt: skip
     joined = Applications(
         *(np.concatenate([getattr(a, f), getattr(b, f)]) for f in ("searcher", "posting", "channel", "row"))
     )
-    joined = joined.select(_stable_merge_order(a.row, b.row))
+    joined = joined.select(np.argsort(joined.row, kind="stable"))
     return joined.select(_keep_strongest_grouped(joined.row, joined.posting, joined.channel, STRENGTH))
 
 
@@ -674,33 +675,6 @@ def _merge_runs(searcher_a, posting_a, channel_a, row_a, searcher_b, posting_b, 
                 searcher[n], posting[n], channel[n], row[n] = who, post[c], chan[c], r
                 n += 1
     return searcher[:n].copy(), posting[:n].copy(), channel[:n].copy(), row[:n].copy()
-
-
-@njit(cache=True)
-def _stable_merge_order(row_a, row_b):
-    """``np.argsort(np.concatenate([row_a, row_b]), kind="stable")``: when both runs are already in order
-    (the month's applications are, searcher by searcher; so are one team's hand-offs) a single merge
-    pass, ``row_a``'s first on a tie; otherwise a stable sort."""
-    na, nb = row_a.shape[0], row_b.shape[0]
-    in_order = True
-    for i in range(1, na):
-        if row_a[i] < row_a[i - 1]:
-            in_order = False
-    for i in range(1, nb):
-        if row_b[i] < row_b[i - 1]:
-            in_order = False
-    if not in_order:
-        return np.argsort(np.concatenate((row_a, row_b)), kind="mergesort")
-    order = np.empty(na + nb, np.int64)
-    i = j = 0
-    for k in range(na + nb):
-        if j == nb or (i < na and row_a[i] <= row_b[j]):
-            order[k] = i
-            i += 1
-        else:
-            order[k] = na + j
-            j += 1
-    return order
 
 
 @njit(cache=True, inline="always")

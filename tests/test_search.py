@@ -78,18 +78,6 @@ def test_a_searchers_draw_columns_are_the_pair_draws_of_worker_and_column():
         assert np.array_equal(table[:, j], pair_uniform(99, 7, workers, np.full(workers.size, j)))
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.integers(0, 12), max_size=40), st.lists(st.integers(0, 12), max_size=15), st.booleans(),
-       st.booleans())  # fmt: skip
-def test_merge_order_is_a_stable_sort_by_searcher(a, b, a_in_order, b_in_order):
-    # The month's applications and a team's hand-offs come searcher by searcher; the merge pass must
-    # give exactly the stable sort numpy would, and fall back to it when a run is out of order.
-    row_a = np.array(sorted(a) if a_in_order else a, np.int64)
-    row_b = np.array(sorted(b) if b_in_order else b, np.int64)
-    expected = np.argsort(np.concatenate([row_a, row_b]), kind="stable")
-    assert np.array_equal(search._stable_merge_order(row_a, row_b), expected)
-
-
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5), st.sampled_from(list(Channel))), max_size=40),
        st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5), st.sampled_from(list(Channel))), max_size=15),
