@@ -629,8 +629,8 @@ def merge(a: Applications, b: Applications) -> Applications:
         return a
     if _in_order(a.row) and _in_order(b.row):
         # The usual case (the month's applications and a team's hand-offs both come searcher by
-        # searcher; a team serving several programs hands off program by program): one pass, the
-        # same result as the sort and the sweep below.
+        # searcher): one pass, the same result as the sort and the sweep below. A team serving
+        # several programs hands off program by program, out of order, and takes the sort.
         return Applications(*_merge_runs(a.searcher, a.posting, a.channel, a.row, b.searcher, b.posting,
                                          b.channel, b.row, STRENGTH))  # fmt: skip
     joined = Applications(
