@@ -202,18 +202,37 @@ def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occup
     """
     n = group.shape[0]
     parts = threads.n_parts(n)
-    by_state = np.zeros((parts, k, n_states), np.int64)
-    flows = np.zeros((parts, k, n_states, n_states), np.int64)
-    moved, good = np.zeros((parts, k), np.int64), np.zeros((parts, k), np.int64)
-    in_program, full = np.zeros((parts, k), np.int64), np.zeros((parts, k), np.int64)
-    by_sector = np.zeros((parts, k, n_sectors), np.int64)
+    if parts == 1:  # one call for a small market
+        return _tally_on_one_thread(group, state, prev_state, employer, prev_employer, wage, hours,
+                                    occupation, program, k, n_states, n_sectors, line, full_time)  # fmt: skip
+    counts = _zero_counts(parts, k, n_states, n_sectors)
     threads.split_parts(_count_range, n, group, state, prev_state, employer, prev_employer, wage, hours,
-                        occupation, program, line, full_time, by_state, flows, moved, good, in_program,
-                        by_sector, full)  # fmt: skip
-    by_state, flows, moved, good = by_state.sum(0), flows.sum(0), moved.sum(0), good.sum(0)
-    in_program, by_sector, full = in_program.sum(0), by_sector.sum(0), full.sum(0)
+                        occupation, program, line, full_time, *counts)  # fmt: skip
+    by_state, flows, moved, good, in_program, by_sector, full = (c.sum(0) for c in counts)
     total, wlogw, median, earned = _pay_pass(group, state, wage, hours, full, full_time)
     return by_state, flows, moved, total, good, in_program, by_sector, wlogw, median, earned
+
+
+@njit(cache=True)
+def _zero_counts(parts, k, n_states, n_sectors):
+    """:func:`_count_range`'s outputs, zeroed, with a leading axis of ``parts``: by_state, flows,
+    moved, good, in_program, by_sector, full."""
+    return (
+        np.zeros((parts, k, n_states), np.int64), np.zeros((parts, k, n_states, n_states), np.int64),
+        np.zeros((parts, k), np.int64), np.zeros((parts, k), np.int64), np.zeros((parts, k), np.int64),
+        np.zeros((parts, k, n_sectors), np.int64), np.zeros((parts, k), np.int64),
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _tally_on_one_thread(group, state, prev_state, employer, prev_employer, wage, hours, occupation, program,
+                         k, n_states, n_sectors, line, full_time):  # fmt: skip
+    by_state, flows, moved, good, in_program, by_sector, full = _zero_counts(1, k, n_states, n_sectors)
+    _count_range(0, 0, group.shape[0], group, state, prev_state, employer, prev_employer, wage, hours,
+                 occupation, program, line, full_time, by_state, flows, moved, good, in_program, by_sector,
+                 full)  # fmt: skip
+    total, wlogw, median, earned = _pay_pass(group, state, wage, hours, full[0], full_time)
+    return by_state[0], flows[0], moved[0], total, good[0], in_program[0], by_sector[0], wlogw, median, earned
 
 
 @njit(cache=True, nogil=True)

@@ -377,14 +377,31 @@ def _collect(post: np.ndarray, channel: np.ndarray, searchers: np.ndarray) -> tu
     row at its own offset, so the order is the same however the rows are split.
     """
     m = post.shape[0]
-    start = np.empty(m + 1, np.int64)
-    start[0] = 0
+    if threads.n_parts(m) == 1:
+        return _collect_on_one_thread(post, channel, searchers)  # one call for a small market
+    start = np.zeros(m + 1, np.int64)
     threads.split(_count_rows, m, start[1:], post)
-    np.cumsum(start, out=start)
-    n = int(start[m])
-    out = (np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int8), np.empty(n, np.int64))
+    out = _collect_outputs(start)
     threads.split(_collect_rows, m, post, channel, searchers, start, *out)
     return out
+
+
+@njit(cache=True)
+def _collect_outputs(start):
+    """Running totals of the rows' counts in ``start`` (in place) and the collected arrays to fill."""
+    for i in range(1, start.shape[0]):
+        start[i] += start[i - 1]
+    n = start[-1]
+    return np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int8), np.empty(n, np.int64)
+
+
+@njit(cache=True)
+def _collect_on_one_thread(post, channel, searchers):
+    start = np.zeros(post.shape[0] + 1, np.int64)
+    _count_rows(0, post.shape[0], start[1:], post)
+    searcher, posting, chan, row = _collect_outputs(start)
+    _collect_rows(0, post.shape[0], post, channel, searchers, start, searcher, posting, chan, row)
+    return searcher, posting, chan, row
 
 
 @njit(cache=True, nogil=True)

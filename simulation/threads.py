@@ -101,11 +101,10 @@ def split(kernel: Callable, n_items: int, *args) -> None:
 
     The kernel must write only items ``lo..hi-1`` of its outputs and release the GIL.
     """
-    n = n_parts(n_items)
-    if n == 1:
+    if n_items < MIN_ITEMS or threads() == 1:  # n_parts, without a call: small markets make many
         kernel(0, n_items, *args)
     else:
-        _on_threads([(kernel, lo, hi, *args) for lo, hi in bounds(n_items, n)])
+        _on_threads([(kernel, lo, hi, *args) for lo, hi in bounds(n_items, threads())])
 
 
 def split_parts(kernel: Callable, n_items: int, *args) -> None:
