@@ -29,6 +29,7 @@ Three measurements, printed as tables:
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -104,11 +105,17 @@ def count_calls(scenario_file: str = BASELINE, workers: int = 10_000, months: in
         if inside and event in ("call", "c_call") and getattr(arg, "__self__", None) is not inside:
             calls[inside[-1]] += 1
 
+    # The cyclic garbage collector would run finalizers of earlier models' objects (Mesa's weak
+    # references to agents) at whatever step it strikes, and they would be counted there: collect
+    # first and keep it off while counting.
+    gc.collect()
+    gc.disable()
     sys.setprofile(profile)
     try:
         model.run()
     finally:
         sys.setprofile(None)
+        gc.enable()
     return {name: n / months for name, n in calls.items()}
 
 
