@@ -111,64 +111,68 @@ def _searcher_draws(lo, hi, searchers, person, employer, occupation, keys, share
 
 @njit(cache=True, nogil=True)
 def _offer_range(
-    lo, hi, row, posting, sector, rung, score, threshold, floor, searchers, person, rate, log_sd,
+    lo, hi, kept, row, posting, emp_sector, score, hire_threshold, floor, searchers, person, rate, log_sd,
     part_time_only, wage, hours_now, experience, skill, typical_x, typical_s, keys, person_weight,
     match_weight_draw, match_weight, transfer, experience_return, skill_return, amenity_sd,
     job_change_premium, own, prefers, current, offered, hours, amenity, keep,
 ):  # fmt: skip
-    """Applications ``lo..hi-1`` of :func:`offer_stage`, written into offered, hours, amenity, keep."""
+    """Callbacks ``lo..hi-1`` of :func:`offer_stage` (application ``kept[a]`` each), written into
+    offered, hours, amenity, keep."""
     h_offer, h_schedule, h_amenity = pair_start(keys[1], 0), pair_start(keys[3], 0), pair_start(keys[4], 0)
     for a in range(lo, hi):
-        k, post, s = row[a], posting[a], sector[a]
+        x = kept[a]
+        k, post = row[x], posting[x]
+        r = post % N_RUNGS
+        s = emp_sector[post // N_RUNGS]
         i = searchers[k]
         p = person[i]
         draw = person_weight * own[k] + match_weight_draw * normal_quantile(pair_draw(h_offer, p, post))
         pay = offer_to(
-            float(rate[post]), float(log_sd[post]), s, s * N_RUNGS + rung[a], experience[i], skill[i, s],
+            float(rate[post]), float(log_sd[post]), s, s * N_RUNGS + r, experience[i], skill[i, s],
             draw, typical_x, typical_s, match_weight, transfer, experience_return, skill_return,
         )  # fmt: skip
         offered[a] = max(pay, floor[a])
         only = pair_draw(h_schedule, p, post) < part_time_only[s]
         hours[a] = job_hours(prefers[k], only)
         amenity[a] = amenity_sd * normal_quantile(pair_draw(h_amenity, p, post)) if amenity_sd != 0 else 0.0
-        keep[a] = keeps_application(score[a], threshold[a], offered[a], wage[i], job_change_premium, hours[a],
-                                    hours_now[i], amenity[a] - current[k])  # fmt: skip
+        keep[a] = keeps_application(score[x], hire_threshold[s, r], offered[a], wage[i], job_change_premium,
+                                    hours[a], hours_now[i], amenity[a] - current[k])  # fmt: skip
 
 
 # The streams of the offer stage's draws, in the order its kernels take their keys.
 _OFFER_STREAMS = ("pay_person", "pay_offer", "prefers_part_time", "schedule", "amenity")
 
 
-def offer_stage(model: LabourMarket, apps: search.Applications, sector: np.ndarray, rung: np.ndarray,
-                score: np.ndarray, threshold: np.ndarray, floor: np.ndarray, searchers: np.ndarray,
-                typical: tuple[np.ndarray, np.ndarray], part_time_only: np.ndarray):  # fmt: skip
-    """Each application's offer, hours and amenities, and whether it stays in play, in one pass.
+def offer_stage(model: LabourMarket, apps: search.Applications, kept: np.ndarray, score: np.ndarray,
+                floor: np.ndarray, searchers: np.ndarray, typical: tuple[np.ndarray, np.ndarray],
+                hire_threshold: np.ndarray, part_time_only: np.ndarray):  # fmt: skip
+    """The offer, hours and amenities of each callback, and whether it stays in play, in one pass.
 
     The rules are the scalar ones the plain model calls on arrays (:func:`.wages.person_draws`,
     :func:`.wages.pay_draws`, :func:`.wages.offer_to`, :func:`.hours.hours_of`, :func:`amenities`,
     :func:`keeps_application`), with the same draws, so the results are the same to the last bit.
-    apps, sector, rung, score, threshold, floor: (a,) applications above the hiring bar (``apps.row``
-    indexes ``searchers``, (s,) worker rows), their posting's sector and rung, score, the rung's bar
-    and the pay floor (dollars a year); typical: :func:`.wages.typical_incumbents`; part_time_only:
-    (n_sectors,) share of jobs offered only part-time. Returns offered (float64 dollars a year at
-    full-time hours), hours (int8 a week), amenity (float64 log points), keep (bool), all (a,).
+    apps, score: (a,) the month's applications (``apps.row`` indexes ``searchers``, (s,) worker rows)
+    and their scores; kept: (c,) indices of those above the hiring bar, read in place rather than
+    copied out; floor: (c,) their pay floor (dollars a year); typical: :func:`.wages.typical_incumbents`;
+    hire_threshold: (n_sectors, N_RUNGS) the bar; part_time_only: (n_sectors,) share of jobs offered
+    only part-time. Returns offered (float64 dollars a year at full-time hours), hours (int8 a week),
+    amenity (float64 log points), keep (bool), all (c,).
     """
     w, t, sc = model.workers, model.employers, model.scenario
     keys = np.array([model.streams.key(k) for k in _OFFER_STREAMS], np.int64)
     amenity_sd = float(sc.search.amenity_sd)
-    n_searchers, n_apps = searchers.shape[0], apps.row.shape[0]
+    n_searchers, n_kept = searchers.shape[0], kept.shape[0]
     own, prefers, current = np.empty(n_searchers), np.empty(n_searchers, np.bool_), np.zeros(n_searchers)
     threads.split(_searcher_draws, n_searchers, searchers, w.person, w.employer, w.occupation, keys,
                   float(sc.labour_force.prefers_part_time), amenity_sd, own, prefers, current)  # fmt: skip
-    offered, hours = np.empty(n_apps), np.empty(n_apps, np.int8)
-    amenity, keep = np.empty(n_apps), np.empty(n_apps, np.bool_)
+    offered, hours = np.empty(n_kept), np.empty(n_kept, np.int8)
+    amenity, keep = np.empty(n_kept), np.empty(n_kept, np.bool_)
     threads.split(
-        _offer_range, n_apps, apps.row, apps.posting, sector.astype(np.int64), rung.astype(np.int64), score,
-        threshold, floor, searchers, w.person, t.wage.ravel(), t.log_sd.ravel(), part_time_only, w.wage,
-        w.hours, w.experience, w.skill, typical[0], typical[1], keys, *sc.pay.draw_weights(),
-        float(np.sqrt(1.0 - sc.pay.firm_share)), float(sc.pay.experience_transfer),
-        float(sc.pay.experience_return), float(sc.pay.skill_return), amenity_sd,
-        float(sc.search.job_change_premium), own, prefers, current, offered, hours, amenity, keep,
+        _offer_range, n_kept, kept, apps.row, apps.posting, t.sector, score, hire_threshold, floor, searchers,
+        w.person, t.wage.ravel(), t.log_sd.ravel(), part_time_only, w.wage, w.hours, w.experience, w.skill,
+        typical[0], typical[1], keys, *sc.pay.draw_weights(), float(np.sqrt(1.0 - sc.pay.firm_share)),
+        float(sc.pay.experience_transfer), float(sc.pay.experience_return), float(sc.pay.skill_return),
+        amenity_sd, float(sc.search.job_change_premium), own, prefers, current, offered, hours, amenity, keep,
     )  # fmt: skip
     return offered, hours, amenity, keep
 
@@ -277,25 +281,25 @@ class JobSearch(Module):
         log = model.logged_applications()
         if log:
             log.screened(model, apps, score, kept)
-        # Only those through the screens and above the hiring bar go on to offers and hours. (Indices, not
-        # the mask: one walk of the mask instead of one per array.)
+        # Only those through the screens and above the hiring bar go on to offers and hours, read where
+        # they are: a callback's posting and channel are gathered for the floors, nothing else is copied.
         kept = np.flatnonzero(kept)
-        apps, score, bonus = apps.select(kept), score[kept], bonus[kept]
-        e, r = apps.posting // N_RUNGS, apps.posting % N_RUNGS
-        sector = t.sector[e]
-        threshold = self.hire_threshold[sector, r]
-        floor = model.policy.pay_floor(model, e, r, apps.channel)
+        posting, channel = apps.posting[kept], apps.channel[kept]
+        e, r = posting // N_RUNGS, posting % N_RUNGS
+        floor = model.policy.pay_floor(model, e, r, channel)
         for team in model.placement_teams:
-            floor = np.maximum(floor, team.pay_floor(e, apps.channel))
+            floor = np.maximum(floor, team.pay_floor(e, channel))
         # Match quality is a lasting property of the person and the job (month 0 in the hash): asking
         # the same employer again brings the same offer, not a fresh draw to fish for.
         offered, hours, amenity, keep = offer_stage(
-            model, apps, sector, r, score, threshold, floor, searchers, typical, self.part_time_only
-        )
+            model, apps, kept, score, np.asarray(floor, np.float64), searchers, typical, self.hire_threshold,
+            self.part_time_only,
+        )  # fmt: skip
         if log:
             log.offers(keep)
+        in_play = kept[keep]
         keep = np.flatnonzero(keep)
-        return apps.select(keep), score[keep], offered[keep], bonus[keep], hours[keep], amenity[keep]
+        return apps.select(in_play), score[in_play], offered[keep], bonus[in_play], hours[keep], amenity[keep]
 
     def match_and_hire(
         self, model: LabourMarket, searchers, apps: search.Applications, score, offered, bonus, hours,
