@@ -40,14 +40,13 @@ def _worse(score_a: float, id_a: int, score_b: float, id_b: int) -> bool:
 
 
 @njit(cache=True, inline="always")
-def _swap(h_score, h_id, h_slot, i, j):
+def _swap(h_score, h_id, i, j):
     h_score[i], h_score[j] = h_score[j], h_score[i]
     h_id[i], h_id[j] = h_id[j], h_id[i]
-    h_slot[i], h_slot[j] = h_slot[j], h_slot[i]
 
 
 @njit(cache=True)
-def _sift_down(h_score, h_id, h_slot, base, size, pos):
+def _sift_down(h_score, h_id, base, size, pos):
     # Min-heap on (score, -id): the root is the posting's worst held applicant.
     while True:
         left = 2 * pos + 1
@@ -60,18 +59,18 @@ def _sift_down(h_score, h_id, h_slot, base, size, pos):
         ):
             child = right
         if _worse(h_score[base + child], h_id[base + child], h_score[base + pos], h_id[base + pos]):
-            _swap(h_score, h_id, h_slot, base + child, base + pos)
+            _swap(h_score, h_id, base + child, base + pos)
             pos = child
         else:
             return
 
 
 @njit(cache=True)
-def _sift_up(h_score, h_id, h_slot, base, pos):
+def _sift_up(h_score, h_id, base, pos):
     while pos > 0:
         parent = (pos - 1) // 2
         if _worse(h_score[base + pos], h_id[base + pos], h_score[base + parent], h_id[base + parent]):
-            _swap(h_score, h_id, h_slot, base + pos, base + parent)
+            _swap(h_score, h_id, base + pos, base + parent)
             pos = parent
         else:
             return
@@ -94,7 +93,6 @@ def deferred_acceptance(ptr, post, score, capacity):
     total = heap_base[n_posts]
     h_score = np.empty(total, dtype=np.float64)
     h_id = np.empty(total, dtype=np.int64)
-    h_slot = np.empty(total, dtype=np.int64)
     held = np.zeros(n_posts, dtype=np.int64)
 
     next_choice = ptr[:-1].copy()
@@ -123,9 +121,8 @@ def deferred_acceptance(ptr, post, score, capacity):
                 pos = held[p]
                 h_score[base + pos] = s
                 h_id[base + pos] = i
-                h_slot[base + pos] = k
                 held[p] += 1
-                _sift_up(h_score, h_id, h_slot, base, pos)
+                _sift_up(h_score, h_id, base, pos)
                 match[i] = p
                 break
             # Full: the newcomer displaces the worst held applicant if better.
@@ -133,8 +130,7 @@ def deferred_acceptance(ptr, post, score, capacity):
                 loser = h_id[base]
                 h_score[base] = s
                 h_id[base] = i
-                h_slot[base] = k
-                _sift_down(h_score, h_id, h_slot, base, cap, 0)
+                _sift_down(h_score, h_id, base, cap, 0)
                 match[i] = p
                 match[loser] = -1
                 if next_choice[loser] < ptr[loser + 1]:
