@@ -26,7 +26,7 @@ from numba import njit
 from . import threads
 from .employers import N_RUNGS, EmployerTable
 from .randomness import pair_row, pair_start, row_draw, worker_uniform
-from .separations import new_job_factor, youth_factor
+from .separations import new_job_factor, new_job_peak, youth_factor
 from .workers import Channel, State, Workers
 
 _EMPLOYED, _UNEMPLOYED = int(State.EMPLOYED), int(State.UNEMPLOYED)
@@ -83,15 +83,16 @@ def searching_all(
 @njit(cache=True, nogil=True)
 def _searching_range(lo, hi, out, state, program, u, on_the_job_search, tenure, age, new_job_multiplier,
                      new_job_months, young_extra):  # fmt: skip
-    # As with separations, the new-job factor is highest at tenure 0: a draw at or above the chance
-    # of looking at that tenure means not looking, found without the exponential (the same outcome).
-    new_job_most = new_job_factor(0, new_job_multiplier, new_job_months)
+    # As with separations, the new-job factor is highest at tenure 0 (:func:`.separations.new_job_peak`):
+    # a draw at or above the chance of looking at that tenure means not looking, found without the
+    # exponential (the same outcome).
+    shortcut = new_job_multiplier >= 1.0 and new_job_months > 0
+    peak = new_job_peak(new_job_multiplier)
     for i in range(lo, hi):
         factor = 1.0
         if state[i] == _EMPLOYED:
             youth = youth_factor(age[i], young_extra)
-            if (tenure[i] >= 0 and new_job_multiplier >= 1.0 and youth >= 0.0
-                    and u[i] >= on_the_job_search * (new_job_most * youth)):  # fmt: skip
+            if shortcut and tenure[i] >= 0 and youth >= 0.0 and u[i] >= on_the_job_search * (peak * youth):
                 out[i] = False
                 continue
             factor = search_factor(tenure[i], age[i], new_job_multiplier, new_job_months, young_extra)

@@ -37,9 +37,20 @@ def new_job_factor(tenure: int, new_job_multiplier: float, new_job_months: float
 
 
 @njit(cache=True, inline="always")
-def _hazard(rate, tenure, surplus, new_job_multiplier, new_job_months):
-    early = new_job_factor(tenure, new_job_multiplier, new_job_months)
+def new_job_peak(new_job_multiplier: float) -> float:
+    """:func:`new_job_factor` at tenure 0, its highest (with ``new_job_multiplier`` >= 1), without the
+    exponential: for any ``new_job_months`` > 0, exp(-0 / new_job_months) is exactly 1."""
+    return 1.0 + (new_job_multiplier - 1.0)
+
+
+@njit(cache=True, inline="always")
+def _hazard_of(rate, early, surplus):
     return min(max(rate * early + surplus, 0.0), 1.0)
+
+
+@njit(cache=True, inline="always")
+def _hazard(rate, tenure, surplus, new_job_multiplier, new_job_months):
+    return _hazard_of(rate, new_job_factor(tenure, new_job_multiplier, new_job_months), surplus)
 
 
 @njit(cache=True, inline="always")
@@ -70,12 +81,11 @@ def separation_outcome(
     if u_leave < leave_rate:
         return TO_OUT
     rate = sector_rate * coach_factor * age_factor
-    # The new-job factor only fades, so the hazard is highest at tenure 0 (exp(0) is exactly 1): a draw
+    # The new-job factor only fades, so the hazard is highest at tenure 0 (:func:`new_job_peak`): a draw
     # at or above that settles the month without the exponential, and rounding is monotone, so the
     # outcome is the same to the bit. Most months for most workers end here.
-    if tenure >= 0 and new_job_multiplier >= 1.0 and u_separation >= _hazard(
-        rate, 0, surplus, new_job_multiplier, new_job_months
-    ):
+    if (tenure >= 0 and new_job_multiplier >= 1.0 and new_job_months > 0
+            and u_separation >= _hazard_of(rate, new_job_peak(new_job_multiplier), surplus)):  # fmt: skip
         return STAY
     if u_separation < _hazard(rate, tenure, surplus, new_job_multiplier, new_job_months):
         return TO_UNEMPLOYMENT
