@@ -270,7 +270,11 @@ class JobSearch(Module):
         searchers: (s,) this month's searchers (``apps.row`` indexes them).
         """
         w, t, h = model.workers, model.employers, model.scenario.hiring
-        bonus = model.policy.score_adjustment(model, apps.searcher, t.sector[apps.posting // N_RUNGS])
+        policy = model.policy
+        if policy.uses("score_adjustment"):
+            bonus = policy.score_adjustment(model, apps.searcher, t.sector[apps.posting // N_RUNGS])
+        else:
+            bonus = np.zeros(apps.posting.size)
         score, kept = screening.screen_and_score(
             apps, w, t, self.group_penalty, bonus, self.hire_threshold, model.streams.key("hiring_noise"),
             model.elapsed, h.screen_waiver_months, skill_weight=h.skill_weight,
@@ -282,13 +286,16 @@ class JobSearch(Module):
         if log:
             log.screened(model, apps, score, kept)
         # Only those through the screens and above the hiring bar go on to offers and hours, read where
-        # they are: a callback's posting and channel are gathered for the floors, nothing else is copied.
+        # they are: a callback's posting and channel are gathered only for pay floors (a policy's or a
+        # placement team's), nothing else is copied.
         kept = np.flatnonzero(kept)
-        posting, channel = apps.posting[kept], apps.channel[kept]
-        e, r = posting // N_RUNGS, posting % N_RUNGS
-        floor = model.policy.pay_floor(model, e, r, channel)
-        for team in model.placement_teams:
-            floor = np.maximum(floor, team.pay_floor(e, channel))
+        floor = np.zeros(kept.size)
+        if policy.uses("pay_floor") or model.placement_teams:
+            posting, channel = apps.posting[kept], apps.channel[kept]
+            e, r = posting // N_RUNGS, posting % N_RUNGS
+            floor = policy.pay_floor(model, e, r, channel)
+            for team in model.placement_teams:
+                floor = np.maximum(floor, team.pay_floor(e, channel))
         # Match quality is a lasting property of the person and the job (month 0 in the hash): asking
         # the same employer again brings the same offer, not a fresh draw to fish for.
         offered, hours, amenity, keep = offer_stage(
@@ -331,7 +338,8 @@ class JobSearch(Module):
         w.start_jobs(hired, he.astype(np.int32), occupation, wage, channel, hours[app])
         for team, mine in zip(model.placement_teams, clients, strict=True):
             team.coach(hired, mine)
-        model.policy.hires_made(model, int((bonus[app] > 0).sum()))
+        if model.policy.uses("hires_made"):
+            model.policy.hires_made(model, int((bonus[app] > 0).sum()))
         model.month_log.hires_channel = channel
         model.month_log.hired_postings = chosen
         record_hires(t, np.bincount(chosen, minlength=capacity.size).reshape(t.openings.shape))

@@ -47,7 +47,7 @@ from . import (  # noqa: F401  (each registers its policy)
     tuition_free,
     wage_standards,
 )
-from .base import REGISTRY, Intervention
+from .base import HOOKS, REGISTRY, Intervention
 
 if TYPE_CHECKING:
     from ..model import LabourMarket
@@ -71,6 +71,15 @@ class PolicyState:
             for name, cls in REGISTRY.items()
             if getattr(policies, name) is not None
         }
+        # The policies implementing each hook: the others would add zeros, so they are not called, and a
+        # module can skip preparing a hook's arguments when no policy in force implements it (:meth:`uses`).
+        self._with: dict[str, list[Intervention]] = {
+            hook: [p for p in self.interventions.values() if hook in p.hooks()] for hook in HOOKS
+        }
+
+    def uses(self, hook: str) -> bool:
+        """Whether any policy of the scenario implements ``hook`` (one of :data:`.base.HOOKS`)."""
+        return bool(self._with[hook])
 
     def start(self, model: LabourMarket) -> None:
         """Apply the policies that begin this month."""
@@ -81,21 +90,19 @@ class PolicyState:
     def price_waived(self, model: LabourMarket, program: ProgramRun, idx: np.ndarray) -> np.ndarray:
         """Bool (len(idx),): a policy covers the price (and any ISA) of these trainees of ``program``."""
         waived = np.zeros(idx.size, dtype=bool)
-        for policy in self.interventions.values():
+        for policy in self._with["price_waived"]:
             waived |= policy.price_waived(model, program, idx)
         return waived
 
     def waiver_payer(self) -> str:
         """Who covers waived prices: the payer named by the policy that waives them."""
-        for policy in self.interventions.values():
-            if "price_waived" in policy.hooks():
-                return policy.payer
-        return "public"
+        waiving = self._with["price_waived"]
+        return waiving[0].payer if waiving else "public"
 
     def income_support(self, model: LabourMarket, program: ProgramRun, idx: np.ndarray) -> np.ndarray:
         """Dollars per month paid by policies to trainees ``idx`` of ``program``."""
         total = np.zeros(idx.size)
-        for policy in self.interventions.values():
+        for policy in self._with["income_support"]:
             total = total + policy.income_support(model, program, idx)
         return total
 
@@ -104,19 +111,19 @@ class PolicyState:
     ) -> np.ndarray:
         """Annual pay floor (dollars) policies set on each hire (employer, rung, channel: (h,))."""
         floor = np.zeros(employer.size)
-        for policy in self.interventions.values():
+        for policy in self._with["pay_floor"]:
             floor = np.maximum(floor, policy.pay_floor(model, employer, rung, channel))
         return floor
 
     def score_adjustment(self, model: LabourMarket, searcher: np.ndarray, sector: np.ndarray) -> np.ndarray:
         """Score units policies add to each application."""
         total = np.zeros(searcher.size)
-        for policy in self.interventions.values():
+        for policy in self._with["score_adjustment"]:
             total = total + policy.score_adjustment(model, searcher, sector)
         return total
 
     def hires_made(self, model: LabourMarket, favoured: int) -> None:
-        for policy in self.interventions.values():
+        for policy in self._with["hires_made"]:
             policy.hires_made(model, favoured)
 
 
