@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .records import Records
 from .workers import State, Workers
 
 PLACEMENT_MONTHS = 4  # 120 days
@@ -39,31 +40,22 @@ class Funnel:
     """Records of every enrolment in every program (and of trial controls, who never enrol)."""
 
     def __init__(self) -> None:
-        self.data = {k: np.zeros(0, dtype=t) for k, t in _FIELDS.items()}
+        self.records = Records(_FIELDS)
+
+    @property
+    def data(self) -> dict[str, np.ndarray]:
+        """The records' columns (views: writing into them writes the records)."""
+        return self.records.columns
 
     def __len__(self) -> int:
-        return self.data["worker"].shape[0]
+        return len(self.records)
 
     def add(self, workers: Workers, idx: np.ndarray, program: int, month: int, arm: int = -1) -> None:
-        m = idx.shape[0]
-        new = {
-            "worker": idx,
-            "person": workers.person[idx],
-            "group": workers.group[idx],
-            "program": np.full(m, program),
-            "enrolled_month": np.full(m, month),
-            "exit_month": np.full(m, -1),
-            "completed": np.zeros(m, bool),
-            "debt_at_entry": workers.debt[idx].astype(np.float64),
-            "debt_at_exit": np.zeros(m),
-            "placed_month": np.full(m, -1),
-            "start_wage": np.full(m, np.nan),
-            "retained": np.full(m, -1),
-            "employed_9m": np.full(m, -1),
-            "arm": np.full(m, arm),
-        }
-        for k, t in _FIELDS.items():
-            self.data[k] = np.concatenate([self.data[k], np.asarray(new[k], dtype=t)])
+        self.records.append(
+            idx.shape[0], worker=idx, person=workers.person[idx], group=workers.group[idx], program=program,
+            enrolled_month=month, exit_month=-1, completed=False, debt_at_entry=workers.debt[idx],
+            debt_at_exit=0.0, placed_month=-1, start_wage=np.nan, retained=-1, employed_9m=-1, arm=arm,
+        )  # fmt: skip
 
     def exit(self, workers: Workers, idx: np.ndarray, program: int, month: int, completed: bool) -> None:
         """Close the open records of workers ``idx`` in ``program``."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .evaluation import Z95, matched_effect
+from .records import Records
 from .scenario import Trial
 from .workers import State, Workers
 
@@ -33,19 +34,31 @@ TREATMENT, CONTROL, COMPARISON = 1, 0, 2  # arms
 COVARIATES = ("earnings", "employed", "last_wage", "age_years", "education", "savings")
 
 
+def _column(name: str, doc: str) -> property:
+    return property(lambda self: self.records.column(name), doc=doc)
+
+
 class SyntheticTrial:
     def __init__(self, spec: Trial, program: int) -> None:
         self.spec = spec
         self.program = program
-        self.worker = np.zeros(0, np.int64)
-        self.person = np.zeros(0, np.int64)
-        self.group = np.zeros(0, np.int64)
-        self.arm = np.zeros(0, np.int8)
-        self.assigned = np.zeros(0, np.int64)  # recorded month of random assignment
-        self.earnings = np.zeros((0, spec.follow_up_months))  # dollars per month, NaN once gone
-        # Follow-up month in which each member was first seen training in another program (-1: never).
-        self.trained_elsewhere = np.zeros(0, np.int64)
-        self.covariates = np.zeros((0, len(COVARIATES)))  # at assignment (COVARIATES)
+        self.records = Records({
+            "worker": np.int64, "person": np.int64, "group": np.int64, "arm": np.int8, "assigned": np.int64,
+            "earnings": (np.float64, (spec.follow_up_months,)), "trained_elsewhere": np.int64,
+            "covariates": (np.float64, (len(COVARIATES),)),
+        })  # fmt: skip
+
+    # One record per member; the columns are views, so writing into them writes the records.
+    worker = _column("worker", "Worker row of each member, int64 (m,).")
+    person = _column("person", "Person id of each member (rows are reused when people retire), int64 (m,).")
+    group = _column("group", "Group of each member, int64 (m,).")
+    arm = _column("arm", "TREATMENT, CONTROL or COMPARISON, int8 (m,).")
+    assigned = _column("assigned", "Recorded month of random assignment (or sampling), int64 (m,).")
+    earnings = _column("earnings", "Dollars per month of follow-up, NaN once gone, float64 (m, months).")
+    trained_elsewhere = _column(
+        "trained_elsewhere", "Follow-up month first seen training in another program (-1: never), int64 (m,)."
+    )
+    covariates = _column("covariates", "COVARIATES at assignment, float64 (m, len(COVARIATES)).")
 
     def in_intake(self, month: int) -> bool:
         return self.spec.start_month <= month < self.spec.start_month + self.spec.intake_months
@@ -91,19 +104,15 @@ class SyntheticTrial:
         self._enrol(workers, idx, COMPARISON, month)
 
     def _enrol(self, workers: Workers, idx: np.ndarray, arm: int, month: int) -> None:
-        self.worker = np.concatenate([self.worker, idx])
-        self.person = np.concatenate([self.person, workers.person[idx]])
-        self.group = np.concatenate([self.group, workers.group[idx].astype(np.int64)])
-        self.arm = np.concatenate([self.arm, np.full(idx.size, arm, np.int8)])
-        self.assigned = np.concatenate([self.assigned, np.full(idx.size, month)])
-        self.trained_elsewhere = np.concatenate([self.trained_elsewhere, np.full(idx.size, -1)])
-        self.earnings = np.vstack([self.earnings, np.full((idx.size, self.spec.follow_up_months), np.nan)])
         employed = workers.state[idx] == State.EMPLOYED
         x = np.column_stack([
             np.where(employed, workers.earnings(idx), 0.0), employed, workers.last_wage[idx],
             workers.age[idx] / 12.0, workers.education[idx], workers.savings[idx],
         ]).astype(np.float64)  # fmt: skip
-        self.covariates = np.vstack([self.covariates, x])
+        self.records.append(
+            idx.size, worker=idx, person=workers.person[idx], group=workers.group[idx], arm=arm,
+            assigned=month, earnings=np.nan, trained_elsewhere=-1, covariates=x,
+        )  # fmt: skip
 
     def record(self, workers: Workers, month: int) -> None:
         """Earnings this month of everyone still in follow-up (assigned months ago)."""
