@@ -25,10 +25,13 @@ education (``window_rows``).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
+from . import threads
 from .wages import growth_factor
 from .workers import State, Workers
 
+_EMPLOYED = int(State.EMPLOYED)
 NOT_EMPLOYED = 5  # index of the sixth row/column of the transition matrix
 WINDOWS = (12, 48, 60)  # months after the start at which mobility studies look
 EDUCATION = ("no_degree", "some_college", "ba_plus")
@@ -78,12 +81,14 @@ class MobilityTracker:
     def _follow(self, workers: Workers, month: int, group_names: list[str]) -> None:
         """Mark who is above the line this month; at a window's month, record the shares."""
         s = self.start
-        stayed = workers.person == s["person"]
         line = self.threshold * growth_factor(self.growth_per_year, month)
-        above = stayed & (workers.state == State.EMPLOYED) & (workers.wage >= line)
-        self._ever |= above
+        # numpy compares float32 pay with a Python float in float32: so does the kernel.
+        threads.split(_mark_above, workers.n, workers.person, s["person"], workers.state, workers.wage,
+                      np.float32(line), self._ever)  # fmt: skip
         if month not in self.windows:
             return
+        stayed = workers.person == s["person"]
+        above = stayed & (workers.state == State.EMPLOYED) & (workers.wage >= line)
         low_start = s["employed"] & (s["wage"] < self.threshold) & stayed
         cuts = [("all", "all", np.ones(workers.n, bool))]
         cuts += [("group", name, s["group"] == g) for g, name in enumerate(group_names)]
@@ -109,8 +114,8 @@ class MobilityTracker:
         for g, name in [(None, "all"), *enumerate(group_names)]:
             mine = np.ones(workers.n, bool) if g is None else s["group"] == g
             base = int((low_start & mine).sum())
-            matrix = np.zeros((6, 6), dtype=np.int64)
-            np.add.at(matrix, (s["quintile"][mine & stayed], end_q[mine & stayed]), 1)
+            cell = 6 * s["quintile"][mine & stayed] + end_q[mine & stayed]
+            matrix = np.bincount(cell, minlength=36).reshape(6, 6)
             rows.append(
                 {
                     "group": name,
@@ -122,3 +127,12 @@ class MobilityTracker:
                 }
             )
         return rows
+
+
+@njit(cache=True, nogil=True)
+def _mark_above(lo, hi, person, start_person, state, wage, line, ever):
+    """Set ``ever`` (bool (n,)) for workers ``lo..hi-1`` who are the person followed from the start,
+    employed, and paid at least ``line`` (float32 dollars a year, as ``wage``)."""
+    for i in range(lo, hi):
+        if person[i] == start_person[i] and state[i] == _EMPLOYED and wage[i] >= line:
+            ever[i] = True
