@@ -70,12 +70,25 @@ def amenities(streams, person: np.ndarray, posting: np.ndarray, amenity_sd: floa
     return amenity_sd * ndtri(pair_uniform(streams.key("amenity"), 0, person, posting))
 
 
-def offer_value(offered: np.ndarray, noise: np.ndarray, preference_noise: float) -> np.ndarray:
-    """How much a searcher likes each offer: log pay plus uniform noise of spread ``preference_noise``.
+@njit(cache=True, inline="always")
+def offer_value(offered, noise, preference_noise: float):
+    """How much a searcher likes an offer: log pay plus uniform noise of spread ``preference_noise``.
 
-    offered: (k,) dollars a year; noise: (k,) uniform draws, one per (searcher, posting). Float64 (k,).
+    offered: dollars a year; noise: a uniform draw per (searcher, posting). Scalars, or arrays (k,)
+    alike (float64).
     """
     return np.log(offered) + preference_noise * (noise - 0.5)
+
+
+@njit(cache=True, nogil=True)
+def _utility_range(lo, hi, offered, hours, amenity, searcher, posting, key, month, preference_noise, out):
+    """Offers ``lo..hi-1``: what each pays a year at its hours (:func:`offer_value`, the noise
+    :func:`.randomness.pair_uniform` draws for (searcher, posting) with ``key`` and ``month``) plus the
+    job's amenity, into ``out``."""
+    h0 = pair_start(key, month)
+    for a in range(lo, hi):
+        yearly = offered[a] * (hours[a] / FULL_TIME)
+        out[a] = offer_value(yearly, pair_draw(h0, searcher[a], posting[a]), preference_noise) + amenity[a]
 
 
 @njit(cache=True, inline="always")
@@ -342,10 +355,10 @@ class JobSearch(Module):
         """Searchers rank by what a job pays a year (with noise), postings by score; deferred
         acceptance; hires."""
         w, t, sc = model.workers, model.employers, model.scenario
-        noise = pair_uniform(
-            model.streams.key("preference_noise"), model.elapsed, apps.searcher, apps.posting
-        )
-        utility = offer_value(offered * (hours / FULL_TIME), noise, sc.search.preference_noise) + amenity
+        utility = np.empty(offered.shape[0])
+        threads.split(_utility_range, offered.shape[0], offered, hours, amenity, apps.searcher, apps.posting,
+                      model.streams.key("preference_noise"), model.elapsed, float(sc.search.preference_noise),
+                      utility)  # fmt: skip
         ptr, order = matching.ranking_order(apps.row, apps.posting, utility, searchers.shape[0])
         post = apps.posting[order]
         capacity = t.openings.ravel()
