@@ -27,6 +27,7 @@ import numpy as np
 from . import programs
 from .eligibility import one_of
 from .module import Module
+from .order_statistics import smallest
 from .programs import PAID_MODELS, ProgramRun
 from .search import sector_pull
 from .trial import COMPARISON_PER_SEAT
@@ -180,8 +181,8 @@ class Enrolment(Module):
         pool = pool[model.eligible(program.spec.eligibility, pool)]
         pool = pool[~model.trial.embargoed(w, pool, model.month)]
         pool = pool[~np.isin(w.person[pool], model.trial.person)]  # each person followed once
-        order = np.argsort(model.draws("comparison_sample")[pool], kind="stable")
-        model.trial.add_comparison(w, pool[order[: COMPARISON_PER_SEAT * n_offered]], model.month)
+        sample = smallest(model.draws("comparison_sample")[pool], COMPARISON_PER_SEAT * n_offered)
+        model.trial.add_comparison(w, pool[sample], model.month)
 
     @staticmethod
     def outreach(

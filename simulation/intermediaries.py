@@ -24,6 +24,7 @@ import numpy as np
 from .eligibility import one_of
 from .employers import N_RUNGS
 from .module import Module
+from .order_statistics import smallest
 from .randomness import worker_uniform
 from .workers import NO_ONE, Channel, State
 
@@ -58,10 +59,10 @@ class Navigator(mesa.Agent):
         pool = pool[m.eligible(self.spec.eligibility, pool)]
         if pool.size == 0:
             return
-        # Longest spells first; the per-worker draw breaks ties reproducibly.
-        u = m.draws("navigation")[pool]
-        order = np.lexsort((u, -w.months_unemployed[pool]))
-        take = pool[order[:free]]
+        # Longest spells first; the per-worker draw breaks ties reproducibly. Spells are whole months and
+        # draws lie in [0, 1), so draw - spell (exact in float64) orders as (-spell, draw) does.
+        key = m.draws("navigation")[pool].astype(np.float64) - w.months_unemployed[pool]
+        take = pool[smallest(key, free)]
         w.navigator[take] = self.index
         w.support_left[take] = self.spec.months_of_support
         self.served += take.size

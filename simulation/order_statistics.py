@@ -10,6 +10,9 @@ among the few hundred values left; :func:`median` uses it.
 :func:`select_in_place` (a three-way partition around a median-of-three pivot, so runs of equal
 values and ordered stretches cost no more than a shuffle) does those last comparisons, and the
 successive selections of :func:`percentiles_in_place`.
+
+:func:`smallest` gives the first few of a stable sort (who is served first from a long queue) without
+sorting the rest.
 """
 
 from __future__ import annotations
@@ -225,3 +228,19 @@ def cell_percentiles(
         if counts[c] > 0:
             out[c] = percentiles_in_place(filed[start[c] : start[c + 1]], q)
     return out, counts
+
+
+def smallest(key: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` smallest values of ``key`` (1-D, no NaN), smallest first, ties in index order:
+    ``np.argsort(key, kind="stable")[:k]``, without sorting the rest.
+
+    Everything below the ``k``-th smallest value and everything equal to it are the only candidates;
+    sorted stably among themselves they come in the order the whole sort gives them.
+    """
+    if k >= key.shape[0]:
+        return np.argsort(key, kind="stable")
+    if k <= 0:
+        return np.zeros(0, np.intp)
+    cut = np.partition(key, k - 1)[k - 1]
+    candidates = np.flatnonzero(key <= cut)
+    return candidates[np.argsort(key[candidates], kind="stable")[:k]]

@@ -14,6 +14,7 @@ from pathways.simulation.order_statistics import (
     median,
     percentiles_in_place,
     select_in_place,
+    smallest,
 )
 
 # Few distinct values, so runs of equal values (pay at the floor, whole months of tenure) are common.
@@ -135,3 +136,21 @@ def test_radix_median_of_a_million_wages_is_numpys_median():
     keys = np.empty(a.size, np.uint64)
     assert median(a, keys) == np.median(a)
     assert median(a[:-1], keys) == np.median(a[:-1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(VALUES, max_size=60), st.integers(-2, 70))
+def test_smallest_are_the_first_of_a_stable_sort(values, k):
+    key = np.array(values, np.float64)
+    assert np.array_equal(smallest(key, k), np.argsort(key, kind="stable")[: max(k, 0)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.sampled_from([0.0, 0.25, 0.5, 0.999, 1 - 2**-24])),
+                max_size=60))  # fmt: skip
+def test_a_draw_less_a_spell_orders_as_longest_spell_then_draw(rows):
+    # The navigators' queue (intermediaries.Navigator.step): draws in [0, 1), spells in whole months.
+    spell = np.array([r[0] for r in rows], np.int16)
+    u = np.array([r[1] for r in rows], np.float32)
+    key = u.astype(np.float64) - spell
+    assert np.array_equal(np.argsort(key, kind="stable"), np.lexsort((u, -spell.astype(np.int64))))
