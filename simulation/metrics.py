@@ -197,48 +197,59 @@ def _tally(group, state, prev_state, employer, prev_employer, wage, hours, occup
     and of everyone ((k + 1,), NaN where none); and the month's earnings per group (float32 for each
     worker, as :meth:`.Workers.earnings` / 12 gives them).
 
-    The counts are made on :func:`.threads.split_parts`' threads and summed; the sums of pay run
-    in worker order in one pass, as ``np.bincount``'s do.
+    The sums of pay run in worker order in one pass (:func:`_pay_pass`), as ``np.bincount``'s do. In a
+    large market the counts, which are exact however the workers are split, are made meanwhile on the
+    other threads (:func:`.threads.split_parts`' ranges, each part into its own slot, then summed).
     """
     n = group.shape[0]
     parts = threads.n_parts(n)
     if parts == 1:  # one call for a small market
         return _tally_on_one_thread(group, state, prev_state, employer, prev_employer, wage, hours,
                                     occupation, program, k, n_states, n_sectors, line, full_time)  # fmt: skip
-    counts = _zero_counts(parts, k, n_states, n_sectors)
-    threads.split_parts(_count_range, n, group, state, prev_state, employer, prev_employer, wage, hours,
-                        occupation, program, line, full_time, *counts)  # fmt: skip
-    by_state, flows, moved, good, in_program, by_sector, full = (c.sum(0) for c in counts)
-    total, wlogw, median, earned = _pay_pass(group, state, wage, hours, full, full_time)
+    counts = _zero_counts(parts - 1, k, n_states, n_sectors)
+    pay = _pay_outputs(k)
+    ranges = threads.bounds(n, parts - 1)
+    threads.together(
+        (_pay_pass, group, state, wage, hours, full_time, *pay),
+        *((_count_range, part, lo, hi, group, state, prev_state, employer, prev_employer, wage, hours,
+           occupation, program, line, *counts) for part, (lo, hi) in enumerate(ranges)),
+    )  # fmt: skip
+    by_state, flows, moved, good, in_program, by_sector = (c.sum(0) for c in counts)
+    total, wlogw, median, earned = pay
     return by_state, flows, moved, total, good, in_program, by_sector, wlogw, median, earned
 
 
 @njit(cache=True)
 def _zero_counts(parts, k, n_states, n_sectors):
     """:func:`_count_range`'s outputs, zeroed, with a leading axis of ``parts``: by_state, flows,
-    moved, good, in_program, by_sector, full."""
+    moved, good, in_program, by_sector."""
     return (
         np.zeros((parts, k, n_states), np.int64), np.zeros((parts, k, n_states, n_states), np.int64),
         np.zeros((parts, k), np.int64), np.zeros((parts, k), np.int64), np.zeros((parts, k), np.int64),
-        np.zeros((parts, k, n_sectors), np.int64), np.zeros((parts, k), np.int64),
+        np.zeros((parts, k, n_sectors), np.int64),
     )  # fmt: skip
+
+
+@njit(cache=True)
+def _pay_outputs(k):
+    """:func:`_pay_pass`' outputs: total, wlogw, median ((k + 1,)), earned."""
+    return np.zeros(k), np.zeros(k), np.full(k + 1, np.nan), np.zeros(k)
 
 
 @njit(cache=True)
 def _tally_on_one_thread(group, state, prev_state, employer, prev_employer, wage, hours, occupation, program,
                          k, n_states, n_sectors, line, full_time):  # fmt: skip
-    by_state, flows, moved, good, in_program, by_sector, full = _zero_counts(1, k, n_states, n_sectors)
+    by_state, flows, moved, good, in_program, by_sector = _zero_counts(1, k, n_states, n_sectors)
     _count_range(0, 0, group.shape[0], group, state, prev_state, employer, prev_employer, wage, hours,
-                 occupation, program, line, full_time, by_state, flows, moved, good, in_program, by_sector,
-                 full)  # fmt: skip
-    total, wlogw, median, earned = _pay_pass(group, state, wage, hours, full[0], full_time)
+                 occupation, program, line, by_state, flows, moved, good, in_program, by_sector)  # fmt: skip
+    total, wlogw, median, earned = _pay_outputs(k)
+    _pay_pass(group, state, wage, hours, full_time, total, wlogw, median, earned)
     return by_state[0], flows[0], moved[0], total, good[0], in_program[0], by_sector[0], wlogw, median, earned
 
 
 @njit(cache=True, nogil=True)
 def _count_range(part, lo, hi, group, state, prev_state, employer, prev_employer, wage, hours, occupation,
-                 program, line, full_time, by_state, flows, moved, good, in_program, by_sector,
-                 full):  # fmt: skip
+                 program, line, by_state, flows, moved, good, in_program, by_sector):  # fmt: skip
     """The counts of :func:`_tally` over workers ``lo..hi-1``, added into slot ``part`` of each output."""
     have_prev = prev_state.shape[0] == group.shape[0]
     for i in range(lo, hi):
@@ -251,23 +262,22 @@ def _count_range(part, lo, hi, group, state, prev_state, employer, prev_employer
         if s == State.EMPLOYED:
             good[part, g] += np.float64(wage[i]) >= line  # counts without a branch: pay is unpredictable
             by_sector[part, g, occupation[i] // N_RUNGS] += 1
-            full[part, g] += hours[i] >= full_time
             if have_prev and prev_state[i] == State.EMPLOYED and employer[i] != prev_employer[i]:
                 moved[part, g] += 1
 
 
-@njit(cache=True)
-def _pay_pass(group, state, wage, hours, full, full_time):
-    """The pay sums and medians of :func:`_tally`, in worker order; ``full`` (k,) counts each group's
-    full-time employed. The sums are those ``np.bincount`` makes of the employed's pay, pay * log(pay)
-    and month's earnings."""
-    k = full.shape[0]
-    total = np.zeros(k)
-    wlogw = np.zeros(k)
-    earned = np.zeros(k)
+@njit(cache=True, nogil=True)
+def _pay_pass(group, state, wage, hours, full_time, total, wlogw, median, earned):
+    """The pay sums and medians of :func:`_tally`, in worker order, into total, wlogw, earned (k,) (zeroed)
+    and median ((k + 1,), NaN): the sums ``np.bincount`` makes of the employed's pay, pay * log(pay)
+    and month's earnings, and the medians of full-time pay by group and of everyone."""
+    k = total.shape[0]
     start = np.zeros(k + 1, np.int64)
+    for i in range(state.shape[0]):  # each group's full-time employed, to file their pay by group
+        if state[i] == State.EMPLOYED and hours[i] >= full_time:
+            start[group[i] + 1] += 1
     for g in range(k):
-        start[g + 1] = start[g] + full[g]
+        start[g + 1] += start[g]
     at = start[:k].copy()
     full_pay = np.empty(start[k])
     for i in range(state.shape[0]):
@@ -282,11 +292,9 @@ def _pay_pass(group, state, wage, hours, full, full_time):
             if hours[i] >= full_time:
                 full_pay[at[g]] = pay
                 at[g] += 1
-    median = np.full(k + 1, np.nan)
     keys = np.empty(start[k], np.uint64)
     for g in range(k):
-        if full[g] > 0:
+        if start[g + 1] > start[g]:
             median[g] = median_of(full_pay[start[g] : start[g + 1]], keys)
     if start[k] > 0:
         median[k] = median_of(full_pay, keys)
-    return total, wlogw, median, earned

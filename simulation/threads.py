@@ -121,6 +121,17 @@ def split_parts(kernel: Callable, n_items: int, *args) -> None:
         _on_threads([(kernel, p, lo, hi, *args) for p, (lo, hi) in enumerate(bounds(n_items, n))])
 
 
+def together(*calls: tuple) -> None:
+    """Run each ``(function, *args)`` of ``calls`` at once: the first on this thread, the others on the
+    pool (one after another where one thread is allowed). Each function must release the GIL and
+    write only outputs no other call reads or writes."""
+    if threads() == 1:
+        for function, *args in calls:
+            function(*args)
+    else:
+        _on_threads(list(calls))
+
+
 def _on_threads(calls: list[tuple]) -> None:
     """Each ``(function, *args)`` of ``calls`` at once: the first on this thread, the rest on the pool."""
     futures = [_executor(len(calls) - 1).submit(*call) for call in calls[1:]]
