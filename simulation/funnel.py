@@ -59,6 +59,8 @@ class Funnel:
 
     def exit(self, workers: Workers, idx: np.ndarray, program: int, month: int, completed: bool) -> None:
         """Close the open records of workers ``idx`` in ``program``."""
+        if idx.size == 0:
+            return
         d = self.data
         open_ = (d["program"] == program) & (d["exit_month"] < 0) & (d["arm"] != 0)
         leaving = np.zeros(workers.n, bool)

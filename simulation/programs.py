@@ -296,12 +296,13 @@ def progress(model: mesa.Model, program: ProgramRun) -> None:
     hazard = spec.dropout_monthly + spec.dropout_stress * stressed
     leaving = u[trainees] < hazard
     drop = trainees[leaving]
-    apprentices = w.channel[drop] == Channel.APPRENTICESHIP
-    w.leave_jobs(drop[apprentices & (w.state[drop] == State.EMPLOYED)], State.UNEMPLOYED)
-    # Dropouts owe nothing under an ISA.
-    w.isa_share[drop], w.isa_left[drop], w.isa_cap_left[drop] = 0.0, 0, 0.0
-    _leave(w, drop)
-    model.funnel.exit(w, drop, program.index, model.elapsed, completed=False)
+    if drop.size:  # most months in a small market nobody drops out
+        apprentices = w.channel[drop] == Channel.APPRENTICESHIP
+        w.leave_jobs(drop[apprentices & (w.state[drop] == State.EMPLOYED)], State.UNEMPLOYED)
+        # Dropouts owe nothing under an ISA.
+        w.isa_share[drop], w.isa_left[drop], w.isa_cap_left[drop] = 0.0, 0, 0.0
+        _leave(w, drop)
+        model.funnel.exit(w, drop, program.index, model.elapsed, completed=False)
 
     if program.financing == "apprenticeship":
         paid = np.flatnonzero((w.program == program.index) & (w.channel == Channel.APPRENTICESHIP))

@@ -27,6 +27,7 @@ class Records:
             dtype, shape = spec if isinstance(spec, tuple) else (spec, ())
             self._store[name] = np.zeros((0, *shape), dtype)
         self._n = 0
+        self._columns: dict[str, np.ndarray] | None = None  # the views, made again after an append
 
     def __len__(self) -> int:
         return self._n
@@ -51,6 +52,7 @@ class Records:
         for name, value in values.items():
             self._store[name][self._n : end] = value
         self._n = end
+        self._columns = None
 
     def column(self, name: str) -> np.ndarray:
         """The filled rows of column ``name``: a view, so writing into it writes the records."""
@@ -59,4 +61,6 @@ class Records:
     @property
     def columns(self) -> dict[str, np.ndarray]:
         """Every column's filled rows, as views (see :meth:`column`), in field order."""
-        return {name: column[: self._n] for name, column in self._store.items()}
+        if self._columns is None:
+            self._columns = {name: column[: self._n] for name, column in self._store.items()}
+        return self._columns
