@@ -264,15 +264,21 @@ def _connect(model: mesa.Model, program: ProgramRun, idx: np.ndarray) -> None:
     """Mentors (professionals in the sector, mid rung or above) and staff of partner employers."""
     w, spec = model.workers, program.spec
     rng = model.streams["program_ties"]
-    employed = w.state == State.EMPLOYED
-    in_sector = employed & (w.occupation // N_RUNGS == program.sector)
-    for count, pool in (
-        (spec.mentoring_ties, np.flatnonzero(in_sector & (w.occupation % N_RUNGS >= 1))),
-        (spec.engagement_ties, np.flatnonzero(employed & one_of(w.employer, program.partners))),
-    ):
-        if count and pool.size:
-            for _ in range(count):
-                w.add_ties(idx, pool[rng.integers(0, pool.size, idx.size)])
+    # Each pool is a pass over every worker: made only for a program that connects its trainees so.
+    if spec.mentoring_ties:
+        sector, rung = w.occupation // N_RUNGS, w.occupation % N_RUNGS
+        mentors = (w.state == State.EMPLOYED) & (sector == program.sector) & (rung >= 1)
+        _tie_to(w, idx, np.flatnonzero(mentors), spec.mentoring_ties, rng)
+    if spec.engagement_ties:
+        staff = (w.state == State.EMPLOYED) & one_of(w.employer, program.partners)
+        _tie_to(w, idx, np.flatnonzero(staff), spec.engagement_ties, rng)
+
+
+def _tie_to(w: Workers, idx: np.ndarray, pool: np.ndarray, count: int, rng: np.random.Generator) -> None:
+    """Give each of ``idx`` ``count`` new ties, each to someone drawn from ``pool`` (none if it is empty)."""
+    if pool.size:
+        for _ in range(count):
+            w.add_ties(idx, pool[rng.integers(0, pool.size, idx.size)])
 
 
 def progress(model: mesa.Model, program: ProgramRun) -> None:
