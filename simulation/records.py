@@ -27,10 +27,26 @@ class Records:
             dtype, shape = spec if isinstance(spec, tuple) else (spec, ())
             self._store[name] = np.zeros((0, *shape), dtype)
         self._n = 0
-        self._columns: dict[str, np.ndarray] | None = None  # the views, made again after an append
+        self._columns: dict[str, np.ndarray] = {}
+        self._make_views()
 
     def __len__(self) -> int:
         return self._n
+
+    def _make_views(self) -> None:
+        # Updated in place, so whoever holds :attr:`columns` sees the records added since.
+        for name, column in self._store.items():
+            self._columns[name] = column[: self._n]
+
+    def __getstate__(self) -> dict:
+        # A copy or pickle (checkpoints) makes the views again from its own columns: a copied view
+        # would be an array of its own, and writing into it would not write the records.
+        return {**self.__dict__, "_columns": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._columns = {}
+        self._make_views()
 
     def append(self, m: int, **values) -> None:
         """Add ``m`` records; each field's value is an array of shape (m, *row shape) or one value for all.
@@ -52,7 +68,7 @@ class Records:
         for name, value in values.items():
             self._store[name][self._n : end] = value
         self._n = end
-        self._columns = None
+        self._make_views()
 
     def column(self, name: str) -> np.ndarray:
         """The filled rows of column ``name``: a view, so writing into it writes the records."""
@@ -60,7 +76,6 @@ class Records:
 
     @property
     def columns(self) -> dict[str, np.ndarray]:
-        """Every column's filled rows, as views (see :meth:`column`), in field order."""
-        if self._columns is None:
-            self._columns = {name: column[: self._n] for name, column in self._store.items()}
+        """Every column's filled rows, as views (see :meth:`column`), in field order. The same dict
+        always, its views brought up to date by each append."""
         return self._columns

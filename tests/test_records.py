@@ -1,5 +1,8 @@
 """Append-only record tables (simulation/records.py): the same columns as concatenating every batch."""
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -52,3 +55,22 @@ def test_a_record_with_a_missing_or_unknown_field_is_refused_and_nothing_is_writ
     with pytest.raises(KeyError, match=r"unknown \['z'\]"):
         records.append(2, x=[1, 2], z=[0, 0])
     assert len(records) == 0
+
+
+def test_a_copy_or_pickle_writes_its_own_records():
+    records = Records({"x": np.int64})
+    records.append(3, x=[1, 2, 3])
+    records.columns["x"][0] = 10  # the views are made (and kept) before copying
+    for twin in (copy.deepcopy(records), pickle.loads(pickle.dumps(records))):
+        twin.columns["x"][1] = 20
+        assert twin.column("x").tolist() == [10, 20, 3]
+    assert records.column("x").tolist() == [10, 2, 3]
+
+
+def test_the_columns_dict_held_across_appends_shows_the_records_added_since():
+    # Callers keep funnel.data while the model runs on (experiments/scale.py does).
+    records = Records({"x": np.int64})
+    held = records.columns
+    records.append(2, x=[1, 2])
+    records.append(40, x=3)
+    assert held["x"].tolist() == [1, 2] + [3] * 40
