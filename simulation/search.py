@@ -356,7 +356,7 @@ def build_applications(
     # lays them out, rather than written to an (m, columns) table first.
     first_tie = n_sectors + 2 * public_applications
     width = n_public + n_contacts + 1
-    post, channel = np.full((m, width), -1, dtype=np.int64), np.zeros((m, width), dtype=np.int8)
+    post, channel = np.empty((m, width), dtype=np.int64), np.empty((m, width), dtype=np.int8)
     tie_employer = np.empty((m, n_contacts), np.int32)
     threads.split(_ties_employers, m, tie_employer, searchers, workers.ties, workers.n_ties, workers.employer,
                   workers.base_ties, referral_contacts, key, month, first_tie)  # fmt: skip
@@ -548,7 +548,8 @@ def _applications_kernel(
     open_post, rung_months, extra_public, public_applications, k, experience_pull, reach_up, key, key_extra,
     month, n_extra, posts, cum, bounds, guide, scale, strength,
 ):  # fmt: skip
-    """Applications of searchers ``lo..hi-1`` into rows of post, channel (m, width), filled with -1 and 0.
+    """Applications of searchers ``lo..hi-1`` into rows of post, channel (m, width): -1 and 0 where none
+    (each row is cleared here, on the threads, rather than the whole table beforehand).
 
     The draws are :func:`searcher_draws`' columns for (key, month) and (key_extra, month), n_extra
     extra public applications at most, hashed here one searcher at a time.
@@ -563,6 +564,8 @@ def _applications_kernel(
     top = np.empty(k, dtype=np.int64)
     h0, h0_extra = pair_start(key, month), pair_start(key_extra, month)
     for i in range(lo, hi):
+        post[i, :] = -1
+        channel[i, :] = 0
         w = searchers[i]
         hw = pair_row(h0, w)
         for s in range(n_sectors):
