@@ -28,6 +28,7 @@ skills slowly.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,6 +73,47 @@ def relevant_years(experience_row: np.ndarray, sector: int, transfer: float) -> 
     return (own + transfer * (total - own)) / 12.0
 
 
+# log(1 + relevant years) is taken for every employed worker every month (the typical incumbents) and
+# for every callback (offers). Experience comes in whole months, so it takes one value per (months in
+# the sector, months elsewhere): a table of those values, built by the same expression, gives the very
+# same numbers at a fraction of the cost. Experience beyond the table takes the formula.
+LOG_YEARS_MONTHS = 640  # months in the sector and elsewhere covered (over 53 years each)
+
+
+@functools.lru_cache(maxsize=8)
+def log_years_table(transfer: float) -> np.ndarray:
+    """log(1 + relevant years) by (months in the sector, months elsewhere), float64
+    (LOG_YEARS_MONTHS, LOG_YEARS_MONTHS), for ``experience_transfer`` ``transfer``; read-only, built once
+    per process and value (a few milliseconds)."""
+    table = _build_log_years(float(transfer), LOG_YEARS_MONTHS)
+    table.flags.writeable = False
+    return table
+
+
+@njit(cache=True)
+def _build_log_years(transfer, size):
+    table = np.empty((size, size))
+    for own in range(size):
+        for other in range(size):
+            # relevant_years' own expression: (own + transfer * (total - own)) / 12, total - own = other.
+            table[own, other] = np.log1p((own + transfer * other) / 12.0)
+    return table
+
+
+@njit(cache=True, inline="always")
+def log_years(experience_row: np.ndarray, sector: int, transfer: float, table: np.ndarray) -> float:
+    """``log(1 + relevant_years(experience_row, sector, transfer))``, read from ``table``
+    (:func:`log_years_table` of ``transfer``; an empty one reads nothing) where it covers the row."""
+    total = 0
+    for k in range(experience_row.shape[0]):
+        total += experience_row[k]
+    own = experience_row[sector]
+    other = total - own
+    if own < table.shape[0] and other < table.shape[1]:
+        return table[own, other]
+    return np.log1p(relevant_years(experience_row, sector, transfer))
+
+
 @njit(cache=True, inline="always")
 def offer_pay(
     posted: float, log_sd: float, match_weight: float, match_draw: float, experience_gap: float,
@@ -104,31 +146,27 @@ def typical_incumbents(
     so the means are the same to the last bit.
     """
     n = state.shape[0]
-    log_years = np.empty(0)  # found in the summing pass itself
+    table = log_years_table(transfer)
+    logs = np.empty(0)  # found in the summing pass itself
     if threads.n_parts(n) > 1:
-        log_years = np.empty(n)
-        threads.split(_log_years_range, n, log_years, state, occupation, experience, transfer)
-    return _typical_sums(state, occupation, experience, skill, transfer, log_years, n_occupations)
-
-
-@njit(cache=True, inline="always")
-def _log_years(experience_row, occupation, transfer):
-    return np.log1p(relevant_years(experience_row, occupation // N_RUNGS, transfer))
+        logs = np.empty(n)
+        threads.split(_log_years_range, n, logs, state, occupation, experience, transfer, table)
+    return _typical_sums(state, occupation, experience, skill, transfer, logs, n_occupations, table)
 
 
 @njit(cache=True, nogil=True)
-def _log_years_range(lo, hi, out, state, occupation, experience, transfer):
-    """:func:`_log_years` of the employed among workers ``lo..hi-1``, into ``out`` (n,)."""
+def _log_years_range(lo, hi, out, state, occupation, experience, transfer, table):
+    """:func:`log_years` of the employed among workers ``lo..hi-1`` in their sector, into ``out`` (n,)."""
     for i in range(lo, hi):
         if state[i] == _EMPLOYED:
-            out[i] = _log_years(experience[i], occupation[i], transfer)
+            out[i] = log_years(experience[i], occupation[i] // N_RUNGS, transfer, table)
 
 
 @njit(cache=True)
-def _typical_sums(state, occupation, experience, skill, transfer, log_years, n_occupations):
-    """:func:`typical_incumbents`' sums in row order; log_years: (n,) each worker's, found beforehand
+def _typical_sums(state, occupation, experience, skill, transfer, logs, n_occupations, table):
+    """:func:`typical_incumbents`' sums in row order; logs: (n,) each worker's log years, found beforehand
     (:func:`_log_years_range`), or empty to find them here."""
-    given = log_years.shape[0] == state.shape[0]
+    given = logs.shape[0] == state.shape[0]
     total_x = np.zeros(n_occupations)
     total_s = np.zeros(n_occupations)
     count = np.zeros(n_occupations)
@@ -136,7 +174,7 @@ def _typical_sums(state, occupation, experience, skill, transfer, log_years, n_o
         if state[i] != _EMPLOYED:
             continue
         o = occupation[i]
-        total_x[o] += log_years[i] if given else _log_years(experience[i], o, transfer)
+        total_x[o] += logs[i] if given else log_years(experience[i], o // N_RUNGS, transfer, table)
         total_s[o] += skill[i, o // N_RUNGS]
         count[o] += 1.0
     return _means(total_x, total_s, count)
@@ -157,15 +195,15 @@ def _means(total_x, total_s, count):
 def offer_to(
     posted: float, log_sd: float, sector: int, occupation: int, experience_row: np.ndarray, skill: float,
     match_draw: float, typical_x: np.ndarray, typical_s: np.ndarray, match_weight: float, transfer: float,
-    experience_return: float, skill_return: float,
+    experience_return: float, skill_return: float, table: np.ndarray,
 ) -> float:  # fmt: skip
     """One candidate's offer at one posting, dollars a year: :func:`offer_pay` against the job's typical
     incumbent (no incumbent to compare with: the typical candidate).
 
     experience_row: (n_sectors,) the candidate's months in each sector; skill: their skill in ``sector``;
-    typical_x, typical_s: :func:`typical_incumbents`.
+    typical_x, typical_s: :func:`typical_incumbents`; table: :func:`log_years_table` of ``transfer``.
     """
-    gap_x = np.log1p(relevant_years(experience_row, sector, transfer)) - typical_x[occupation]
+    gap_x = log_years(experience_row, sector, transfer, table) - typical_x[occupation]
     gap_s = skill - typical_s[occupation]
     if gap_x != gap_x:
         gap_x = 0.0
@@ -188,11 +226,12 @@ def offers_of_rows(
     (no copy of the rows is made); typical_x, typical_s: :func:`typical_incumbents`.
     """
     out = np.empty(posted.shape[0])
+    no_table = np.empty((0, 0))  # log years by the formula (the same numbers the table holds)
     for a in range(posted.shape[0]):
         s, i = sector[a], who[a]
         out[a] = offer_to(
             posted[a], log_sd[a], s, occupation[a], experience[i], skill[i, s], match_draw[a], typical_x,
-            typical_s, match_weight, transfer, experience_return, skill_return,
+            typical_s, match_weight, transfer, experience_return, skill_return, no_table,
         )  # fmt: skip
     return out
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import calibrated
 from pathways.simulation import LabourMarket, State
@@ -13,9 +15,12 @@ from pathways.simulation.occupations import Z90
 from pathways.simulation.randomness import Streams
 from pathways.simulation.wages import (
     growth_factor,
+    log_years,
+    log_years_table,
     month_employed,
     offers_of_rows,
     pay_draws,
+    relevant_years,
     typical_incumbents,
 )
 
@@ -225,3 +230,21 @@ def test_leaving_out_the_career_measures_changes_no_other_result(run):
     np.testing.assert_array_equal([r["value"] for r in kept], [r["value"] for r in full])  # NaN = NaN
     for name, a in run.workers.arrays().items():
         assert np.array_equal(a, lean.workers.arrays()[name]), name
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 900), min_size=3, max_size=3), min_size=1, max_size=30),
+    st.sampled_from([0.0, 0.25, 0.5, 1.0, 0.123456789]),
+)
+def test_log_years_from_the_table_are_the_formulas_to_the_bit(rows, transfer):
+    """The table of log(1 + relevant years) (wages.log_years_table) gives the very numbers the formula
+    does, for experience inside it and (by the formula) beyond it: months up to 900, the table's 640."""
+    table = log_years_table(transfer)
+    formula = np.empty((0, 0))  # an empty table reads nothing: the formula itself
+    for row in rows:
+        experience = np.array(row, np.int16)
+        for sector in range(3):
+            got = log_years(experience, sector, transfer, table)
+            assert got == log_years(experience, sector, transfer, formula)
+            assert got == pytest.approx(np.log1p(relevant_years(experience, sector, transfer)), rel=1e-15)
