@@ -26,6 +26,7 @@ from . import threads
 from .employers import N_RUNGS, EmployerTable, screens_waived
 from .randomness import normal_quantile, pair_draw, pair_start
 from .search import Applications
+from .wages import log_months
 from .workers import Channel, Workers
 
 BA_PLUS = 2
@@ -63,7 +64,7 @@ def applicant_score_one(
     """
     skills = np.float32(skill_weight) * np.float32(skill)
     skills = skills + np.float32(soft_skill_weight) * np.float32(soft_skill)
-    score = np.float64(skills) + experience_weight * np.log1p(experience_months / 12.0)
+    score = np.float64(skills) + experience_weight * log_months(experience_months)
     score += referral_bonus if channel == _REFERRAL else 0.0
     score += internal_bonus if channel == _INTERNAL else 0.0
     score += handoff_bonus if channel == _HANDOFF else 0.0

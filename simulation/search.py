@@ -27,6 +27,7 @@ from . import threads
 from .employers import N_RUNGS, EmployerTable
 from .randomness import pair_row, pair_start, row_draw, worker_uniform
 from .separations import new_job_factor, new_job_peak, youth_factor
+from .wages import log_months
 from .workers import Channel, State, Workers
 
 _EMPLOYED, _UNEMPLOYED = int(State.EMPLOYED), int(State.UNEMPLOYED)
@@ -465,7 +466,7 @@ def favourite_sectors(
         gumbel = -np.log(-np.log(u_sector[s] + 1e-12) + 1e-12)
         interest = taste[s]
         if experience[s] > 0:  # most people have worked in one or two sectors: skip the log of the rest
-            interest += experience_pull * np.log1p(experience[s] / 12.0)
+            interest += experience_pull * log_months(experience[s])
         pull[s] = interest + gumbel
     for j in range(top.shape[0]):
         best = -1

@@ -100,6 +100,27 @@ def _build_log_years(transfer, size):
     return table
 
 
+@njit(cache=True)
+def _build_log_months(size):
+    table = np.empty(size)
+    for months in range(size):
+        table[months] = np.log1p(months / 12.0)
+    return table
+
+
+# log(1 + months / 12) by whole months: experience in one sector as scores and sector choices weigh it.
+_LOG_MONTHS = _build_log_months(LOG_YEARS_MONTHS)
+
+
+@njit(cache=True, inline="always")
+def log_months(months: int) -> float:
+    """``log(1 + months / 12)`` (years of experience on a log scale), from a table of whole months built by
+    the same expression (the same numbers; the formula beyond it)."""
+    if 0 <= months < _LOG_MONTHS.shape[0]:
+        return _LOG_MONTHS[months]
+    return np.log1p(months / 12.0)
+
+
 @njit(cache=True, inline="always")
 def log_years(experience_row: np.ndarray, sector: int, transfer: float, table: np.ndarray) -> float:
     """``log(1 + relevant_years(experience_row, sector, transfer))``, read from ``table``

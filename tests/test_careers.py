@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba import njit
 
 from conftest import calibrated
 from pathways.simulation import LabourMarket, State
@@ -15,6 +16,7 @@ from pathways.simulation.occupations import Z90
 from pathways.simulation.randomness import Streams
 from pathways.simulation.wages import (
     growth_factor,
+    log_months,
     log_years,
     log_years_table,
     month_employed,
@@ -248,3 +250,12 @@ def test_log_years_from_the_table_are_the_formulas_to_the_bit(rows, transfer):
             got = log_years(experience, sector, transfer, table)
             assert got == log_years(experience, sector, transfer, formula)
             assert got == pytest.approx(np.log1p(relevant_years(experience, sector, transfer)), rel=1e-15)
+
+
+def test_log_months_from_the_table_are_the_formulas_to_the_bit():
+    """log(1 + months / 12) from wages' table of whole months (scores, sector choices) is the formula's
+    number, in numba as the kernels compute it, for every month inside the table and beyond it."""
+    formula = njit(lambda months: np.log1p(months / 12.0))
+    for months in range(0, 1000):
+        for typed in (np.int16(months), np.int64(months)):
+            assert log_months(typed) == formula(typed), months
