@@ -77,15 +77,15 @@ def relevant_years(experience_row: np.ndarray, sector: int, transfer: float) -> 
 # for every callback (offers). Experience comes in whole months, so it takes one value per (months in
 # the sector, months elsewhere): a table of those values, built by the same expression, gives the very
 # same numbers at a fraction of the cost. Experience beyond the table takes the formula.
-LOG_YEARS_MONTHS = 640  # months in the sector and elsewhere covered (over 53 years each)
+TABLE_MONTHS = 640  # whole months of experience the tables below cover (over 53 years)
 
 
 @functools.lru_cache(maxsize=8)
 def log_years_table(transfer: float) -> np.ndarray:
     """log(1 + relevant years) by (months in the sector, months elsewhere), float64
-    (LOG_YEARS_MONTHS, LOG_YEARS_MONTHS), for ``experience_transfer`` ``transfer``; read-only, built once
+    (TABLE_MONTHS, TABLE_MONTHS), for ``experience_transfer`` ``transfer``; read-only, built once
     per process and value (a few milliseconds)."""
-    table = _build_log_years(float(transfer), LOG_YEARS_MONTHS)
+    table = _build_log_years(float(transfer), TABLE_MONTHS)
     table.flags.writeable = False
     return table
 
@@ -109,7 +109,7 @@ def _build_log_months(size):
 
 
 # log(1 + months / 12) by whole months: experience in one sector as scores and sector choices weigh it.
-_LOG_MONTHS = _build_log_months(LOG_YEARS_MONTHS)
+_LOG_MONTHS = _build_log_months(TABLE_MONTHS)
 
 
 @njit(cache=True, inline="always")
@@ -306,7 +306,7 @@ def learning_curve(years: np.ndarray, learning_per_year: float, scale_years: flo
 @njit(cache=True, inline="always")
 def month_employed(
     tenure: int, wage: float, skill: float, experience: int, tenure_return: float, floor: float, learn: float,
-    scale: float, monthly_raise: float = 1.0,
+    scale: float, monthly_raise: float = 1.0, fades=None,
 ) -> tuple[int, float, float, int]:  # fmt: skip
     """A month of work for one employed worker, in the job's sector.
 
@@ -315,8 +315,9 @@ def month_employed(
     the sector's raise per completed year with the employer; floor: the pay floor
     (dollars a year); learn: skill gained per year at the start of a career; scale:
     years over which learning levels off; monthly_raise: the economy's pay growth over
-    a month (a factor; 1 for none). Returns (tenure, wage, skill, experience)
-    after the month, pay and skill rounded to float32 as the worker arrays store them.
+    a month (a factor; 1 for none); fades: :func:`learning_fades` of ``scale``, if at hand. Returns
+    (tenure, wage, skill, experience) after the month, pay and skill rounded to float32 as the worker
+    arrays store them.
     """
     tenure += 1
     pay = np.float32(wage)
@@ -326,9 +327,37 @@ def month_employed(
         pay = np.float32(pay * (1.0 + tenure_return))
     if pay < floor:
         pay = np.float32(floor)
-    years = experience / 12.0
-    skill = np.float32(np.float32(skill) + learn / 12.0 * np.exp(-years / scale))
+    if fades is not None and 0 <= experience < fades.shape[0]:
+        fade = fades[experience]
+    else:
+        fade = learning_fade(experience, scale)
+    skill = np.float32(np.float32(skill) + learn / 12.0 * fade)
     return tenure, pay, skill, experience + 1
+
+
+@njit(cache=True, inline="always")
+def learning_fade(experience: int, scale: float) -> float:
+    """How much of a career's starting pace of learning is left after ``experience`` months in the
+    sector: ``exp(-years / scale)``."""
+    years = experience / 12.0
+    return np.exp(-years / scale)
+
+
+@functools.lru_cache(maxsize=8)
+def learning_fades(scale: float) -> np.ndarray:
+    """:func:`learning_fade` for whole months 0 .. TABLE_MONTHS - 1 (the same numbers, read rather
+    than computed for every employed worker every month), float64, read-only, once per process and scale."""
+    fades = _build_fades(float(scale), TABLE_MONTHS)
+    fades.flags.writeable = False
+    return fades
+
+
+@njit(cache=True)
+def _build_fades(scale, size):
+    fades = np.empty(size)
+    for months in range(size):
+        fades[months] = learning_fade(months, scale)
+    return fades
 
 
 @njit(cache=True, inline="always")
@@ -340,9 +369,9 @@ def skill_decayed(skill: float, decay: float) -> float:
 @njit(cache=True, nogil=True)
 def _month_kernel(
     lo, hi, state, occupation, tenure, wage, experience, skill, months_unemployed, tenure_return, floor,
-    learn, scale, decay, monthly_raise,
+    learn, scale, decay, monthly_raise, fades,
 ):  # fmt: skip
-    """:func:`month_of_work` of workers ``lo..hi-1``."""
+    """:func:`month_of_work` of workers ``lo..hi-1``; fades: :func:`learning_fades` of ``scale``."""
     for i in range(lo, hi):
         if state[i] == _EMPLOYED:
             s = occupation[i] // N_RUNGS
@@ -356,6 +385,7 @@ def _month_kernel(
                 learn,
                 scale,
                 monthly_raise,
+                fades,
             )
         elif state[i] == _UNEMPLOYED:
             for s in range(skill.shape[1]):
@@ -385,7 +415,7 @@ def month_of_work(
         _month_kernel, workers.n, workers.state, workers.occupation, workers.tenure, workers.wage,
         workers.experience, workers.skill, workers.months_unemployed, np.asarray(tenure_return, np.float64),
         float(floor), float(learning_per_year), float(learning_scale_years), float(depreciation_per_year),
-        float(monthly_raise),
+        float(monthly_raise), learning_fades(float(learning_scale_years)),
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from pathways.simulation.occupations import Z90
 from pathways.simulation.randomness import Streams
 from pathways.simulation.wages import (
     growth_factor,
+    learning_fades,
     log_months,
     log_years,
     log_years_table,
@@ -259,3 +260,14 @@ def test_log_months_from_the_table_are_the_formulas_to_the_bit():
     for months in range(0, 1000):
         for typed in (np.int16(months), np.int64(months)):
             assert log_months(typed) == formula(typed), months
+
+
+@pytest.mark.parametrize("scale", [10.0, 3.7, 25.0])
+def test_a_month_of_work_with_the_learning_table_is_the_same_to_the_bit(scale):
+    """wages.learning_fades holds exp(-years / scale) for whole months; a month of work reading it gives
+    the very pay, skill and experience of one computing it, inside the table and beyond it."""
+    fades = learning_fades(scale)
+    for months in range(0, 800, 7):
+        for skill in (0.0, 0.37, -1.2):
+            args = (5, 50_000.0, skill, months, 0.02, 15_080.0, 0.15, scale, 1.002)
+            assert month_employed(*args, fades) == month_employed(*args)
