@@ -27,7 +27,7 @@ from .hours import FULL_TIME, job_hours
 from .module import Module
 from .population import group_arrays
 from .randomness import normal_quantile, pair_draw, pair_start, pair_uniform
-from .wages import log_years_table, offer_to, typical_incumbents
+from .wages import log_years_for, offer_to, typical_incumbents
 from .workers import Channel
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _offer_range(
     job_change_premium, table, own, prefers, current, offered, hours, amenity, keep,
 ):  # fmt: skip
     """Callbacks ``lo..hi-1`` of :func:`offer_stage` (application ``kept[a]`` each), written into
-    offered, hours, amenity, keep; table: :func:`.wages.log_years_table` of ``transfer``."""
+    offered, hours, amenity, keep; table: :func:`.wages.log_years_for` the callbacks and ``transfer``."""
     h_offer, h_schedule, h_amenity = pair_start(keys[1], 0), pair_start(keys[3], 0), pair_start(keys[4], 0)
     for a in range(lo, hi):
         x = kept[a]
@@ -185,7 +185,7 @@ def offer_stage(model: LabourMarket, apps: search.Applications, kept: np.ndarray
         w.person, t.wage.ravel(), t.log_sd.ravel(), part_time_only, w.wage, w.hours, w.experience, w.skill,
         typical[0], typical[1], keys, *sc.pay.draw_weights(), float(np.sqrt(1.0 - sc.pay.firm_share)),
         float(sc.pay.experience_transfer), float(sc.pay.experience_return), float(sc.pay.skill_return),
-        amenity_sd, float(sc.search.job_change_premium), log_years_table(float(sc.pay.experience_transfer)),
+        amenity_sd, float(sc.search.job_change_premium), log_years_for(n_kept, sc.pay.experience_transfer),
         own, prefers, current, offered, hours, amenity, keep,
     )  # fmt: skip
     return offered, hours, amenity, keep

@@ -90,6 +90,15 @@ def log_years_table(transfer: float) -> np.ndarray:
     return table
 
 
+def log_years_for(n_items: int, transfer: float) -> np.ndarray | None:
+    """The table :func:`log_years` should read in a pass over ``n_items`` (workers, callbacks): the table
+    for a large pass, None for a small one (the formula: numba compiles the kernel without the table).
+    A small market's month reads a few thousand entries of a 3 MB table that the rest of the month has
+    pushed out of the cache, each a miss that costs more than the logarithm; a large pass reads its
+    lines many times over."""
+    return log_years_table(transfer) if n_items >= threads.MIN_ITEMS else None
+
+
 @njit(cache=True)
 def _build_log_years(transfer, size):
     table = np.empty((size, size))
@@ -122,16 +131,17 @@ def log_months(months: int) -> float:
 
 
 @njit(cache=True, inline="always")
-def log_years(experience_row: np.ndarray, sector: int, transfer: float, table: np.ndarray) -> float:
+def log_years(experience_row: np.ndarray, sector: int, transfer: float, table) -> float:
     """``log(1 + relevant_years(experience_row, sector, transfer))``, read from ``table``
-    (:func:`log_years_table` of ``transfer``; an empty one reads nothing) where it covers the row."""
-    total = 0
-    for k in range(experience_row.shape[0]):
-        total += experience_row[k]
-    own = experience_row[sector]
-    other = total - own
-    if own < table.shape[0] and other < table.shape[1]:
-        return table[own, other]
+    (:func:`log_years_table` of ``transfer``, or None for the formula) where it covers the row."""
+    if table is not None:
+        total = 0
+        for k in range(experience_row.shape[0]):
+            total += experience_row[k]
+        own = experience_row[sector]
+        other = total - own
+        if own < table.shape[0] and other < table.shape[1]:
+            return table[own, other]
     return np.log1p(relevant_years(experience_row, sector, transfer))
 
 
@@ -167,12 +177,12 @@ def typical_incumbents(
     so the means are the same to the last bit.
     """
     n = state.shape[0]
-    table = log_years_table(transfer)
     logs = np.empty(0)  # found in the summing pass itself
     if threads.n_parts(n) > 1:
         logs = np.empty(n)
-        threads.split(_log_years_range, n, logs, state, occupation, experience, transfer, table)
-    return _typical_sums(state, occupation, experience, skill, transfer, logs, n_occupations, table)
+        threads.split(_log_years_range, n, logs, state, occupation, experience, transfer,
+                      log_years_for(n, transfer))  # fmt: skip
+    return _typical_sums(state, occupation, experience, skill, transfer, logs, n_occupations)
 
 
 @njit(cache=True, nogil=True)
@@ -184,9 +194,10 @@ def _log_years_range(lo, hi, out, state, occupation, experience, transfer, table
 
 
 @njit(cache=True)
-def _typical_sums(state, occupation, experience, skill, transfer, logs, n_occupations, table):
+def _typical_sums(state, occupation, experience, skill, transfer, logs, n_occupations):
     """:func:`typical_incumbents`' sums in row order; logs: (n,) each worker's log years, found beforehand
-    (:func:`_log_years_range`), or empty to find them here."""
+    (:func:`_log_years_range`), or empty to find them here (a small market: by the formula, see
+    :func:`log_years_for`)."""
     given = logs.shape[0] == state.shape[0]
     total_x = np.zeros(n_occupations)
     total_s = np.zeros(n_occupations)
@@ -195,7 +206,7 @@ def _typical_sums(state, occupation, experience, skill, transfer, logs, n_occupa
         if state[i] != _EMPLOYED:
             continue
         o = occupation[i]
-        total_x[o] += logs[i] if given else log_years(experience[i], o // N_RUNGS, transfer, table)
+        total_x[o] += logs[i] if given else np.log1p(relevant_years(experience[i], o // N_RUNGS, transfer))
         total_s[o] += skill[i, o // N_RUNGS]
         count[o] += 1.0
     return _means(total_x, total_s, count)
@@ -222,7 +233,8 @@ def offer_to(
     incumbent (no incumbent to compare with: the typical candidate).
 
     experience_row: (n_sectors,) the candidate's months in each sector; skill: their skill in ``sector``;
-    typical_x, typical_s: :func:`typical_incumbents`; table: :func:`log_years_table` of ``transfer``.
+    typical_x, typical_s: :func:`typical_incumbents`; table: :func:`log_years_table` of ``transfer``, or
+    None.
     """
     gap_x = log_years(experience_row, sector, transfer, table) - typical_x[occupation]
     gap_s = skill - typical_s[occupation]
@@ -247,7 +259,7 @@ def offers_of_rows(
     (no copy of the rows is made); typical_x, typical_s: :func:`typical_incumbents`.
     """
     out = np.empty(posted.shape[0])
-    no_table = np.empty((0, 0))  # log years by the formula (the same numbers the table holds)
+    no_table = None  # log years by the formula (the same numbers the table holds)
     for a in range(posted.shape[0]):
         s, i = sector[a], who[a]
         out[a] = offer_to(

@@ -244,7 +244,7 @@ def test_log_years_from_the_table_are_the_formulas_to_the_bit(rows, transfer):
     """The table of log(1 + relevant years) (wages.log_years_table) gives the very numbers the formula
     does, for experience inside it and (by the formula) beyond it: months up to 900, the table's 640."""
     table = log_years_table(transfer)
-    formula = np.empty((0, 0))  # an empty table reads nothing: the formula itself
+    formula = None  # no table: the formula itself
     for row in rows:
         experience = np.array(row, np.int16)
         for sector in range(3):
