@@ -227,7 +227,7 @@ def _means(total_x, total_s, count):
 def offer_to(
     posted: float, log_sd: float, sector: int, occupation: int, experience_row: np.ndarray, skill: float,
     match_draw: float, typical_x: np.ndarray, typical_s: np.ndarray, match_weight: float, transfer: float,
-    experience_return: float, skill_return: float, table: np.ndarray,
+    experience_return: float, skill_return: float, table: np.ndarray | None,
 ) -> float:  # fmt: skip
     """One candidate's offer at one posting, dollars a year: :func:`offer_pay` against the job's typical
     incumbent (no incumbent to compare with: the typical candidate).
