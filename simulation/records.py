@@ -55,8 +55,9 @@ class Records:
         """
         if len(values) != len(self._store) or not all(name in self._store for name in values):
             missing, unknown = set(self._store) - set(values), set(values) - set(self._store)
-            raise KeyError(f"a record needs every field: missing {sorted(missing)}, "
-                           f"unknown {sorted(unknown)}")
+            raise KeyError(
+                f"a record needs every field: missing {sorted(missing)}, unknown {sorted(unknown)}"
+            )
         end = self._n + m
         capacity = next(iter(self._store.values())).shape[0]
         if end > capacity:
