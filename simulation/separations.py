@@ -175,11 +175,10 @@ def _separations_range(
 
 
 def _participation_all(state, program, months_unemployed, u, leave_from_unemployment, return_rate):
-    """:func:`participation` for every worker: (state, months unemployed) after this month's moves, (n,)."""
-    moved, spell = state.copy(), months_unemployed.copy()
-    threads.split(_participation_range, state.shape[0], moved, spell, program, u, leave_from_unemployment,
-                  return_rate)  # fmt: skip
-    return moved, spell
+    """:func:`participation` for every worker, in place: state and months unemployed (n,) after this
+    month's moves. Each worker's move reads only its own row, so nothing needs copying first."""
+    threads.split(_participation_range, state.shape[0], state, months_unemployed, program, u,
+                  leave_from_unemployment, return_rate)  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -236,13 +235,8 @@ class Separations(Module):
         w.leave_jobs(lose_job, State.UNEMPLOYED)
         w.ui_months_left[lose_job] = model.scenario.finances.ui_months
 
-        # Movements between unemployment and out of the labour force.
-        moved, spell = _participation_all(
+        # Movements between unemployment and out of the labour force, written into the arrays in place.
+        _participation_all(
             w.state, w.program, w.months_unemployed, model.draws("participation"), lf.leave_from_unemployment,
             lf.return_rate,
         )  # fmt: skip
-        leave = np.flatnonzero((moved == State.OUT) & (w.state != State.OUT))
-        back = np.flatnonzero((moved == State.UNEMPLOYED) & (w.state == State.OUT))
-        w.set_state(leave, State.OUT)
-        w.set_state(back, State.UNEMPLOYED)
-        w.months_unemployed[:] = spell
