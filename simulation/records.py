@@ -72,8 +72,9 @@ class Records:
         self._make_views()
 
     def column(self, name: str) -> np.ndarray:
-        """The filled rows of column ``name``: a view, so writing into it writes the records."""
-        return self._store[name][: self._n]
+        """The filled rows of column ``name``: a view, so writing into it writes the records (the same
+        view :attr:`columns` holds)."""
+        return self._columns[name]
 
     @property
     def columns(self) -> dict[str, np.ndarray]:

@@ -212,10 +212,6 @@ class Workers:
         self.months_unemployed[idx] = 0
         self.ui_months_left[idx] = 0
 
-    def set_state(self, idx: np.ndarray, to: State) -> None:
-        """Move non-employed workers ``idx`` between unemployed, training and out."""
-        self.state[idx] = to
-
     def check(self, n_employers: int, n_occupations: int) -> None:
         """Raise AssertionError if any invariant is broken (used by tests)."""
         s = self.state
